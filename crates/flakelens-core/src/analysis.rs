@@ -1,0 +1,328 @@
+//! Joining runs by test identity: per-test outcomes, counts, failure rates and verdicts.
+
+use std::collections::{BTreeMap, HashMap};
+use std::ops::{Add, AddAssign};
+
+use serde::{Deserialize, Serialize};
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::junit::ReadOutput;
+use crate::model::{Outcome, Run, TestKey};
+
+/// Outcome counts of a set of test results.
+///
+/// For a run, `tests` is the number of distinct tests in it. For one test across runs,
+/// `tests` is the number of runs in which it appeared. Always
+/// `tests == passed + failed + errored + skipped`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Counts {
+    tests: u32,
+    passed: u32,
+    failed: u32,
+    errored: u32,
+    skipped: u32,
+}
+
+impl Counts {
+    /// Adds one result.
+    pub fn record(&mut self, outcome: Outcome) {
+        self.tests += 1;
+        match outcome {
+            Outcome::Passed => self.passed += 1,
+            Outcome::Failed => self.failed += 1,
+            Outcome::Errored => self.errored += 1,
+            Outcome::Skipped => self.skipped += 1,
+        }
+    }
+    /// All results counted.
+    pub fn tests(&self) -> u32 {
+        self.tests
+    }
+    /// Results that passed.
+    pub fn passed(&self) -> u32 {
+        self.passed
+    }
+    /// Results with a `<failure>` (and no `<error>`).
+    pub fn failed(&self) -> u32 {
+        self.failed
+    }
+    /// Results with an `<error>`.
+    pub fn errored(&self) -> u32 {
+        self.errored
+    }
+    /// Results that did not run.
+    pub fn skipped(&self) -> u32 {
+        self.skipped
+    }
+    /// Results that ran: passed + failed + errored.
+    pub fn executed(&self) -> u32 {
+        self.passed + self.failed + self.errored
+    }
+    /// Results that failed or errored.
+    pub fn failures(&self) -> u32 {
+        self.failed + self.errored
+    }
+}
+
+impl AddAssign for Counts {
+    fn add_assign(&mut self, rhs: Counts) {
+        self.tests += rhs.tests;
+        self.passed += rhs.passed;
+        self.failed += rhs.failed;
+        self.errored += rhs.errored;
+        self.skipped += rhs.skipped;
+    }
+}
+
+impl Add for Counts {
+    type Output = Counts;
+    fn add(mut self, rhs: Counts) -> Counts {
+        self += rhs;
+        self
+    }
+}
+
+/// What the runs say about one test.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Verdict {
+    /// Both passed and failed (or errored) across the runs.
+    Flaky,
+    /// Failed or errored in every run in which it executed: stable-fail.
+    Broken,
+    /// Passed in every run in which it executed.
+    StablePass,
+    /// Never executed: skipped (or not run) in every run in which it appeared.
+    Skipped,
+}
+
+impl Verdict {
+    /// The kebab-case name used in JSON and in the page.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Flaky => "flaky",
+            Verdict::Broken => "broken",
+            Verdict::StablePass => "stable-pass",
+            Verdict::Skipped => "skipped",
+        }
+    }
+}
+
+/// One run (one report file) in an [`Analysis`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunSummary {
+    /// The file name the run was read from.
+    pub file: String,
+    /// Outcome counts over the run's distinct tests.
+    pub counts: Counts,
+    /// Sum of the readable `time` attributes of the run's testcases, in seconds.
+    pub total_time_seconds: f64,
+    /// True when the file was malformed and only part of it was read.
+    pub partial: bool,
+}
+
+/// The first failure seen for a test: enough to show why it failed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FailureExample {
+    /// Index of the run (in [`Analysis::runs`]) it came from.
+    pub run: usize,
+    /// The `message` attribute, if any.
+    pub message: Option<String>,
+    /// The `type` attribute, if any.
+    #[serde(rename = "type")]
+    pub failure_type: Option<String>,
+}
+
+/// One test across all runs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TestSummary {
+    /// Display id: `suite/classname::name` (see [`TestKey::id`]).
+    pub id: String,
+    /// The innermost suite name.
+    pub suite: String,
+    /// The classname, or the suite name when the testcase had none.
+    pub classname: String,
+    /// The testcase name.
+    pub name: String,
+    /// One entry per run, in run order: the outcome, or `None` when the test is absent from
+    /// that run.
+    pub outcomes: Vec<Option<Outcome>>,
+    /// Counts over the runs in which the test appeared.
+    pub counts: Counts,
+    /// (failed + errored) / executed runs, a ratio in \[0, 1\]; `None` when it never executed.
+    pub failure_rate: Option<f64>,
+    /// The verdict from the outcomes.
+    pub verdict: Verdict,
+    /// The first failure's message and type, if it ever failed.
+    pub first_failure: Option<FailureExample>,
+}
+
+/// Suite-wide figures.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct Totals {
+    /// Number of runs (files read as reports).
+    pub runs: usize,
+    /// Number of distinct tests across all runs.
+    pub tests: usize,
+    /// Tests that executed in at least one run.
+    pub executed_tests: usize,
+    /// Tests whose verdict is [`Verdict::Flaky`].
+    pub flaky: usize,
+    /// Tests whose verdict is [`Verdict::Broken`].
+    pub broken: usize,
+    /// Tests whose verdict is [`Verdict::StablePass`].
+    pub stable_pass: usize,
+    /// Tests whose verdict is [`Verdict::Skipped`].
+    pub skipped: usize,
+    /// Executed tests with the same outcome in every run (present in all of them).
+    pub consistent_tests: usize,
+    /// `consistent_tests / executed_tests`, a ratio in \[0, 1\]; `None` with no executed test.
+    pub consistency: Option<f64>,
+}
+
+/// The analysis of many runs of one suite.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Analysis {
+    /// The runs, in the order given.
+    pub runs: Vec<RunSummary>,
+    /// The tests: flaky first, then broken, stable-pass and skipped; within a verdict by
+    /// failure rate (highest first), then by id.
+    pub tests: Vec<TestSummary>,
+    /// Suite-wide figures.
+    pub totals: Totals,
+    /// Every diagnostic of every file, in file order.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Analysis {
+    /// Analyzes the outputs of [`crate::junit::read_report`], one per file, in run order.
+    ///
+    /// Files that yielded no run (not a report, unreadable) contribute only diagnostics.
+    pub fn from_reads(reads: impl IntoIterator<Item = ReadOutput>) -> Analysis {
+        let mut runs = Vec::new();
+        let mut diagnostics = Vec::new();
+        for read in reads {
+            diagnostics.extend(read.diagnostics);
+            runs.extend(read.run);
+        }
+        Analysis::from_runs(&runs, diagnostics)
+    }
+
+    /// Analyzes runs, in run order, keeping `diagnostics` alongside.
+    ///
+    /// A test that appears several times in one run (the same identity twice) counts once in
+    /// that run, with the outcome of its last element; an info diagnostic says so.
+    pub fn from_runs(runs: &[Run], mut diagnostics: Vec<Diagnostic>) -> Analysis {
+        let run_count = runs.len();
+        let mut index: HashMap<TestKey, usize> = HashMap::new();
+        let mut tests: Vec<TestSummary> = Vec::new();
+        let mut run_summaries = Vec::with_capacity(run_count);
+
+        for (run_index, run) in runs.iter().enumerate() {
+            let mut counts = Counts::default();
+            let mut total_time_seconds = 0.0;
+            let mut seen_in_run: BTreeMap<usize, u32> = BTreeMap::new();
+            for case in &run.testcases {
+                total_time_seconds += case.time_seconds.unwrap_or(0.0);
+                let slot = *index.entry(case.key.clone()).or_insert_with(|| {
+                    tests.push(TestSummary {
+                        id: case.key.id(),
+                        suite: case.key.suite.clone(),
+                        classname: case.key.classname.clone(),
+                        name: case.key.name.clone(),
+                        outcomes: vec![None; run_count],
+                        counts: Counts::default(),
+                        failure_rate: None,
+                        verdict: Verdict::Skipped,
+                        first_failure: None,
+                    });
+                    tests.len() - 1
+                });
+                *seen_in_run.entry(slot).or_insert(0) += 1;
+                let test = &mut tests[slot];
+                test.outcomes[run_index] = Some(case.outcome);
+                if case.outcome.is_failure() && test.first_failure.is_none() {
+                    let first = case.failures.first();
+                    test.first_failure = Some(FailureExample {
+                        run: run_index,
+                        message: first.and_then(|f| f.message.clone()),
+                        failure_type: first.and_then(|f| f.failure_type.clone()),
+                    });
+                }
+            }
+            for (&slot, &times) in &seen_in_run {
+                if let Some(outcome) = tests[slot].outcomes[run_index] {
+                    counts.record(outcome);
+                }
+                if times > 1 {
+                    diagnostics.push(Diagnostic::whole_file(
+                        &run.file,
+                        Severity::Info,
+                        format!(
+                            "test {} appears {times} times in this run; counted once with the outcome of its last <testcase>",
+                            tests[slot].id
+                        ),
+                    ));
+                }
+            }
+            run_summaries.push(RunSummary {
+                file: run.file.clone(),
+                counts,
+                total_time_seconds,
+                partial: run.partial,
+            });
+        }
+
+        let mut totals = Totals {
+            runs: run_count,
+            tests: tests.len(),
+            ..Totals::default()
+        };
+        for test in &mut tests {
+            let mut counts = Counts::default();
+            for outcome in test.outcomes.iter().flatten() {
+                counts.record(*outcome);
+            }
+            test.counts = counts;
+            test.failure_rate = (counts.executed() > 0)
+                .then(|| f64::from(counts.failures()) / f64::from(counts.executed()));
+            test.verdict = match (counts.passed() > 0, counts.failures() > 0) {
+                (true, true) => Verdict::Flaky,
+                (false, true) => Verdict::Broken,
+                (true, false) => Verdict::StablePass,
+                (false, false) => Verdict::Skipped,
+            };
+            match test.verdict {
+                Verdict::Flaky => totals.flaky += 1,
+                Verdict::Broken => totals.broken += 1,
+                Verdict::StablePass => totals.stable_pass += 1,
+                Verdict::Skipped => totals.skipped += 1,
+            }
+            if counts.executed() > 0 {
+                totals.executed_tests += 1;
+                let first = test.outcomes.first().copied().flatten();
+                if first.is_some() && test.outcomes.iter().all(|o| *o == first) {
+                    totals.consistent_tests += 1;
+                }
+            }
+        }
+        totals.consistency = (totals.executed_tests > 0)
+            .then(|| totals.consistent_tests as f64 / totals.executed_tests as f64);
+        tests.sort_by(|a, b| {
+            a.verdict
+                .cmp(&b.verdict)
+                .then_with(|| {
+                    b.failure_rate
+                        .unwrap_or(0.0)
+                        .total_cmp(&a.failure_rate.unwrap_or(0.0))
+                })
+                .then_with(|| a.id.cmp(&b.id))
+        });
+        Analysis {
+            runs: run_summaries,
+            tests,
+            totals,
+            diagnostics,
+        }
+    }
+}

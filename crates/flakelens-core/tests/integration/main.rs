@@ -1,0 +1,4 @@
+//! Integration tests of flakelens-core: one binary, one module per concern.
+
+mod analysis;
+mod fixtures;

@@ -1,0 +1,98 @@
+//! Where files come in: drag and drop, a file picker, and the bundled example.
+
+use wasm_bindgen::JsCast;
+use web_sys::{DragEvent, FileList, HtmlInputElement};
+use yew::prelude::*;
+
+/// Props of [`DropZone`].
+#[derive(Properties, PartialEq)]
+pub struct DropZoneProps {
+    /// Called with the files dropped or picked, in the order the browser lists them.
+    pub on_files: Callback<Vec<web_sys::File>>,
+    /// Called when the user asks for the example runs.
+    pub on_example: Callback<()>,
+    /// Called when the user clears the analysis.
+    pub on_clear: Callback<()>,
+    /// True while files are being read.
+    pub busy: bool,
+    /// True when an analysis is shown (enables "Clear").
+    pub has_data: bool,
+}
+
+fn files_of(list: Option<FileList>) -> Vec<web_sys::File> {
+    let Some(list) = list else { return Vec::new() };
+    (0..list.length()).filter_map(|i| list.get(i)).collect()
+}
+
+/// The drop area with its buttons.
+#[function_component(DropZone)]
+pub fn drop_zone(props: &DropZoneProps) -> Html {
+    let dragging = use_state(|| false);
+
+    let ondragover = {
+        let dragging = dragging.clone();
+        Callback::from(move |e: DragEvent| {
+            e.prevent_default();
+            dragging.set(true);
+        })
+    };
+    let ondragleave = {
+        let dragging = dragging.clone();
+        Callback::from(move |_: DragEvent| dragging.set(false))
+    };
+    let ondrop = {
+        let dragging = dragging.clone();
+        let on_files = props.on_files.clone();
+        Callback::from(move |e: DragEvent| {
+            e.prevent_default();
+            dragging.set(false);
+            let files = files_of(e.data_transfer().and_then(|dt| dt.files()));
+            if !files.is_empty() {
+                on_files.emit(files);
+            }
+        })
+    };
+    let onchange = {
+        let on_files = props.on_files.clone();
+        Callback::from(move |e: Event| {
+            let Some(input) = e
+                .target()
+                .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
+            else {
+                return;
+            };
+            let files = files_of(input.files());
+            // Reset so that picking the same files again fires another change.
+            input.set_value("");
+            if !files.is_empty() {
+                on_files.emit(files);
+            }
+        })
+    };
+    let on_example = props.on_example.reform(|_: MouseEvent| ());
+    let on_clear = props.on_clear.reform(|_: MouseEvent| ());
+
+    html! {
+        <section class={classes!("drop-zone", dragging.then_some("dragging"))}
+            {ondragover} {ondragleave} {ondrop} aria-label="Add JUnit reports">
+            <p class="drop-hint">
+                {"Drop JUnit XML files here (one file per run), or "}
+                <label for="file-input" class="file-label">{"choose files"}</label>
+                <input type="file" id="file-input" multiple=true accept=".xml,text/xml,application/xml"
+                    {onchange} disabled={props.busy} />
+            </p>
+            <div class="actions">
+                <button id="load-example" type="button" onclick={on_example} disabled={props.busy}>
+                    {"Load example"}
+                </button>
+                <button id="clear" type="button" class="secondary" onclick={on_clear}
+                    disabled={props.busy || !props.has_data}>
+                    {"Clear"}
+                </button>
+            </div>
+            <p class="fine-print">
+                {"Dropped files are added to the current analysis. The example is 20 real runs of a small pytest suite: 10 sequential, 10 with 4 xdist workers."}
+            </p>
+        </section>
+    }
+}

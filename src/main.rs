@@ -1,0 +1,26 @@
+//! flakelens in the browser: a thin Yew shell over `flakelens-core`.
+//!
+//! Trunk builds this binary for `wasm32-unknown-unknown`. All analysis happens in the core;
+//! this crate reads files, keeps the state and renders it.
+
+#[cfg(target_arch = "wasm32")]
+mod app;
+#[cfg(target_arch = "wasm32")]
+mod components;
+#[cfg(target_arch = "wasm32")]
+mod loader;
+#[cfg(target_arch = "wasm32")]
+mod state;
+
+#[cfg(target_arch = "wasm32")]
+fn main() {
+    yew::Renderer::<app::App>::new().render();
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn main() {
+    eprintln!(
+        "flakelens-web is the browser app: build it with `trunk build` or run `cargo xtask serve`."
+    );
+    std::process::exit(2);
+}
