@@ -1,5 +1,9 @@
 //! Every `tests/fixtures/**/*.xml` is a test: it must have a hand-written `*.expected.json`
 //! beside it, and `read_report` must produce exactly what that file says.
+#![expect(
+    clippy::disallowed_methods,
+    reason = "the tests, unlike the core, read fixture files"
+)]
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
