@@ -1,11 +1,11 @@
 //! Joining runs by test identity: per-test outcomes, counts, failure rates and verdicts.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeSet, HashMap};
 use std::ops::{Add, AddAssign};
 
 use serde::{Deserialize, Serialize};
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Diagnostic;
 use crate::junit::ReadOutput;
 use crate::model::{Outcome, Run, TestKey};
 
@@ -13,7 +13,8 @@ use crate::model::{Outcome, Run, TestKey};
 ///
 /// For a run, `tests` is the number of distinct tests in it. For one test across runs,
 /// `tests` is the number of runs in which it appeared. Always
-/// `tests == passed + failed + errored + skipped`.
+/// `tests == passed + failed + errored + skipped`; `flaky` counts the passed results that
+/// needed a retry (a subset of `passed`).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Counts {
     tests: u32,
@@ -21,17 +22,21 @@ pub struct Counts {
     failed: u32,
     errored: u32,
     skipped: u32,
+    flaky: u32,
 }
 
 impl Counts {
-    /// Adds one result.
-    pub fn record(&mut self, outcome: Outcome) {
+    /// Adds one result; `flaky_in_run` marks a pass after failed attempts.
+    pub fn record(&mut self, outcome: Outcome, flaky_in_run: bool) {
         self.tests += 1;
         match outcome {
             Outcome::Passed => self.passed += 1,
             Outcome::Failed => self.failed += 1,
             Outcome::Errored => self.errored += 1,
             Outcome::Skipped => self.skipped += 1,
+        }
+        if flaky_in_run && outcome == Outcome::Passed {
+            self.flaky += 1;
         }
     }
     /// All results counted.
@@ -54,6 +59,10 @@ impl Counts {
     pub fn skipped(&self) -> u32 {
         self.skipped
     }
+    /// Passed results that needed a retry: flaky within the run.
+    pub fn flaky(&self) -> u32 {
+        self.flaky
+    }
     /// Results that ran: passed + failed + errored.
     pub fn executed(&self) -> u32 {
         self.passed + self.failed + self.errored
@@ -71,6 +80,7 @@ impl AddAssign for Counts {
         self.failed += rhs.failed;
         self.errored += rhs.errored;
         self.skipped += rhs.skipped;
+        self.flaky += rhs.flaky;
     }
 }
 
@@ -86,7 +96,7 @@ impl Add for Counts {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Verdict {
-    /// Both passed and failed (or errored) across the runs.
+    /// Both passed and failed (or errored) across the runs, or passed on retry within a run.
     Flaky,
     /// Failed or errored in every run in which it executed: stable-fail.
     Broken,
@@ -119,6 +129,14 @@ pub struct RunSummary {
     pub total_time_seconds: f64,
     /// True when the file was malformed and only part of it was read.
     pub partial: bool,
+    /// The producer, guessed from the report's shape.
+    pub dialect: crate::junit::Dialect,
+    /// The report's timestamp, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timestamp: Option<crate::junit::Timestamp>,
+    /// The report's hostname, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hostname: Option<String>,
 }
 
 /// The first failure seen for a test: enough to show why it failed.
@@ -147,14 +165,19 @@ pub struct TestSummary {
     /// One entry per run, in run order: the outcome, or `None` when the test is absent from
     /// that run.
     pub outcomes: Vec<Option<Outcome>>,
+    /// One entry per run, in run order: the outcome of every attempt in that run, oldest
+    /// first (one entry when there was no retry; empty when the test is absent).
+    pub attempts: Vec<Vec<Outcome>>,
     /// Counts over the runs in which the test appeared.
     pub counts: Counts,
     /// (failed + errored) / executed runs, a ratio in \[0, 1\]; `None` when it never executed.
     pub failure_rate: Option<f64>,
     /// The verdict from the outcomes.
     pub verdict: Verdict,
-    /// The first failure's message and type, if it ever failed.
+    /// The first failure's message and type, if it ever failed (a failed attempt counts).
     pub first_failure: Option<FailureExample>,
+    /// One entry per run, in run order: true when the test passed on retry in that run.
+    pub flaky_in_run: Vec<bool>,
 }
 
 /// Suite-wide figures.
@@ -168,6 +191,8 @@ pub struct Totals {
     pub executed_tests: usize,
     /// Tests whose verdict is [`Verdict::Flaky`].
     pub flaky: usize,
+    /// Tests that passed on retry within at least one run (some are also flaky across runs).
+    pub flaky_in_run: usize,
     /// Tests whose verdict is [`Verdict::Broken`].
     pub broken: usize,
     /// Tests whose verdict is [`Verdict::StablePass`].
@@ -210,9 +235,9 @@ impl Analysis {
 
     /// Analyzes runs, in run order, keeping `diagnostics` alongside.
     ///
-    /// A test that appears several times in one run (the same identity twice) counts once in
-    /// that run, with the outcome of its last element; an info diagnostic says so.
-    pub fn from_runs(runs: &[Run], mut diagnostics: Vec<Diagnostic>) -> Analysis {
+    /// The reader already merges the `<testcase>` elements of one identity into one
+    /// [`crate::TestCase`]; should a run still hold one identity twice, the later entry wins.
+    pub fn from_runs(runs: &[Run], diagnostics: Vec<Diagnostic>) -> Analysis {
         let run_count = runs.len();
         let mut index: HashMap<TestKey, usize> = HashMap::new();
         let mut tests: Vec<TestSummary> = Vec::new();
@@ -221,7 +246,7 @@ impl Analysis {
         for (run_index, run) in runs.iter().enumerate() {
             let mut counts = Counts::default();
             let mut total_time_seconds = 0.0;
-            let mut seen_in_run: BTreeMap<usize, u32> = BTreeMap::new();
+            let mut seen_in_run: BTreeSet<usize> = BTreeSet::new();
             for case in &run.testcases {
                 total_time_seconds += case.time_seconds.unwrap_or(0.0);
                 let slot = *index.entry(case.key.clone()).or_insert_with(|| {
@@ -231,6 +256,8 @@ impl Analysis {
                         classname: case.key.classname.clone(),
                         name: case.key.name.clone(),
                         outcomes: vec![None; run_count],
+                        attempts: vec![Vec::new(); run_count],
+                        flaky_in_run: vec![false; run_count],
                         counts: Counts::default(),
                         failure_rate: None,
                         verdict: Verdict::Skipped,
@@ -238,11 +265,14 @@ impl Analysis {
                     });
                     tests.len() - 1
                 });
-                *seen_in_run.entry(slot).or_insert(0) += 1;
+                seen_in_run.insert(slot);
                 let test = &mut tests[slot];
                 test.outcomes[run_index] = Some(case.outcome);
-                if case.outcome.is_failure() && test.first_failure.is_none() {
-                    let first = case.failures.first();
+                test.attempts[run_index] = case.attempts.iter().map(|a| a.outcome).collect();
+                test.flaky_in_run[run_index] = case.flaky_in_run;
+                if (case.outcome.is_failure() || case.flaky_in_run) && test.first_failure.is_none()
+                {
+                    let first = case.failures().next();
                     test.first_failure = Some(FailureExample {
                         run: run_index,
                         message: first.and_then(|f| f.message.clone()),
@@ -250,19 +280,9 @@ impl Analysis {
                     });
                 }
             }
-            for (&slot, &times) in &seen_in_run {
+            for &slot in &seen_in_run {
                 if let Some(outcome) = tests[slot].outcomes[run_index] {
-                    counts.record(outcome);
-                }
-                if times > 1 {
-                    diagnostics.push(Diagnostic::whole_file(
-                        &run.file,
-                        Severity::Info,
-                        format!(
-                            "test {} appears {times} times in this run; counted once with the outcome of its last <testcase>",
-                            tests[slot].id
-                        ),
-                    ));
+                    counts.record(outcome, tests[slot].flaky_in_run[run_index]);
                 }
             }
             run_summaries.push(RunSummary {
@@ -270,6 +290,9 @@ impl Analysis {
                 counts,
                 total_time_seconds,
                 partial: run.partial,
+                dialect: run.dialect,
+                timestamp: run.timestamp.clone(),
+                hostname: run.hostname.clone(),
             });
         }
 
@@ -280,13 +303,19 @@ impl Analysis {
         };
         for test in &mut tests {
             let mut counts = Counts::default();
-            for outcome in test.outcomes.iter().flatten() {
-                counts.record(*outcome);
+            for (outcome, flaky) in test.outcomes.iter().zip(&test.flaky_in_run) {
+                if let Some(outcome) = outcome {
+                    counts.record(*outcome, *flaky);
+                }
             }
             test.counts = counts;
             test.failure_rate = (counts.executed() > 0)
                 .then(|| f64::from(counts.failures()) / f64::from(counts.executed()));
+            if counts.flaky() > 0 {
+                totals.flaky_in_run += 1;
+            }
             test.verdict = match (counts.passed() > 0, counts.failures() > 0) {
+                _ if counts.flaky() > 0 => Verdict::Flaky,
                 (true, true) => Verdict::Flaky,
                 (false, true) => Verdict::Broken,
                 (true, false) => Verdict::StablePass,

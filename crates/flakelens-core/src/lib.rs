@@ -37,4 +37,4 @@ mod model;
 
 pub use analysis::{Analysis, Counts, FailureExample, RunSummary, TestSummary, Totals, Verdict};
 pub use diagnostic::{Diagnostic, Severity};
-pub use model::{Failure, FailureKind, Outcome, Run, TestCase, TestKey};
+pub use model::{Attempt, Failure, FailureKind, Outcome, Property, Run, TestCase, TestKey};

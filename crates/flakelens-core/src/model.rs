@@ -1,21 +1,24 @@
-//! The data one JUnit report yields: a [`Run`] of [`TestCase`]s.
+//! The data one JUnit report yields: a [`Run`] of [`TestCase`]s, each with its [`Attempt`]s.
 
 use serde::{Deserialize, Serialize};
 
-/// The outcome of one test in one run.
+use crate::junit::{Dialect, Timestamp};
+
+/// The outcome of one test in one run, or of one attempt.
 ///
 /// When a testcase carries several result children the precedence is
-/// error > failure > skipped > passed, as in the JUnit XML conventions of Jenkins and Ant.
+/// error > failure > skipped > passed. `skipped` also covers `status="notrun"` and
+/// `"disabled"`: such tests never count as passed and never enter a failure rate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Outcome {
-    /// Ran and passed: no `<failure>`, `<error>` or `<skipped>` child.
+    /// Ran and passed (possibly after failed attempts: see [`TestCase::flaky_in_run`]).
     Passed,
     /// Ran and failed an assertion: a `<failure>` child.
     Failed,
     /// Ran and raised an unexpected error: an `<error>` child.
     Errored,
-    /// Did not run: a `<skipped>` child.
+    /// Did not run: `<skipped>`, or a status such as `notrun` or `disabled`.
     Skipped,
 }
 
@@ -45,24 +48,53 @@ impl Outcome {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum FailureKind {
-    /// A `<failure>` element: an assertion failed.
+    /// `<failure>`, `<flakyFailure>` or `<rerunFailure>`: an assertion failed.
     Failure,
-    /// An `<error>` element: an unexpected exception.
+    /// `<error>`, `<flakyError>` or `<rerunError>`: an unexpected exception.
     Error,
 }
 
-/// One `<failure>` or `<error>` element of a testcase.
+/// One failure or error element.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Failure {
-    /// Which element it was.
+    /// Which kind of element it was.
     pub kind: FailureKind,
     /// The `message` attribute, if present.
     pub message: Option<String>,
     /// The `type` attribute (often an exception class), if present.
     #[serde(rename = "type")]
     pub failure_type: Option<String>,
-    /// The element's text (usually a stack trace), with CDATA sections joined; empty when absent.
+    /// The element's text, or its `<stackTrace>` child's (Surefire reruns), with CDATA
+    /// sections joined; empty when absent.
     pub body: String,
+}
+
+/// One attempt of a test within one run.
+///
+/// Reruns inside a run are written in four ways, all read into attempts: `<flakyFailure>` /
+/// `<flakyError>` children (failed attempts before a pass: Surefire, Gradle, nextest),
+/// `<rerunFailure>` / `<rerunError>` children (further failed attempts), several `<testcase>`
+/// elements with the same identity (gotestsum `--rerun-fails`, pytest-rerunfailures), or
+/// nothing at all (Playwright: one attempt is all that is visible).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Attempt {
+    /// The outcome of this attempt.
+    pub outcome: Outcome,
+    /// Its `time` in seconds, when given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_seconds: Option<f64>,
+    /// Its `<failure>`/`<error>` (or `flaky*`/`rerun*`) elements, in document order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub failures: Vec<Failure>,
+    /// The `message` of its `<skipped>` element, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub skip_message: Option<String>,
+    /// Its `<system-out>` text, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub system_out: Option<String>,
+    /// Its `<system-err>` text, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub system_err: Option<String>,
 }
 
 /// The identity of a test: innermost suite name, classname and name.
@@ -72,7 +104,8 @@ pub struct Failure {
 /// stands in for it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct TestKey {
-    /// Name of the innermost enclosing `<testsuite>`; empty when it has none.
+    /// Name of the innermost enclosing suite; empty when it has none. For Playwright reports
+    /// it is prefixed by the project (`chromium › tests/a.spec.ts`).
     pub suite: String,
     /// The `classname` attribute, or the suite name when it is missing or empty.
     pub classname: String,
@@ -87,28 +120,70 @@ impl TestKey {
     }
 }
 
-/// One `<testcase>` element as read from one report.
+/// One test in one run: one or more `<testcase>` elements with the same identity.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TestCase {
     /// Who the test is.
     pub key: TestKey,
-    /// The outcome, by the precedence error > failure > skipped > passed.
+    /// The test's outcome in the run. A test that failed and then passed within the run is
+    /// [`Outcome::Passed`] with [`TestCase::flaky_in_run`] set: it is not a failure.
     pub outcome: Outcome,
-    /// The `time` attribute in seconds, when present and readable.
+    /// True when it passed after at least one failed attempt in this run.
+    pub flaky_in_run: bool,
+    /// Every attempt, oldest first where the report says so (at least one).
+    pub attempts: Vec<Attempt>,
+    /// The sum of the `time` attributes of its `<testcase>` elements, in seconds; `None` when
+    /// none was readable.
     pub time_seconds: Option<f64>,
-    /// Every `<failure>` and `<error>` child, in document order.
-    pub failures: Vec<Failure>,
-    /// The `message` attribute of a `<skipped>` child, if any.
-    pub skip_message: Option<String>,
+    /// How many `<testcase>` elements made it (more than 1 for duplicate identities).
+    pub elements: u32,
+    /// The `file` attribute, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+    /// The `line` attribute, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line: Option<u32>,
+    /// `<property>` children of the testcase, in document order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub properties: Vec<Property>,
 }
 
-/// One JUnit report file: one run of the suite.
+impl TestCase {
+    /// Every failure and error of every attempt, oldest first.
+    pub fn failures(&self) -> impl Iterator<Item = &Failure> {
+        self.attempts.iter().flat_map(|a| a.failures.iter())
+    }
+}
+
+/// A `<property name=".." value=".."/>` (or with the value as text content).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Property {
+    /// The `name` attribute.
+    pub name: String,
+    /// The `value` attribute, or the element's text when there is no `value`.
+    pub value: String,
+}
+
+/// One JUnit report: one run of the suite.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Run {
-    /// The file name as given to the reader.
+    /// The file name as given to the reader (`archive.zip/inner.xml` for files in archives).
     pub file: String,
-    /// Every `<testcase>` element, in document order.
+    /// The producer, guessed from the report's shape.
+    pub dialect: Dialect,
+    /// One entry per distinct test, in order of first appearance.
     pub testcases: Vec<TestCase>,
+    /// How many `<testcase>` elements the file holds.
+    pub testcase_elements: usize,
     /// True when the file was malformed and only the testcases read before the fault are kept.
     pub partial: bool,
+    /// The first `timestamp` of the root or a suite, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timestamp: Option<Timestamp>,
+    /// The first `hostname` of the root or a suite, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hostname: Option<String>,
+    /// Suite-level `<property>` elements, in document order, duplicates removed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub properties: Vec<Property>,
 }

@@ -2,18 +2,24 @@
 //!
 //! # Architecture
 //!
-//! [`read_report`] takes the bytes of one file and streams them through quick-xml's pull
-//! parser. It keeps a stack of open elements (never a DOM, and never recursion, so deep
-//! nesting cannot overflow the stack) and builds one [`TestCase`](crate::TestCase) per
-//! `<testcase>` element found at any depth under a `<testsuites>` or `<testsuite>` root.
-//! Suite attributes such as `tests=` are never used for counting.
+//! [`read_report`] takes the bytes of one file, decodes them to text (`decode.rs`: byte-order
+//! marks, declared encodings) and streams the text through quick-xml's pull parser. It keeps a
+//! stack of open elements (never a DOM, and never recursion, so deep nesting cannot overflow
+//! the stack) and builds one [`TestCase`](crate::TestCase) per test identity, from the
+//! `<testcase>` elements found at any depth under a `<testsuites>`, `<testsuite>` or
+//! `<testrun>` root. Reruns inside the run become [`Attempt`](crate::Attempt)s. Suite
+//! attributes such as `tests=` are never used for counting. `dialect.rs` guesses the producer
+//! from signals gathered on the way; `values.rs` reads times and timestamps leniently.
 //!
 //! Reading never fails: every fault becomes a [`Diagnostic`](crate::Diagnostic). A malformed
 //! file keeps the testcases read before the fault and is marked partial; a file that is not a
 //! JUnit report yields no run and an error diagnostic. External entities are never resolved.
 
+mod decode;
+mod dialect;
 mod reader;
 mod values;
 
+pub use dialect::Dialect;
 pub use reader::{read_report, ReadOutput};
-pub use values::{parse_seconds, SecondsValue};
+pub use values::{parse_seconds, parse_timestamp, SecondsValue, Timestamp, TimestampValue};

@@ -1,11 +1,21 @@
 //! The streaming JUnit XML reader.
 
+use std::collections::HashMap;
+
 use quick_xml::events::{BytesRef, BytesStart, Event};
 use quick_xml::{Reader, XmlVersion};
 
-use super::values::{parse_seconds, SecondsValue};
+use super::decode::decode;
+use super::dialect::Signals;
+use super::values::{parse_seconds, parse_timestamp, SecondsValue, TimestampValue};
+use super::Timestamp;
 use crate::diagnostic::{line_column, Diagnostic, Severity};
-use crate::model::{Failure, FailureKind, Outcome, Run, TestCase, TestKey};
+use crate::model::{Attempt, Failure, FailureKind, Outcome, Property, Run, TestCase, TestKey};
+
+/// Elements deeper than this are not read: it bounds memory on hostile input.
+const MAX_DEPTH: usize = 4096;
+/// At most this many diagnostics of one repetitive kind per file; the rest are summed up.
+const MAX_REPEATED_NOTES: usize = 10;
 
 /// What [`read_report`] made of one file.
 #[derive(Debug, Clone, PartialEq)]
@@ -18,17 +28,22 @@ pub struct ReadOutput {
 
 /// Reads one JUnit XML report (one run) from the bytes of one file.
 ///
-/// `file` is the name used in the run and in diagnostics. The input must be UTF-8 (a leading
-/// byte-order mark is skipped). Testcases are found at any nesting depth under a root
-/// `<testsuites>` or `<testsuite>`; counts come from `<testcase>` elements only.
+/// `file` is the name used in the run and in diagnostics. The bytes may be UTF-8 (with or
+/// without a byte-order mark), UTF-16 with a byte-order mark, or any encoding the XML
+/// declaration names (ISO-8859-1, windows-1252, ...). Testcases are found at any nesting depth
+/// under a root `<testsuites>`, `<testsuite>` or `<testrun>` (Eclipse); counts come from
+/// `<testcase>` elements only. Several `<testcase>` elements with one identity, and
+/// `flaky*`/`rerun*` children, become the [`Attempt`]s of one [`TestCase`].
 ///
 /// This function never panics and never fails. Faults become diagnostics with 1-based line
 /// and column:
 /// - malformed XML: an error naming what was expected; the testcases read before the fault
 ///   are kept and the run is marked [`Run::partial`];
-/// - a root element other than `<testsuites>`/`<testsuite>`, or no markup at all: an error
+/// - a root element other than the three above, or no markup at all: an error
 ///   "not a JUnit report", and no run;
-/// - reinterpreted values (such as `time="1,234.5"`): warnings.
+/// - reinterpreted values (such as `time="1,234.5"`), undecodable bytes, invalid control
+///   characters, elements outside a testcase: warnings;
+/// - repeated identities and suite attributes that disagree with the elements: info.
 ///
 /// A `<!DOCTYPE>` is skipped and no entity it declares is ever expanded or fetched.
 ///
@@ -48,24 +63,13 @@ pub struct ReadOutput {
 /// assert!(out.diagnostics.is_empty());
 /// ```
 pub fn read_report(file: &str, bytes: &[u8]) -> ReadOutput {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let text = match std::str::from_utf8(bytes) {
-        Ok(text) => text,
-        Err(e) => {
-            let (line, column) = line_column(bytes, e.valid_up_to());
-            return ReadOutput {
-                run: None,
-                diagnostics: vec![Diagnostic {
-                    file: file.to_owned(),
-                    line,
-                    column,
-                    severity: Severity::Error,
-                    message: "invalid UTF-8: expected a UTF-8 encoded JUnit XML report".to_owned(),
-                }],
-            };
-        }
-    };
-    JunitReader::new(file, text).read()
+    let decoded = decode(bytes);
+    let mut reader = JunitReader::new(file, &decoded.text);
+    for (offset, note) in decoded.notes {
+        reader.warning_at(offset as u64, note);
+    }
+    reader.note_control_characters();
+    reader.read()
 }
 
 /// The byte offset of the `<` of a start tag whose event ended at `end`.
@@ -75,46 +79,167 @@ fn tag_start(e: &BytesStart<'_>, end: u64, empty: bool) -> u64 {
     end.saturating_sub(len)
 }
 
+/// Text-only children whose content is delivered to the parent when they close.
+#[derive(Clone, Copy, PartialEq)]
+enum TextKind {
+    SystemOut,
+    SystemErr,
+    StackTrace,
+    Time,
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum RetryKind {
+    /// `flakyFailure`/`flakyError`: a failed attempt before the final pass.
+    Flaky,
+    /// `rerunFailure`/`rerunError`: a further failed attempt.
+    Rerun,
+}
+
+struct RetryBuilder {
+    kind: RetryKind,
+    failure: Failure,
+    time_seconds: Option<f64>,
+    system_out: Option<String>,
+    system_err: Option<String>,
+}
+
 /// An open element on the reader's stack.
 enum Frame {
-    /// `<testsuites>` or `<testsuite>`, with the suite's name (empty when absent).
-    Suite { name: String },
-    /// An open `<testcase>`.
-    TestCase(TestCaseBuilder),
+    /// `<testsuites>`, `<testsuite>` or `<testrun>`.
+    Suite {
+        /// The name used in test identities.
+        name: String,
+        /// The `tests` attribute, to compare with the elements found.
+        tests_attr: Option<usize>,
+        /// `testcase_elements` when the suite opened.
+        elements_before: usize,
+        /// Where the suite's start tag is.
+        at: u64,
+        /// A number unique to this suite element in the file.
+        instance: usize,
+        /// The names of the enclosing suites and this one, joined by ` › `.
+        path: String,
+    },
+    TestCase(Box<TestCaseBuilder>),
     /// A `<failure>` or `<error>` inside a testcase, collecting its text.
     Result(Failure),
+    Retry(Box<RetryBuilder>),
+    Text(TextKind, String),
+    Properties {
+        on_testcase: bool,
+    },
+    Property {
+        name: String,
+        value: Option<String>,
+        text: String,
+    },
     /// Any other element; its content is skipped.
     Other,
 }
 
 struct TestCaseBuilder {
     key: TestKey,
+    /// The enclosing suite element's instance number and path.
+    suite_instance: usize,
+    suite_path: String,
+    at: u64,
     time_seconds: Option<f64>,
-    status_not_run: bool,
+    child_time: Option<String>,
+    not_run: bool,
     skipped: bool,
     skip_message: Option<String>,
     failures: Vec<Failure>,
+    retries: Vec<RetryBuilder>,
+    system_out: Option<String>,
+    system_err: Option<String>,
+    file: Option<String>,
+    line: Option<u32>,
+    properties: Vec<Property>,
+}
+
+fn append(target: &mut Option<String>, text: String) {
+    match target {
+        Some(existing) => existing.push_str(&text),
+        None => *target = Some(text),
+    }
 }
 
 impl TestCaseBuilder {
-    fn finish(self) -> TestCase {
+    /// The attempts this one element records, oldest first.
+    fn attempts(self) -> (TestCaseBuilderRest, Vec<Attempt>) {
         let has = |kind| self.failures.iter().any(|f| f.kind == kind);
         let outcome = if has(FailureKind::Error) {
             Outcome::Errored
         } else if has(FailureKind::Failure) {
             Outcome::Failed
-        } else if self.skipped || self.status_not_run {
+        } else if self.skipped || self.not_run {
             Outcome::Skipped
         } else {
             Outcome::Passed
         };
-        TestCase {
-            key: self.key,
+        let retry_attempt = |r: RetryBuilder| Attempt {
+            outcome: match r.failure.kind {
+                FailureKind::Failure => Outcome::Failed,
+                FailureKind::Error => Outcome::Errored,
+            },
+            time_seconds: r.time_seconds,
+            failures: vec![r.failure],
+            skip_message: None,
+            system_out: r.system_out,
+            system_err: r.system_err,
+        };
+        let (flaky, rerun): (Vec<_>, Vec<_>) = self
+            .retries
+            .into_iter()
+            .partition(|r| r.kind == RetryKind::Flaky);
+        let mut attempts: Vec<Attempt> = flaky.into_iter().map(retry_attempt).collect();
+        attempts.push(Attempt {
             outcome,
             time_seconds: self.time_seconds,
             failures: self.failures,
             skip_message: self.skip_message,
-        }
+            system_out: self.system_out,
+            system_err: self.system_err,
+        });
+        attempts.extend(rerun.into_iter().map(retry_attempt));
+        (
+            TestCaseBuilderRest {
+                key: self.key,
+                suite_instance: self.suite_instance,
+                suite_path: self.suite_path,
+                at: self.at,
+                time_seconds: self.time_seconds,
+                file: self.file,
+                line: self.line,
+                properties: self.properties,
+            },
+            attempts,
+        )
+    }
+}
+
+struct TestCaseBuilderRest {
+    key: TestKey,
+    suite_instance: usize,
+    suite_path: String,
+    at: u64,
+    time_seconds: Option<f64>,
+    file: Option<String>,
+    line: Option<u32>,
+    properties: Vec<Property>,
+}
+
+/// The outcome of a test in a run from its attempts: a pass after a failure is a pass on
+/// retry; otherwise the last failing attempt decides; otherwise a pass; otherwise skipped.
+fn settle(attempts: &[Attempt]) -> (Outcome, bool) {
+    let passed = attempts.iter().any(|a| a.outcome == Outcome::Passed);
+    let last_failure = attempts.iter().rev().find(|a| a.outcome.is_failure());
+    match (passed, last_failure) {
+        (true, Some(_)) => (Outcome::Passed, true),
+        (false, Some(a)) => (a.outcome, false),
+        (true, None) => (Outcome::Passed, false),
+        (false, None) => (Outcome::Skipped, false),
     }
 }
 
@@ -124,10 +249,22 @@ struct JunitReader<'a> {
     reader: Reader<&'a [u8]>,
     stack: Vec<Frame>,
     testcases: Vec<TestCase>,
+    /// Test identity → (slot in `testcases`, the suite element it was first found in).
+    index: HashMap<TestKey, (usize, usize)>,
+    suites_opened: usize,
+    first_element_at: HashMap<usize, u64>,
+    testcase_elements: usize,
     diagnostics: Vec<Diagnostic>,
+    signals: Signals,
     root_seen: bool,
     root_closed: bool,
+    playwright: bool,
     unnamed: usize,
+    timestamp: Option<Timestamp>,
+    hostname: Option<String>,
+    properties: Vec<Property>,
+    suite_mismatches: usize,
+    ignored: HashMap<String, usize>,
 }
 
 /// Why reading stopped early.
@@ -151,10 +288,21 @@ impl<'a> JunitReader<'a> {
             reader,
             stack: Vec::new(),
             testcases: Vec::new(),
+            index: HashMap::new(),
+            suites_opened: 0,
+            first_element_at: HashMap::new(),
+            testcase_elements: 0,
             diagnostics: Vec::new(),
+            signals: Signals::default(),
             root_seen: false,
             root_closed: false,
+            playwright: false,
             unnamed: 0,
+            timestamp: None,
+            hostname: None,
+            properties: Vec::new(),
+            suite_mismatches: 0,
+            ignored: HashMap::new(),
         }
     }
 
@@ -185,37 +333,47 @@ impl<'a> JunitReader<'a> {
                     self.text(&content, at)
                 }
                 Event::GeneralRef(r) => self.reference(&r, at),
+                Event::DocType(_) => {
+                    self.warning_at(
+                        at,
+                        "<!DOCTYPE> ignored: entities it declares are never expanded or fetched"
+                            .to_owned(),
+                    );
+                    Ok(())
+                }
                 Event::Eof => break self.eof(),
-                Event::Decl(_) | Event::PI(_) | Event::Comment(_) | Event::DocType(_) => Ok(()),
+                Event::Decl(_) | Event::PI(_) | Event::Comment(_) => Ok(()),
             };
             if let Err(stop) = step {
                 break Some(stop);
             }
         };
-        match stop {
-            Some(Stop::NotJunit) => ReadOutput {
+        if matches!(stop, Some(Stop::NotJunit))
+            || (matches!(stop, Some(Stop::Malformed)) && !self.root_seen)
+        {
+            return ReadOutput {
                 run: None,
                 diagnostics: self.diagnostics,
-            },
-            Some(Stop::Malformed) if !self.root_seen => ReadOutput {
-                run: None,
-                diagnostics: self.diagnostics,
-            },
-            partial => {
-                let partial = matches!(partial, Some(Stop::Malformed));
-                // A truncated file: close the testcases still open so none read is lost.
-                while let Some(frame) = self.stack.pop() {
-                    self.close(frame);
-                }
-                ReadOutput {
-                    run: Some(Run {
-                        file: self.file.to_owned(),
-                        testcases: self.testcases,
-                        partial,
-                    }),
-                    diagnostics: self.diagnostics,
-                }
-            }
+            };
+        }
+        // A truncated or malformed file: close what is still open so nothing read is lost.
+        while let Some(frame) = self.stack.pop() {
+            self.close(frame);
+        }
+        self.summarize();
+        let dialect = self.signals.dialect();
+        ReadOutput {
+            run: Some(Run {
+                file: self.file.to_owned(),
+                dialect,
+                testcases: self.testcases,
+                testcase_elements: self.testcase_elements,
+                partial: stop.is_some(),
+                timestamp: self.timestamp,
+                hostname: self.hostname,
+                properties: self.properties,
+            }),
+            diagnostics: self.diagnostics,
         }
     }
 
@@ -224,16 +382,7 @@ impl<'a> JunitReader<'a> {
         let name = e.name();
         let name = name.as_ref();
         if !self.root_seen {
-            if name != "testsuites" && name != "testsuite" {
-                self.error_at(
-                    at,
-                    format!(
-                        "not a JUnit report: the root element is <{name}>, expected <testsuites> or <testsuite>"
-                    ),
-                );
-                return Err(Stop::NotJunit);
-            }
-            self.root_seen = true;
+            self.root(e, name, at)?;
         } else if self.root_closed {
             self.error_at(
                 at,
@@ -241,23 +390,48 @@ impl<'a> JunitReader<'a> {
             );
             return Err(Stop::Malformed);
         }
+        if self.stack.len() >= MAX_DEPTH {
+            self.error_at(
+                at,
+                format!("elements nested deeper than {MAX_DEPTH} levels; the rest of the file is not read"),
+            );
+            return Err(Stop::Malformed);
+        }
         let frame = match (self.stack.last(), name) {
-            (None | Some(Frame::Suite { .. }), "testsuites" | "testsuite") => Frame::Suite {
+            (None | Some(Frame::Suite { .. }), "testsuites" | "testsuite" | "testrun") => {
+                self.suite(e, at)
+            }
+            (None | Some(Frame::Suite { .. }), "testcase") => {
+                Frame::TestCase(Box::new(self.testcase(e, at)))
+            }
+            (Some(Frame::Suite { .. }), "properties") => Frame::Properties { on_testcase: false },
+            (Some(Frame::TestCase(_)), "properties") => Frame::Properties { on_testcase: true },
+            (Some(Frame::Properties { .. }), "property") => Frame::Property {
                 name: self.attribute(e, "name", at).unwrap_or_default(),
+                value: self.attribute(e, "value", at),
+                text: String::new(),
             },
-            (None | Some(Frame::Suite { .. }), "testcase") => Frame::TestCase(self.testcase(e, at)),
             (Some(Frame::TestCase(_)), "failure" | "error") => {
-                let kind = if name == "failure" {
-                    FailureKind::Failure
+                Frame::Result(self.failure(e, name, at))
+            }
+            (
+                Some(Frame::TestCase(_)),
+                "flakyFailure" | "flakyError" | "rerunFailure" | "rerunError",
+            ) => {
+                self.signals.retry_elements = true;
+                let kind = if name.starts_with("flaky") {
+                    RetryKind::Flaky
                 } else {
-                    FailureKind::Error
+                    RetryKind::Rerun
                 };
-                Frame::Result(Failure {
+                let time_seconds = self.seconds(e, at);
+                Frame::Retry(Box::new(RetryBuilder {
                     kind,
-                    message: self.attribute(e, "message", at),
-                    failure_type: self.attribute(e, "type", at),
-                    body: String::new(),
-                })
+                    failure: self.failure(e, name, at),
+                    time_seconds,
+                    system_out: None,
+                    system_err: None,
+                }))
             }
             (Some(Frame::TestCase(_)), "skipped") => {
                 let message = self.attribute(e, "message", at);
@@ -267,6 +441,40 @@ impl<'a> JunitReader<'a> {
                         tc.skip_message = message;
                     }
                 }
+                Frame::Other
+            }
+            (Some(Frame::TestCase(_) | Frame::Retry(_)), "system-out") => {
+                Frame::Text(TextKind::SystemOut, String::new())
+            }
+            (Some(Frame::TestCase(_) | Frame::Retry(_)), "system-err") => {
+                Frame::Text(TextKind::SystemErr, String::new())
+            }
+            (Some(Frame::Retry(_) | Frame::Result(_)), "stackTrace") => {
+                Frame::Text(TextKind::StackTrace, String::new())
+            }
+            (Some(Frame::TestCase(_)), "time") => {
+                self.signals.count_children = true;
+                Frame::Text(TextKind::Time, String::new())
+            }
+            (Some(Frame::Suite { name: suite, .. }), "failure" | "error") => {
+                let suite = suite.clone();
+                self.warning_at(
+                    at,
+                    format!("an <{name}> directly under suite \"{suite}\", outside any testcase, is not counted as a test"),
+                );
+                Frame::Other
+            }
+            (Some(Frame::Suite { .. }), "tests" | "failures" | "errors" | "skipped" | "time") => {
+                self.signals.count_children = true;
+                Frame::Other
+            }
+            (Some(Frame::Suite { .. }), "system-out" | "system-err") => Frame::Other,
+            (Some(Frame::TestCase(_)), "testcase" | "testsuite") => {
+                self.warning_at(at, format!("a <{name}> inside a <testcase> is not counted"));
+                Frame::Other
+            }
+            (Some(Frame::Suite { .. } | Frame::TestCase(_)), other) => {
+                *self.ignored.entry(other.to_owned()).or_insert(0) += 1;
                 Frame::Other
             }
             _ => Frame::Other,
@@ -279,20 +487,97 @@ impl<'a> JunitReader<'a> {
         Ok(())
     }
 
+    /// Checks the root element and notes its signals.
+    fn root(&mut self, e: &BytesStart<'_>, name: &str, at: u64) -> Result<(), Stop> {
+        if !matches!(name, "testsuites" | "testsuite" | "testrun") {
+            self.error_at(
+                at,
+                format!(
+                    "not a JUnit report: the root element is <{name}>, expected <testsuites> or <testsuite>"
+                ),
+            );
+            return Err(Stop::NotJunit);
+        }
+        self.root_seen = true;
+        self.signals.root = name.to_owned();
+        self.signals.root_name = self.attribute(e, "name", at);
+        self.signals.root_has_id = has_attribute(e, "id");
+        self.signals.root_has_uuid = has_attribute(e, "uuid");
+        self.playwright = name == "testsuites" && self.signals.root_has_id;
+        Ok(())
+    }
+
+    fn suite(&mut self, e: &BytesStart<'_>, at: u64) -> Frame {
+        let mut name = self.attribute(e, "name", at).unwrap_or_default();
+        let hostname = self.attribute(e, "hostname", at);
+        if self.stack.is_empty() {
+            // The root: its name is a suite name only for a root <testsuite>.
+        } else if self.signals.first_suite_name.is_none() {
+            self.signals.first_suite_name = Some(name.clone());
+        }
+        if !self.stack.is_empty() || self.signals.root != "testsuites" {
+            self.signals.suite_has_id |= has_attribute(e, "id");
+            self.signals.suite_has_hostname |= hostname.is_some();
+            self.signals.suite_has_disabled |= has_attribute(e, "disabled");
+            if self.signals.first_suite_name.is_none() {
+                self.signals.first_suite_name = Some(name.clone());
+            }
+        }
+        if let Some(schema) = self.attribute(e, "xsi:noNamespaceSchemaLocation", at) {
+            self.signals.surefire_schema |= schema.contains("surefire");
+        }
+        if self.timestamp.is_none() {
+            if let Some(raw) = self.attribute(e, "timestamp", at) {
+                self.timestamp = self.timestamp_value(&raw, at);
+            }
+        }
+        if self.hostname.is_none() {
+            self.hostname = hostname.clone().filter(|h| !h.is_empty());
+        }
+        if self.playwright {
+            if let Some(project) = hostname.filter(|h| !h.is_empty()) {
+                name = format!("{project} › {name}");
+            }
+        }
+        self.suites_opened += 1;
+        let path = match self.stack.iter().rev().find_map(|f| match f {
+            Frame::Suite { path, .. } => Some(path.as_str()),
+            _ => None,
+        }) {
+            Some(parent) if !parent.is_empty() => format!("{parent} › {name}"),
+            _ => name.clone(),
+        };
+        Frame::Suite {
+            name,
+            instance: self.suites_opened,
+            path,
+            tests_attr: self
+                .attribute(e, "tests", at)
+                .and_then(|t| t.trim().parse().ok()),
+            elements_before: self.testcase_elements,
+            at,
+        }
+    }
+
     fn testcase(&mut self, e: &BytesStart<'_>, at: u64) -> TestCaseBuilder {
-        let suite = self
+        self.testcase_elements += 1;
+        let (suite, suite_instance, suite_path) = self
             .stack
             .iter()
             .rev()
             .find_map(|f| match f {
-                Frame::Suite { name } => Some(name.clone()),
+                Frame::Suite {
+                    name,
+                    instance,
+                    path,
+                    ..
+                } => Some((name.clone(), *instance, path.clone())),
                 _ => None,
             })
             .unwrap_or_default();
-        let classname = self
-            .attribute(e, "classname", at)
-            .filter(|c| !c.is_empty())
-            .unwrap_or_else(|| suite.clone());
+        let classname = self.attribute(e, "classname", at).filter(|c| !c.is_empty());
+        self.signals.testcase_without_classname |= classname.is_none();
+        let classname = classname.unwrap_or_else(|| suite.clone());
         let name = match self.attribute(e, "name", at) {
             Some(name) => name,
             None => {
@@ -305,36 +590,96 @@ impl<'a> JunitReader<'a> {
                 stand_in
             }
         };
-        let time_seconds = match self.attribute(e, "time", at) {
-            None => None,
-            Some(raw) => match parse_seconds(&raw) {
-                SecondsValue::Exact(v) => Some(v),
-                SecondsValue::Reinterpreted(v, note) => {
-                    self.warning_at(at, note);
-                    Some(v)
-                }
-                SecondsValue::Unreadable(note) => {
-                    if let Some(note) = note {
-                        self.warning_at(at, note);
-                    }
-                    None
-                }
-            },
-        };
-        let status_not_run = self
-            .attribute(e, "status", at)
-            .is_some_and(|s| matches!(s.as_str(), "notrun" | "disabled" | "skipped"));
+        let time_seconds = self.seconds(e, at);
+        let status = self.attribute(e, "status", at);
+        let result = self.attribute(e, "result", at);
+        let ignored = self.attribute(e, "ignored", at);
+        let file = self.attribute(e, "file", at);
+        let line = self.attribute(e, "line", at);
+        self.signals.testcase_has_class_or_assertions |=
+            has_attribute(e, "class") || has_attribute(e, "assertions");
+        self.signals.testcase_has_file_line |= file.is_some() && line.is_some();
+        self.signals.gtest_result |= result.is_some();
+        match status.as_deref() {
+            Some("run") => self.signals.status_run = true,
+            Some("fail" | "failed") => self.signals.status_fail = true,
+            _ => {}
+        }
+        let not_run = matches!(
+            status.as_deref(),
+            Some("notrun" | "disabled" | "skipped" | "ignored")
+        ) || matches!(result.as_deref(), Some("suppressed" | "skipped"))
+            || ignored.as_deref() == Some("true");
         TestCaseBuilder {
             key: TestKey {
                 suite,
                 classname,
                 name,
             },
+            suite_instance,
+            suite_path,
+            at,
             time_seconds,
-            status_not_run,
+            child_time: None,
+            not_run,
             skipped: false,
             skip_message: None,
             failures: Vec::new(),
+            retries: Vec::new(),
+            system_out: None,
+            system_err: None,
+            file,
+            line: line.and_then(|l| l.trim().parse().ok()),
+            properties: Vec::new(),
+        }
+    }
+
+    fn failure(&mut self, e: &BytesStart<'_>, name: &str, at: u64) -> Failure {
+        let kind = if name.ends_with("rror") {
+            FailureKind::Error
+        } else {
+            FailureKind::Failure
+        };
+        Failure {
+            kind,
+            message: self.attribute(e, "message", at),
+            failure_type: self.attribute(e, "type", at),
+            body: String::new(),
+        }
+    }
+
+    fn seconds(&mut self, e: &BytesStart<'_>, at: u64) -> Option<f64> {
+        let raw = self.attribute(e, "time", at)?;
+        self.seconds_value(&raw, at)
+    }
+
+    fn seconds_value(&mut self, raw: &str, at: u64) -> Option<f64> {
+        match parse_seconds(raw) {
+            SecondsValue::Exact(v) => Some(v),
+            SecondsValue::Reinterpreted(v, note) => {
+                self.warning_at(at, note);
+                Some(v)
+            }
+            SecondsValue::Unreadable(note) => {
+                if let Some(note) = note {
+                    self.warning_at(at, note);
+                }
+                None
+            }
+        }
+    }
+
+    fn timestamp_value(&mut self, raw: &str, at: u64) -> Option<Timestamp> {
+        match parse_timestamp(raw) {
+            TimestampValue::Exact(t) => Some(t),
+            TimestampValue::Reinterpreted(t, note) => {
+                self.info_at(at, note);
+                Some(t)
+            }
+            TimestampValue::Unreadable(note) => {
+                self.info_at(at, note);
+                None
+            }
         }
     }
 
@@ -342,50 +687,170 @@ impl<'a> JunitReader<'a> {
         if let Some(frame) = self.stack.pop() {
             self.close(frame);
         }
-        if self.stack.is_empty() {
-            self.root_closed = true;
-        }
     }
 
     /// Finishes a popped frame, handing its data to its parent.
     fn close(&mut self, frame: Frame) {
         match frame {
-            Frame::TestCase(tc) => self.testcases.push(tc.finish()),
+            Frame::TestCase(tc) => self.finish_testcase(*tc),
             Frame::Result(failure) => {
                 if let Some(Frame::TestCase(tc)) = self.stack.last_mut() {
                     tc.failures.push(failure);
                 }
             }
-            Frame::Suite { .. } | Frame::Other => {}
+            Frame::Retry(retry) => {
+                if let Some(Frame::TestCase(tc)) = self.stack.last_mut() {
+                    tc.retries.push(*retry);
+                }
+            }
+            Frame::Text(kind, text) => self.deliver_text(kind, text),
+            Frame::Property { name, value, text } => {
+                let value = value.unwrap_or_else(|| text.trim().to_owned());
+                self.signals.go_version_property |= name == "go.version";
+                self.signals.browser_property |= name == "browser.fullName";
+                self.signals.catch2_property |= name == "random-seed";
+                let property = Property { name, value };
+                let on_testcase = matches!(
+                    self.stack.last(),
+                    Some(Frame::Properties { on_testcase: true })
+                );
+                if on_testcase {
+                    if let Some(Frame::TestCase(tc)) = self
+                        .stack
+                        .iter_mut()
+                        .rev()
+                        .find(|f| matches!(f, Frame::TestCase(_)))
+                    {
+                        tc.properties.push(property);
+                    }
+                } else if !self.properties.contains(&property) {
+                    self.properties.push(property);
+                }
+            }
+            Frame::Suite {
+                name,
+                tests_attr,
+                elements_before,
+                at,
+                ..
+            } => {
+                let found = self.testcase_elements - elements_before;
+                if let Some(claimed) = tests_attr.filter(|&n| n != found) {
+                    self.suite_mismatches += 1;
+                    if self.suite_mismatches <= MAX_REPEATED_NOTES {
+                        self.info_at(
+                            at,
+                            format!("suite \"{name}\" says tests=\"{claimed}\" but holds {found} <testcase> elements; counts come from the elements"),
+                        );
+                    }
+                }
+            }
+            Frame::Properties { .. } | Frame::Other => {}
         }
         if self.stack.is_empty() && self.root_seen {
             self.root_closed = true;
         }
     }
 
+    fn deliver_text(&mut self, kind: TextKind, text: String) {
+        match (kind, self.stack.last_mut()) {
+            (TextKind::SystemOut, Some(Frame::TestCase(tc))) => append(&mut tc.system_out, text),
+            (TextKind::SystemErr, Some(Frame::TestCase(tc))) => append(&mut tc.system_err, text),
+            (TextKind::SystemOut, Some(Frame::Retry(r))) => append(&mut r.system_out, text),
+            (TextKind::SystemErr, Some(Frame::Retry(r))) => append(&mut r.system_err, text),
+            (TextKind::StackTrace, Some(Frame::Retry(r))) => r.failure.body.push_str(&text),
+            (TextKind::StackTrace, Some(Frame::Result(f))) => f.body.push_str(&text),
+            (TextKind::Time, Some(Frame::TestCase(tc))) => tc.child_time = Some(text),
+            _ => {}
+        }
+    }
+
+    fn finish_testcase(&mut self, mut tc: TestCaseBuilder) {
+        if tc.time_seconds.is_none() {
+            if let Some(raw) = tc.child_time.take() {
+                let at = tc.at;
+                tc.time_seconds = self.seconds_value(&raw, at);
+            }
+        }
+        let (mut rest, attempts) = tc.attempts();
+        if let Some(&(slot, instance)) = self.index.get(&rest.key) {
+            if instance != rest.suite_instance && rest.key.suite != rest.suite_path {
+                // The same identity in another suite element (two browsers whose innermost
+                // suites share a name, say) is a different test, not a rerun: qualify it
+                // with its suite path.
+                let first = self.testcases[slot].key.id();
+                rest.key.suite = rest.suite_path.clone();
+                self.warning_at(
+                    rest.at,
+                    format!(
+                        "identity collision: {first} also appears in suite path \"{}\"; kept apart as {}",
+                        rest.suite_path,
+                        rest.key.id()
+                    ),
+                );
+            }
+        }
+        self.finish_testcase_rest(rest, attempts);
+    }
+
+    /// Adds a testcase element's attempts to its test (a rerun in the same suite element), or
+    /// starts the test.
+    fn finish_testcase_rest(&mut self, rest: TestCaseBuilderRest, attempts: Vec<Attempt>) {
+        if let Some(&(slot, _)) = self.index.get(&rest.key) {
+            let case = &mut self.testcases[slot];
+            case.attempts.extend(attempts);
+            case.elements += 1;
+            case.time_seconds = match (case.time_seconds, rest.time_seconds) {
+                (Some(a), Some(b)) => Some(a + b),
+                (a, b) => a.or(b),
+            };
+            (case.outcome, case.flaky_in_run) = settle(&case.attempts);
+            return;
+        }
+        let (outcome, flaky_in_run) = settle(&attempts);
+        self.index.insert(
+            rest.key.clone(),
+            (self.testcases.len(), rest.suite_instance),
+        );
+        self.first_element_at.insert(self.testcases.len(), rest.at);
+        self.testcases.push(TestCase {
+            key: rest.key,
+            outcome,
+            flaky_in_run,
+            attempts,
+            time_seconds: rest.time_seconds,
+            elements: 1,
+            file: rest.file,
+            line: rest.line,
+            properties: rest.properties,
+        });
+    }
+
     fn text(&mut self, content: &str, at: u64) -> Result<(), Stop> {
         match self.stack.last_mut() {
-            Some(Frame::Result(failure)) => {
-                failure.body.push_str(content);
-                Ok(())
+            Some(Frame::Result(failure)) => failure.body.push_str(content),
+            Some(Frame::Retry(retry)) => retry.failure.body.push_str(content),
+            Some(Frame::Text(_, text)) | Some(Frame::Property { text, .. }) => {
+                text.push_str(content)
             }
             None if !content.trim().is_empty() => {
+                let start = at.saturating_sub(content.len() as u64);
                 if self.root_seen {
                     self.error_at(
-                        at.saturating_sub(content.len() as u64),
+                        start,
                         "malformed XML: text after the document element".to_owned(),
                     );
-                    Err(Stop::Malformed)
-                } else {
-                    self.error_at(
-                        at.saturating_sub(content.len() as u64),
-                        "not a JUnit report: the file starts with text, expected an XML document with a <testsuites> or <testsuite> root".to_owned(),
-                    );
-                    Err(Stop::NotJunit)
+                    return Err(Stop::Malformed);
                 }
+                self.error_at(
+                    start,
+                    "not a JUnit report: the file starts with text, expected an XML document with a <testsuites> or <testsuite> root".to_owned(),
+                );
+                return Err(Stop::NotJunit);
             }
-            _ => Ok(()),
+            _ => {}
         }
+        Ok(())
     }
 
     fn reference(&mut self, r: &BytesRef<'_>, at: u64) -> Result<(), Stop> {
@@ -399,7 +864,7 @@ impl<'a> JunitReader<'a> {
             None => {
                 let raw = format!("&{};", &**r);
                 self.warning_at(
-                    at,
+                    at.saturating_sub(raw.len() as u64),
                     format!("undefined entity reference {raw} kept as literal text"),
                 );
                 raw
@@ -435,8 +900,89 @@ impl<'a> JunitReader<'a> {
                 FailureKind::Failure => "failure",
                 FailureKind::Error => "error",
             },
+            Frame::Retry(_) => "flakyFailure or rerunFailure",
+            Frame::Text(TextKind::SystemOut, _) => "system-out",
+            Frame::Text(TextKind::SystemErr, _) => "system-err",
+            Frame::Text(TextKind::StackTrace, _) => "stackTrace",
+            Frame::Text(TextKind::Time, _) => "time",
+            Frame::Properties { .. } => "properties",
+            Frame::Property { .. } => "property",
             Frame::Other => "element",
         })
+    }
+
+    /// End-of-file notes: repeated identities, ignored elements, capped repetitions.
+    fn summarize(&mut self) {
+        let mut repeated = 0;
+        for slot in 0..self.testcases.len() {
+            let case = &self.testcases[slot];
+            if case.elements < 2 {
+                continue;
+            }
+            repeated += 1;
+            if repeated > MAX_REPEATED_NOTES {
+                continue;
+            }
+            let outcomes: Vec<&str> = case.attempts.iter().map(|a| a.outcome.as_str()).collect();
+            let message = format!(
+                "test {} appears {} times in this run ({}); read as attempts of one test (reruns), counted once as {}{}",
+                case.key.id(),
+                case.elements,
+                outcomes.join(", "),
+                case.outcome.as_str(),
+                if case.flaky_in_run { " (flaky: passed on retry)" } else { "" },
+            );
+            let at = self.first_element_at.get(&slot).copied().unwrap_or(0);
+            self.info_at(at, message);
+        }
+        if repeated > MAX_REPEATED_NOTES {
+            self.push_file_note(
+                Severity::Info,
+                format!(
+                    "{} more tests appear more than once in this run",
+                    repeated - MAX_REPEATED_NOTES
+                ),
+            );
+        }
+        if self.suite_mismatches > MAX_REPEATED_NOTES {
+            self.push_file_note(
+                Severity::Info,
+                format!(
+                    "{} more suites have a tests= attribute that disagrees with their elements",
+                    self.suite_mismatches - MAX_REPEATED_NOTES
+                ),
+            );
+        }
+        if self.signals.count_children {
+            self.push_file_note(
+                Severity::Info,
+                "counts or time given as child elements (<tests>, <failures>, <time>); a testcase's <time> is read, suite counts are ignored".to_owned(),
+            );
+        }
+        let mut ignored: Vec<(String, usize)> = self.ignored.drain().collect();
+        ignored.sort();
+        for (name, count) in ignored {
+            self.push_file_note(
+                Severity::Info,
+                format!("{count} unknown <{name}> element(s) skipped"),
+            );
+        }
+    }
+
+    /// Warns once about characters that XML 1.0 forbids (such as ESC), which are kept.
+    fn note_control_characters(&mut self) {
+        let is_forbidden = |b: &u8| *b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r');
+        let bytes = self.input.as_bytes();
+        if let Some(first) = bytes.iter().position(is_forbidden) {
+            let count = bytes.iter().filter(|b| is_forbidden(b)).count();
+            self.warning_at(
+                first as u64,
+                format!(
+                    "{count} control character(s) that XML 1.0 forbids (the first is U+{:04X}) kept as text",
+                    bytes[first]
+                ),
+            );
+        }
     }
 
     /// The unescaped value of attribute `key`, or `None` when absent. A malformed attribute
@@ -478,6 +1024,15 @@ impl<'a> JunitReader<'a> {
         self.push_diagnostic(offset, Severity::Warning, message);
     }
 
+    fn info_at(&mut self, offset: u64, message: String) {
+        self.push_diagnostic(offset, Severity::Info, message);
+    }
+
+    fn push_file_note(&mut self, severity: Severity, message: String) {
+        self.diagnostics
+            .push(Diagnostic::whole_file(self.file, severity, message));
+    }
+
     fn push_diagnostic(&mut self, offset: u64, severity: Severity, message: String) {
         let offset = usize::try_from(offset).unwrap_or(usize::MAX);
         let (line, column) = line_column(self.input.as_bytes(), offset);
@@ -489,4 +1044,11 @@ impl<'a> JunitReader<'a> {
             message,
         });
     }
+}
+
+fn has_attribute(e: &BytesStart<'_>, key: &str) -> bool {
+    e.attributes()
+        .with_checks(false)
+        .flatten()
+        .any(|a| a.key.as_ref() == key)
 }

@@ -167,3 +167,165 @@ mod tests {
         ));
     }
 }
+
+/// A run or testcase timestamp, as read from a report.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Timestamp {
+    /// ISO 8601: `YYYY-MM-DDTHH:MM:SS[.fff]`, followed by the UTC offset (`+01:00`, or `Z`)
+    /// when the report gave one.
+    pub iso: String,
+    /// Minutes east of UTC, or `None` when the report gave no zone (jest-junit, gtest): the
+    /// time is then local to the machine that wrote it, and unknown here.
+    pub utc_offset_minutes: Option<i32>,
+    /// Seconds since 1970-01-01T00:00:00Z, for ordering. A time without a zone is read as if
+    /// it were UTC, so compare such times only with each other.
+    pub epoch_seconds: f64,
+}
+
+/// What [`parse_timestamp`] made of a `timestamp` attribute.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TimestampValue {
+    /// ISO 8601 / RFC 3339, with or without a zone, read as written.
+    Exact(Timestamp),
+    /// Read after reinterpreting the text (RFC 1123, a date alone, a space for the `T`); the
+    /// note says how.
+    Reinterpreted(Timestamp, String),
+    /// Not a time, or Go's zero time `0001-01-01T00:00:00Z` (which means "unknown"); the note
+    /// says why.
+    Unreadable(String),
+}
+
+/// Reads a timestamp in the forms producers write: RFC 3339 (`2024-01-09T07:50:12.664+00:00`,
+/// `...Z`), ISO 8601 without a zone (`2008-04-23T13:25:46`, jest-junit and gtest), RFC 1123 /
+/// RFC 2822 (`Sat, 03 Dec 2022 23:10:07 GMT`, mocha), a date alone, and a space instead of the
+/// `T`. Source of the forms: RFC 3339 §5.6, RFC 2822 §3.3.
+pub fn parse_timestamp(raw: &str) -> TimestampValue {
+    use chrono::{DateTime, NaiveDate, NaiveDateTime};
+    let text = raw.trim();
+    if text.is_empty() {
+        return TimestampValue::Unreadable("empty timestamp".to_owned());
+    }
+    let zoned = |dt: DateTime<chrono::FixedOffset>| {
+        let offset = dt.offset().local_minus_utc() / 60;
+        Timestamp {
+            iso: dt.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true),
+            utc_offset_minutes: Some(offset),
+            epoch_seconds: dt.timestamp() as f64 + f64::from(dt.timestamp_subsec_micros()) / 1e6,
+        }
+    };
+    let naive = |dt: NaiveDateTime| {
+        let utc = dt.and_utc();
+        Timestamp {
+            iso: dt.format("%Y-%m-%dT%H:%M:%S%.f").to_string(),
+            utc_offset_minutes: None,
+            epoch_seconds: utc.timestamp() as f64 + f64::from(utc.timestamp_subsec_micros()) / 1e6,
+        }
+    };
+    if let Ok(dt) = DateTime::parse_from_rfc3339(text) {
+        if dt.timestamp() <= -62_135_596_800 {
+            return TimestampValue::Unreadable(format!(
+                "timestamp \"{raw}\" is the zero time (no timestamp recorded)"
+            ));
+        }
+        return TimestampValue::Exact(zoned(dt));
+    }
+    // chrono's format parser skips spaces, so rule them out for the exact form.
+    if !text.contains(char::is_whitespace) {
+        if let Ok(dt) = NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f") {
+            return TimestampValue::Exact(naive(dt));
+        }
+    }
+    if let Ok(dt) = DateTime::parse_from_rfc2822(text) {
+        return TimestampValue::Reinterpreted(
+            zoned(dt),
+            format!("timestamp \"{raw}\" read as RFC 1123"),
+        );
+    }
+    let respaced = text.replacen("T ", "T", 1).replacen(' ', "T", 1);
+    if respaced != text {
+        if let Ok(dt) = DateTime::parse_from_rfc3339(&respaced) {
+            return TimestampValue::Reinterpreted(
+                zoned(dt),
+                format!("timestamp \"{raw}\" is not ISO 8601; read as {respaced}"),
+            );
+        }
+        if let Ok(dt) = NaiveDateTime::parse_from_str(&respaced, "%Y-%m-%dT%H:%M:%S%.f") {
+            return TimestampValue::Reinterpreted(
+                naive(dt),
+                format!("timestamp \"{raw}\" is not ISO 8601; read as {respaced}"),
+            );
+        }
+    }
+    if let Ok(date) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+        if let Some(dt) = date.and_hms_opt(0, 0, 0) {
+            return TimestampValue::Reinterpreted(
+                naive(dt),
+                format!("timestamp \"{raw}\" has no time of day; read as midnight"),
+            );
+        }
+    }
+    TimestampValue::Unreadable(format!("timestamp \"{raw}\" is not a date and time"))
+}
+
+#[cfg(test)]
+mod timestamp_tests {
+    use super::*;
+
+    fn exact(raw: &str) -> Timestamp {
+        match parse_timestamp(raw) {
+            TimestampValue::Exact(t) => t,
+            other => panic!("{raw}: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn rfc3339_with_zone() {
+        let t = exact("2024-01-09T07:50:12.664+00:00");
+        assert_eq!(t.iso, "2024-01-09T07:50:12.664Z");
+        assert_eq!(t.utc_offset_minutes, Some(0));
+        // 2024-01-09T07:50:12Z is 1704786612 s after the epoch.
+        assert!((t.epoch_seconds - 1_704_786_612.664).abs() < 1e-6);
+        let t = exact("2022-01-01T01:00:00+01:00");
+        assert_eq!(t.utc_offset_minutes, Some(60));
+        assert_eq!(t.epoch_seconds, 1_640_995_200.0);
+    }
+
+    #[test]
+    fn iso_without_zone_is_kept_local() {
+        let t = exact("2008-04-23T13:25:46");
+        assert_eq!(t.iso, "2008-04-23T13:25:46");
+        assert_eq!(t.utc_offset_minutes, None);
+    }
+
+    #[test]
+    fn rfc1123_and_lenient_forms() {
+        match parse_timestamp("Sat, 03 Dec 2022 23:10:07 GMT") {
+            TimestampValue::Reinterpreted(t, _) => {
+                assert_eq!(t.iso, "2022-12-03T23:10:07Z");
+            }
+            other => panic!("{other:?}"),
+        }
+        for raw in ["2024-01-03 12:40:13", "2024-01-03T 12:40:13"] {
+            match parse_timestamp(raw) {
+                TimestampValue::Reinterpreted(t, _) => assert_eq!(t.iso, "2024-01-03T12:40:13"),
+                other => panic!("{raw}: {other:?}"),
+            }
+        }
+        assert!(matches!(
+            parse_timestamp("2024-01-03"),
+            TimestampValue::Reinterpreted(..)
+        ));
+    }
+
+    #[test]
+    fn zero_and_garbage_are_unreadable() {
+        assert!(matches!(
+            parse_timestamp("0001-01-01T00:00:00Z"),
+            TimestampValue::Unreadable(_)
+        ));
+        assert!(matches!(
+            parse_timestamp("yesterday"),
+            TimestampValue::Unreadable(_)
+        ));
+    }
+}
