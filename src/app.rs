@@ -8,6 +8,7 @@ use crate::components::diagnostics::DiagnosticsPanel;
 use crate::components::drop_zone::DropZone;
 use crate::components::summary::Summary;
 use crate::components::test_table::TestTable;
+use crate::dropped::Dropped;
 use crate::loader;
 use crate::state::{Action, State};
 
@@ -18,14 +19,14 @@ pub fn app() -> Html {
 
     let on_files = {
         let dispatcher = state.dispatcher();
-        Callback::from(move |files: Vec<web_sys::File>| {
+        Callback::from(move |files: Dropped| {
             let dispatcher = dispatcher.clone();
             wasm_bindgen_futures::spawn_local(async move {
                 let progress = {
                     let d = dispatcher.clone();
                     move |s: String| d.dispatch(Action::Progress(s))
                 };
-                let reads = loader::read_files(files, progress).await;
+                let reads = loader::read_dropped(files, progress).await;
                 dispatcher.dispatch(Action::Add(reads));
             });
         })

@@ -1,28 +1,34 @@
 //! Reading files into the core: dropped or picked files, and the bundled example runs.
 
-use flakelens_core::junit::{read_report, ReadOutput};
+use flakelens_core::input::read_input;
+use flakelens_core::junit::ReadOutput;
 use flakelens_core::{Diagnostic, Severity};
 use gloo_net::http::Request;
 use serde::Deserialize;
 
+use crate::dropped::{self, Dropped};
+
 /// Where Trunk copies `examples/reports` (see `index.html`), relative to the page.
 const EXAMPLE_BASE: &str = "reports/";
 
-/// Reads browser files one at a time, yielding to the browser between files so the page can
-/// paint progress. Each file's bytes are dropped as soon as the core has read them.
-pub async fn read_files(files: Vec<web_sys::File>, progress: impl Fn(String)) -> Vec<ReadOutput> {
+/// Reads dropped or picked files one at a time, yielding to the browser between files so the
+/// page can paint progress. Each file's bytes are dropped as soon as the core has read them.
+/// A zip or gzip file may hold several reports, so one file may give several outputs.
+pub async fn read_dropped(dropped: Dropped, progress: impl Fn(String)) -> Vec<ReadOutput> {
+    let (files, unreadable_entries) = dropped::files(dropped).await;
     let total = files.len();
-    let mut reads = Vec::with_capacity(total);
-    for (i, file) in files.into_iter().enumerate() {
-        let file = gloo_file::File::from(file);
-        let name = file.name();
-        progress(format!("reading {} of {total}: {name}", i + 1));
+    let mut reads: Vec<ReadOutput> = unreadable_entries
+        .iter()
+        .map(|name| unreadable(name, "cannot read this dropped entry".to_owned()))
+        .collect();
+    for (i, named) in files.into_iter().enumerate() {
+        progress(format!("reading {} of {total}: {}", i + 1, named.name));
         gloo_timers::future::TimeoutFuture::new(0).await;
-        let read = match gloo_file::futures::read_as_bytes(&file).await {
-            Ok(bytes) => read_report(&name, &bytes),
-            Err(e) => unreadable(&name, format!("cannot read file: {e}")),
-        };
-        reads.push(read);
+        let file = gloo_file::File::from(named.file);
+        match gloo_file::futures::read_as_bytes(&file).await {
+            Ok(bytes) => reads.extend(read_input(&named.name, &bytes)),
+            Err(e) => reads.push(unreadable(&named.name, format!("cannot read file: {e}"))),
+        }
     }
     reads
 }
@@ -56,9 +62,12 @@ pub async fn read_example(progress: impl Fn(String)) -> Result<Vec<ReadOutput>, 
             Ok(response) => Err(format!("HTTP {}", response.status())),
             Err(e) => Err(e.to_string()),
         };
-        reads.push(match bytes {
-            Ok(bytes) => read_report(name, &bytes),
-            Err(e) => unreadable(name, format!("cannot fetch example report: {e}")),
+        reads.extend(match bytes {
+            Ok(bytes) => read_input(name, &bytes),
+            Err(e) => vec![unreadable(
+                name,
+                format!("cannot fetch example report: {e}"),
+            )],
         });
     }
     Ok(reads)

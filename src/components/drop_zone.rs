@@ -4,11 +4,13 @@ use wasm_bindgen::JsCast;
 use web_sys::{DragEvent, FileList, HtmlInputElement};
 use yew::prelude::*;
 
+use crate::dropped::Dropped;
+
 /// Props of [`DropZone`].
 #[derive(Properties, PartialEq)]
 pub struct DropZoneProps {
-    /// Called with the files dropped or picked, in the order the browser lists them.
-    pub on_files: Callback<Vec<web_sys::File>>,
+    /// Called with the files or folders dropped or picked, in the order the browser lists them.
+    pub on_files: Callback<Dropped>,
     /// Called when the user asks for the example runs.
     pub on_example: Callback<()>,
     /// Called when the user clears the analysis.
@@ -46,9 +48,8 @@ pub fn drop_zone(props: &DropZoneProps) -> Html {
         Callback::from(move |e: DragEvent| {
             e.prevent_default();
             dragging.set(false);
-            let files = files_of(e.data_transfer().and_then(|dt| dt.files()));
-            if !files.is_empty() {
-                on_files.emit(files);
+            if let Some(data) = e.data_transfer() {
+                on_files.emit(crate::dropped::take(&data));
             }
         })
     };
@@ -65,7 +66,7 @@ pub fn drop_zone(props: &DropZoneProps) -> Html {
             // Reset so that picking the same files again fires another change.
             input.set_value("");
             if !files.is_empty() {
-                on_files.emit(files);
+                on_files.emit(Dropped::Files(files));
             }
         })
     };
@@ -76,9 +77,13 @@ pub fn drop_zone(props: &DropZoneProps) -> Html {
         <section class={classes!("drop-zone", dragging.then_some("dragging"))}
             {ondragover} {ondragleave} {ondrop} aria-label="Add JUnit reports">
             <p class="drop-hint">
-                {"Drop JUnit XML files here (one file per run), or "}
+                {"Drop JUnit XML reports here (one file per run; folders, .zip, .gz and CTRF JSON too), or "}
                 <label for="file-input" class="file-label">{"choose files"}</label>
-                <input type="file" id="file-input" multiple=true accept=".xml,text/xml,application/xml"
+                <input type="file" id="file-input" multiple=true
+                    onchange={onchange.clone()} disabled={props.busy} />
+                {" or a "}
+                <label for="folder-input" class="file-label">{"folder"}</label>
+                <input type="file" id="folder-input" webkitdirectory=true multiple=true
                     {onchange} disabled={props.busy} />
             </p>
             <div class="actions">

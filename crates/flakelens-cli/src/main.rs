@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use flakelens_core::{junit, Analysis, Diagnostic, Severity};
+use flakelens_core::{input, junit, Analysis, Diagnostic, Severity};
 
 mod text;
 
@@ -21,13 +21,15 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Analyze JUnit XML reports, one file per run, in the order given.
+    /// Analyze test reports, one file per run, in the order given.
     ///
-    /// Prints a text summary, or the analysis as JSON with --json. A file that cannot be read
-    /// or parsed is reported as a diagnostic and the other files are still analyzed.
+    /// Reads JUnit XML (any dialect, any encoding), CTRF JSON, gzip files and zip archives
+    /// (every report inside is one run); the content decides, not the file name. A folder is
+    /// read recursively, its files in name order. A file that cannot be read or parsed is
+    /// reported as a diagnostic and the other files are still analyzed.
     /// Exit status: 0 when at least one run was read, 2 when none was.
     Analyze {
-        /// JUnit XML report files; each file is one run.
+        /// Report files or folders; each report is one run.
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
         /// Print the analysis as JSON on stdout instead of a text summary.
@@ -43,20 +45,37 @@ fn main() -> ExitCode {
     }
 }
 
+/// Expands folders into their files (recursively, in name order); files stay as given.
+fn expand(paths: &[PathBuf]) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            let mut entries: Vec<PathBuf> = std::fs::read_dir(path)
+                .map(|dir| dir.flatten().map(|e| e.path()).collect())
+                .unwrap_or_default();
+            entries.sort();
+            out.extend(expand(&entries));
+        } else {
+            out.push(path.clone());
+        }
+    }
+    out
+}
+
 fn analyze(files: &[PathBuf], json: bool) -> ExitCode {
-    let reads = files.iter().map(|path| {
+    let reads = expand(files).into_iter().flat_map(|path| {
         let name = path.display().to_string();
-        match std::fs::read(path) {
+        match std::fs::read(&path) {
             // The bytes are dropped as soon as the core has read them.
-            Ok(bytes) => junit::read_report(&name, &bytes),
-            Err(e) => junit::ReadOutput {
+            Ok(bytes) => input::read_input(&name, &bytes),
+            Err(e) => vec![junit::ReadOutput {
                 run: None,
                 diagnostics: vec![Diagnostic::whole_file(
                     &name,
                     Severity::Error,
                     format!("cannot read file: {e}"),
                 )],
-            },
+            }],
         }
     });
     let analysis = Analysis::from_reads(reads);

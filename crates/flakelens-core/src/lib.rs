@@ -32,6 +32,7 @@
 mod analysis;
 mod diagnostic;
 pub mod format;
+pub mod input;
 pub mod junit;
 mod model;
 
