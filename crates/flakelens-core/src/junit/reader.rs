@@ -348,9 +348,9 @@ impl<'a> JunitReader<'a> {
                 break Some(stop);
             }
         };
-        if matches!(stop, Some(Stop::NotJunit))
-            || (matches!(stop, Some(Stop::Malformed)) && !self.root_seen)
-        {
+        if matches!(stop, Some(Stop::NotJunit)) {
+            // Decoding remarks about a file that is no report at all are noise.
+            self.diagnostics.retain(|d| d.severity == Severity::Error);
             return ReadOutput {
                 run: None,
                 diagnostics: self.diagnostics,
@@ -359,6 +359,13 @@ impl<'a> JunitReader<'a> {
         // A truncated or malformed file: close what is still open so nothing read is lost.
         while let Some(frame) = self.stack.pop() {
             self.close(frame);
+        }
+        if stop.is_some() && self.testcases.is_empty() {
+            // Nothing was recovered: an error, not an empty run.
+            return ReadOutput {
+                run: None,
+                diagnostics: self.diagnostics,
+            };
         }
         self.summarize();
         let dialect = self.signals.dialect();

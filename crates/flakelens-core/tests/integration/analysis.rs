@@ -158,11 +158,18 @@ fn a_bad_file_does_not_stop_the_others() {
 }
 
 #[test]
-fn a_duplicate_in_one_run_counts_once_with_its_last_outcome() {
+fn a_repeated_testcase_in_one_suite_is_a_rerun() {
+    // B failed, then B passed again in the same suite element (gotestsum --rerun-fails):
+    // one test with two attempts, passed on retry; not a failure, counted once.
     let xml = suite(&[FAIL_B, PASS_B].concat());
     let a = Analysis::from_reads([read_report("r.xml", xml.as_bytes())]);
     assert_eq!(a.runs[0].counts.tests(), 1);
+    assert_eq!(a.runs[0].counts.passed(), 1);
+    assert_eq!(a.runs[0].counts.flaky(), 1);
     assert_eq!(a.tests[0].outcomes, vec![Some(Outcome::Passed)]);
+    assert_eq!(a.tests[0].attempts, vec![vec![Outcome::Failed, Outcome::Passed]]);
+    assert_eq!(a.tests[0].verdict, Verdict::Flaky);
+    assert_eq!(a.tests[0].failure_rate, Some(0.0));
     assert_eq!(a.diagnostics.len(), 1);
     assert!(a.diagnostics[0].message.contains("appears 2 times"));
 }
