@@ -125,10 +125,14 @@ pub struct RunSummary {
     pub file: String,
     /// Outcome counts over the run's distinct tests.
     pub counts: Counts,
-    /// Sum of the readable `time` attributes of the run's testcases, in seconds.
-    pub total_time_seconds: f64,
+    /// Sum of the readable `time` attributes of the run's `<testcase>` elements, in seconds
+    /// (every rerun element included); `None` when no testcase has a readable time.
+    pub total_time_seconds: Option<f64>,
     /// True when the file was malformed and only part of it was read.
     pub partial: bool,
+    /// How many `<testcase>` elements the file holds (more than `counts.tests` when tests
+    /// were rerun as repeated elements).
+    pub testcase_elements: usize,
     /// The producer, guessed from the report's shape.
     pub dialect: crate::junit::Dialect,
     /// The report's timestamp, if any.
@@ -178,6 +182,9 @@ pub struct TestSummary {
     pub first_failure: Option<FailureExample>,
     /// One entry per run, in run order: true when the test passed on retry in that run.
     pub flaky_in_run: Vec<bool>,
+    /// One entry per run, in run order: the test's time in that run in seconds (the sum over
+    /// its `<testcase>` elements), or `None` when absent or not given.
+    pub durations_seconds: Vec<Option<f64>>,
 }
 
 /// Suite-wide figures.
@@ -245,10 +252,12 @@ impl Analysis {
 
         for (run_index, run) in runs.iter().enumerate() {
             let mut counts = Counts::default();
-            let mut total_time_seconds = 0.0;
+            let mut total_time_seconds: Option<f64> = None;
             let mut seen_in_run: BTreeSet<usize> = BTreeSet::new();
             for case in &run.testcases {
-                total_time_seconds += case.time_seconds.unwrap_or(0.0);
+                if let Some(t) = case.time_seconds {
+                    *total_time_seconds.get_or_insert(0.0) += t;
+                }
                 let slot = *index.entry(case.key.clone()).or_insert_with(|| {
                     tests.push(TestSummary {
                         id: case.key.id(),
@@ -258,6 +267,7 @@ impl Analysis {
                         outcomes: vec![None; run_count],
                         attempts: vec![Vec::new(); run_count],
                         flaky_in_run: vec![false; run_count],
+                        durations_seconds: vec![None; run_count],
                         counts: Counts::default(),
                         failure_rate: None,
                         verdict: Verdict::Skipped,
@@ -270,6 +280,7 @@ impl Analysis {
                 test.outcomes[run_index] = Some(case.outcome);
                 test.attempts[run_index] = case.attempts.iter().map(|a| a.outcome).collect();
                 test.flaky_in_run[run_index] = case.flaky_in_run;
+                test.durations_seconds[run_index] = case.time_seconds;
                 if (case.outcome.is_failure() || case.flaky_in_run) && test.first_failure.is_none()
                 {
                     let first = case.failures().next();
@@ -290,6 +301,7 @@ impl Analysis {
                 counts,
                 total_time_seconds,
                 partial: run.partial,
+                testcase_elements: run.testcase_elements,
                 dialect: run.dialect,
                 timestamp: run.timestamp.clone(),
                 hostname: run.hostname.clone(),

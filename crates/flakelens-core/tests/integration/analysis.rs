@@ -106,7 +106,11 @@ fn run_counts_and_times() {
         ),
         (5, 3, 1, 0, 1)
     );
-    assert_eq!(a.runs[0].total_time_seconds, 4.5);
+    assert_eq!(a.runs[0].total_time_seconds, Some(4.5));
+    assert_eq!(
+        a.tests[0].durations_seconds,
+        vec![Some(1.0), Some(1.0), Some(1.0)]
+    );
     // Run 2: A, E pass; B, C fail; D skipped.
     let r2 = a.runs[1].counts;
     assert_eq!((r2.passed(), r2.failed(), r2.skipped()), (2, 2, 1));
@@ -167,7 +171,10 @@ fn a_repeated_testcase_in_one_suite_is_a_rerun() {
     assert_eq!(a.runs[0].counts.passed(), 1);
     assert_eq!(a.runs[0].counts.flaky(), 1);
     assert_eq!(a.tests[0].outcomes, vec![Some(Outcome::Passed)]);
-    assert_eq!(a.tests[0].attempts, vec![vec![Outcome::Failed, Outcome::Passed]]);
+    assert_eq!(
+        a.tests[0].attempts,
+        vec![vec![Outcome::Failed, Outcome::Passed]]
+    );
     assert_eq!(a.tests[0].verdict, Verdict::Flaky);
     assert_eq!(a.tests[0].failure_rate, Some(0.0));
     assert_eq!(a.diagnostics.len(), 1);
