@@ -34,6 +34,7 @@ mod diagnostic;
 pub mod format;
 pub mod input;
 pub mod junit;
+pub mod metrics;
 mod model;
 
 pub use analysis::{Analysis, Counts, FailureExample, RunSummary, TestSummary, Totals, Verdict};

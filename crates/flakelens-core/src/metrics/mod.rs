@@ -1,0 +1,3 @@
+//! Stability metrics.
+
+pub mod stats;
