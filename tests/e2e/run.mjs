@@ -1,0 +1,461 @@
+// End-to-end test: the built page (dist/) in headless Chromium against the native CLI.
+//
+// It serves dist/ on 127.0.0.1 with a tiny static server, drops the example reports into the
+// page's own file input, and checks every number the page renders against
+// `flakelens analyze --json` on the same files. Then the "Load example" button, then a drop
+// with a truncated XML file and a plain-text file. Every request the page makes must go to
+// the local server.
+//
+// Environment (all optional; `cargo xtask test` sets the first three):
+//   FLAKELENS_DIST     the built page            (default <repo>/dist)
+//   FLAKELENS_CLI      the `flakelens` binary    (default <repo>/target/release/flakelens)
+//   FLAKELENS_OUTPUT   where screenshots go      (default <repo>/test-output/e2e)
+//   FLAKELENS_REPORTS  the example reports       (default <repo>/examples/reports)
+//   CHROMIUM           the browser               (default /usr/bin/chromium)
+//   E2E_TIMEOUT_MS     the whole test's limit    (default 120000)
+//
+// Prints one line per check and ends with "N passed, M failed"; exits 1 on any failure.
+
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { chromium } from 'playwright-core';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const repo = path.resolve(here, '..', '..');
+const env = process.env;
+const DIST = path.resolve(env.FLAKELENS_DIST || path.join(repo, 'dist'));
+const CLI = path.resolve(env.FLAKELENS_CLI || path.join(repo, 'target', 'release', 'flakelens'));
+const OUTPUT = path.resolve(env.FLAKELENS_OUTPUT || path.join(repo, 'test-output', 'e2e'));
+const REPORTS = path.resolve(env.FLAKELENS_REPORTS || path.join(repo, 'examples', 'reports'));
+const CHROMIUM = env.CHROMIUM || '/usr/bin/chromium';
+const TIMEOUT_MS = Number(env.E2E_TIMEOUT_MS || 120_000);
+/** How long one wait for the page (load, parse, render) may take. */
+const WAIT_MS = 30_000;
+
+const CHROMIUM_FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
+
+// ---------------------------------------------------------------------------------------
+// Reporting
+
+let passed = 0;
+let failed = 0;
+
+function pass(name) {
+  passed += 1;
+  console.log(`ok   ${name}`);
+}
+
+function fail(name, detail) {
+  failed += 1;
+  console.log(`FAIL ${name}`);
+  for (const line of String(detail).split('\n')) console.log(`       ${line}`);
+}
+
+function check(name, ok, detail) {
+  if (ok) pass(name);
+  else fail(name, detail);
+  return ok;
+}
+
+function finish() {
+  console.log(`${passed} passed, ${failed} failed`);
+  process.exit(failed === 0 && passed > 0 ? 0 : 1);
+}
+
+/** Stops the test (counted as a failure) when a precondition makes the rest meaningless. */
+class Abort extends Error {}
+
+// ---------------------------------------------------------------------------------------
+// Static server for dist/
+
+const CONTENT_TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.wasm': 'application/wasm',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.xml': 'application/xml',
+  '.txt': 'text/plain; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.map': 'application/json',
+};
+
+/** Serves `dir` on 127.0.0.1 on a free port; resolves to the server once it listens. */
+function serveDir(dir) {
+  const server = http.createServer((req, res) => {
+    const send = (status, type, body) => {
+      res.writeHead(status, { 'Content-Type': type, 'Cache-Control': 'no-store' });
+      res.end(req.method === 'HEAD' ? undefined : body);
+    };
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      send(405, 'text/plain', 'method not allowed');
+      return;
+    }
+    let urlPath;
+    try {
+      urlPath = decodeURIComponent(new URL(req.url, 'http://127.0.0.1').pathname);
+    } catch {
+      send(400, 'text/plain', 'bad request');
+      return;
+    }
+    let file = path.resolve(dir, `.${urlPath}`);
+    const rel = path.relative(dir, file);
+    if (rel.startsWith('..') || path.isAbsolute(rel)) {
+      send(403, 'text/plain', 'forbidden');
+      return;
+    }
+    if (fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, 'index.html');
+    fs.readFile(file, (err, body) => {
+      if (err) {
+        send(404, 'text/plain', 'not found');
+        return;
+      }
+      const type = CONTENT_TYPES[path.extname(file).toLowerCase()] || 'application/octet-stream';
+      send(200, type, body);
+    });
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve(server));
+  });
+}
+
+// ---------------------------------------------------------------------------------------
+// The CLI's view: what the page must show
+
+/** Runs `flakelens analyze <files> --json` and parses its output. */
+function analyzeWithCli(files) {
+  const out = spawnSync(CLI, ['analyze', ...files, '--json'], {
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+    timeout: 60_000,
+  });
+  if (out.error) throw new Abort(`cannot run ${CLI}: ${out.error.message}`);
+  // Exit 2 means "no run could be read"; the JSON is still printed.
+  if (out.status !== 0 && out.status !== 2) {
+    throw new Abort(`${CLI} analyze exited with ${out.status}:\n${out.stderr}`);
+  }
+  try {
+    return JSON.parse(out.stdout);
+  } catch (e) {
+    throw new Abort(`${CLI} analyze --json printed no valid JSON (${e.message}):\n${out.stdout.slice(0, 500)}`);
+  }
+}
+
+const percent = (ratio) => (ratio === null || ratio === undefined ? 'n/a' : `${(ratio * 100).toFixed(1)}%`);
+
+function expectedSummary(analysis) {
+  const t = analysis.totals;
+  return {
+    runs: String(t.runs),
+    tests: String(t.tests),
+    flaky: String(t.flaky),
+    broken: String(t.broken),
+    consistency: percent(t.consistency),
+  };
+}
+
+function expectedRow(test) {
+  return {
+    id: test.id,
+    verdict: test.verdict,
+    failureRate: percent(test.failure_rate),
+    counts: ['passed', 'failed', 'errored', 'skipped'].map((k) => String(test.counts[k])).join(' '),
+    outcomes: test.outcomes.map((o) => o ?? 'absent').join(' '),
+  };
+}
+
+// ---------------------------------------------------------------------------------------
+// The page's view
+
+/** Waits until the page has rendered `runs` runs and is no longer busy. */
+async function waitForSummary(page, runs) {
+  try {
+    await page.waitForFunction(
+      (want) => {
+        const el = document.querySelector('[data-testid=summary-runs]');
+        return el !== null && document.querySelector('#app[data-busy]') === null && el.textContent.trim() === want;
+      },
+      String(runs),
+      { timeout: WAIT_MS },
+    );
+    return null;
+  } catch {
+    const state = await page.evaluate(() => ({
+      summaryRuns: document.querySelector('[data-testid=summary-runs]')?.textContent.trim() ?? '(missing)',
+      busy: document.querySelector('#app[data-busy]') !== null,
+    }));
+    return `after ${WAIT_MS / 1000} s: summary-runs = ${state.summaryRuns}, #app busy = ${state.busy}`;
+  }
+}
+
+/** Reads everything the DOM contract exposes. */
+function readPage(page) {
+  return page.evaluate(() => {
+    const text = (el) => (el ? el.textContent.trim() : '(missing)');
+    const summary = (name) => text(document.querySelector(`[data-testid=summary-${name}]`));
+    const rows = [...document.querySelectorAll('tr[data-test-id]')].map((tr) => {
+      const cell = (name) => text(tr.querySelector(`[data-testid=${name}]`));
+      return {
+        id: tr.getAttribute('data-test-id'),
+        verdict: cell('verdict'),
+        failureRate: cell('failure-rate'),
+        counts: ['passed', 'failed', 'errored', 'skipped'].map((k) => cell(`count-${k}`)).join(' '),
+        outcomes: [...tr.querySelectorAll('[data-outcome]')].map((el) => el.getAttribute('data-outcome')).join(' '),
+      };
+    });
+    const panel = document.querySelector('[data-testid=diagnostics]');
+    const diagnostics = panel
+      ? [...panel.querySelectorAll('li')].map((li) => li.textContent.replace(/\s+/g, ' ').trim())
+      : [];
+    return {
+      summary: {
+        runs: summary('runs'),
+        tests: summary('tests'),
+        flaky: summary('flaky'),
+        broken: summary('broken'),
+        consistency: summary('consistency'),
+      },
+      rows,
+      diagnostics,
+    };
+  });
+}
+
+// ---------------------------------------------------------------------------------------
+// Comparisons
+
+function checkSummary(label, shown, analysis) {
+  const want = expectedSummary(analysis);
+  for (const key of Object.keys(want)) {
+    check(`${label}: summary ${key} = ${want[key]}`, shown.summary[key] === want[key], `page shows ${shown.summary[key]}`);
+  }
+}
+
+function checkTable(label, shown, analysis) {
+  const want = analysis.tests.map(expectedRow);
+  const wantIds = want.map((r) => r.id);
+  const shownIds = shown.rows.map((r) => r.id);
+  const sameOrder = wantIds.length === shownIds.length && wantIds.every((id, i) => id === shownIds[i]);
+  let detail = `page has ${shownIds.length} rows, CLI has ${wantIds.length} tests`;
+  const firstDiff = wantIds.findIndex((id, i) => id !== shownIds[i]);
+  if (firstDiff >= 0) detail += `\nfirst difference at row ${firstDiff}: page ${shownIds[firstDiff]} / CLI ${wantIds[firstDiff]}`;
+  check(`${label}: table has ${wantIds.length} rows in the CLI's order`, sameOrder, detail);
+
+  const byId = new Map(shown.rows.map((r) => [r.id, r]));
+  const fields = [
+    ['verdict', 'verdicts'],
+    ['failureRate', 'failure rates'],
+    ['counts', 'counts (passed failed errored skipped)'],
+    ['outcomes', 'outcome strips'],
+  ];
+  for (const [field, what] of fields) {
+    const diffs = [];
+    for (const row of want) {
+      const got = byId.get(row.id);
+      const value = got ? got[field] : '(no row)';
+      if (value !== row[field]) diffs.push(`${row.id}: page "${value}", CLI "${row[field]}"`);
+    }
+    const more = diffs.length > 5 ? `\n... and ${diffs.length - 5} more` : '';
+    check(`${label}: ${what} match for all ${want.length} tests`, diffs.length === 0, diffs.slice(0, 5).join('\n') + more);
+  }
+}
+
+const squash = (s) => s.replace(/\s+/g, ' ').trim();
+
+function checkDiagnostics(label, shown, analysis) {
+  const want = analysis.diagnostics;
+  check(
+    `${label}: diagnostics panel lists the CLI's ${want.length} diagnostics`,
+    shown.diagnostics.length === want.length,
+    `page lists ${shown.diagnostics.length}:\n${shown.diagnostics.join('\n')}`,
+  );
+  const missing = want.filter((d) => {
+    // The page knows files by name only; the CLI by the path it was given.
+    const name = path.basename(d.file);
+    const where = d.line > 0 ? `${name}:${d.line}:${d.column}` : name;
+    return !shown.diagnostics.some((li) => li.includes(where) && li.includes(squash(d.message)));
+  });
+  if (want.length > 0) {
+    check(
+      `${label}: each diagnostic shows its file:line:column and message`,
+      missing.length === 0,
+      missing.map((d) => `not shown: ${path.basename(d.file)}:${d.line}:${d.column}: ${d.message}`).join('\n'),
+    );
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// Scenarios
+
+async function openPage(page, base) {
+  await page.goto(`${base}/`, { waitUntil: 'load' });
+  await page.waitForSelector('#file-input', { state: 'attached', timeout: WAIT_MS });
+}
+
+async function dropFiles(page, base, label, files) {
+  const analysis = analyzeWithCli(files);
+  await openPage(page, base);
+  await page.setInputFiles('#file-input', files);
+  const late = await waitForSummary(page, analysis.totals.runs);
+  check(`${label}: page finished loading ${files.length} files`, late === null, late);
+  return { analysis, shown: await readPage(page) };
+}
+
+async function scenarioExampleFiles(page, base, reportFiles) {
+  const label = `drop ${reportFiles.length} example files`;
+  const { analysis, shown } = await dropFiles(page, base, label, reportFiles);
+  checkSummary(label, shown, analysis);
+  checkTable(label, shown, analysis);
+  checkDiagnostics(label, shown, analysis);
+  await page.screenshot({ path: path.join(OUTPUT, 'dropped-files.png'), fullPage: true });
+  return analysis;
+}
+
+async function scenarioLoadExample(page, base, analysis) {
+  const label = 'load example';
+  await openPage(page, base);
+  await page.click('#load-example');
+  const late = await waitForSummary(page, analysis.totals.runs);
+  check(`${label}: page finished loading`, late === null, late);
+  const shown = await readPage(page);
+  checkSummary(label, shown, analysis);
+  checkTable(label, shown, analysis);
+  await page.screenshot({ path: path.join(OUTPUT, 'example.png'), fullPage: true });
+}
+
+async function scenarioMalformed(page, base, reportFiles, scratch) {
+  const label = 'malformed files';
+  const broken = path.join(scratch, 'broken.xml');
+  const text = path.join(scratch, 'not-junit.txt');
+  // Truncated in the middle of a test case: the XML never closes.
+  fs.writeFileSync(broken, '<testsuites><testsuite name="x"><testcase name="a" classname="c">');
+  fs.writeFileSync(text, 'this is a plain text file, not a JUnit XML report\n');
+  const files = [reportFiles[0], broken, text, reportFiles[1]];
+  const { analysis, shown } = await dropFiles(page, base, label, files);
+  checkSummary(label, shown, analysis);
+  checkTable(label, shown, analysis);
+  checkDiagnostics(label, shown, analysis);
+  const cliBroken = analysis.diagnostics.find((d) => path.basename(d.file) === 'broken.xml' && d.line > 0);
+  check(
+    `${label}: the CLI reports broken.xml with a line and column`,
+    cliBroken !== undefined,
+    `CLI diagnostics: ${JSON.stringify(analysis.diagnostics)}`,
+  );
+  check(
+    `${label}: diagnostics panel names broken.xml:line:column`,
+    shown.diagnostics.some((li) => /broken\.xml:\d+:\d+/.test(li)),
+    `panel: ${JSON.stringify(shown.diagnostics)}`,
+  );
+  await page.screenshot({ path: path.join(OUTPUT, 'malformed.png'), fullPage: true });
+}
+
+// ---------------------------------------------------------------------------------------
+
+function exampleReportFiles() {
+  const indexPath = path.join(REPORTS, 'index.json');
+  let index;
+  try {
+    index = JSON.parse(fs.readFileSync(indexPath, 'utf8'));
+  } catch (e) {
+    throw new Abort(`cannot read ${indexPath}: ${e.message}`);
+  }
+  const files = (index.files || []).map((f) => path.resolve(REPORTS, typeof f === 'string' ? f : f.path));
+  if (files.length < 2) throw new Abort(`${indexPath} lists ${files.length} files; the test needs at least 2`);
+  const missing = files.filter((f) => !fs.existsSync(f));
+  if (missing.length > 0) throw new Abort(`files listed in ${indexPath} are missing:\n${missing.join('\n')}`);
+  return files;
+}
+
+async function main() {
+  for (const [what, p] of [
+    ['built page', path.join(DIST, 'index.html')],
+    ['CLI', CLI],
+    ['Chromium', CHROMIUM],
+  ]) {
+    if (!fs.existsSync(p)) throw new Abort(`${what} not found at ${p}`);
+  }
+  const reportFiles = exampleReportFiles();
+  fs.mkdirSync(OUTPUT, { recursive: true });
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'flakelens-e2e-'));
+
+  const server = await serveDir(DIST);
+  const base = `http://127.0.0.1:${server.address().port}`;
+  console.log(`serving ${DIST} at ${base}`);
+
+  const requests = [];
+  const pageErrors = [];
+  const isLocal = (url) => {
+    const u = new URL(url);
+    return u.protocol === 'data:' || u.origin === base;
+  };
+  // Playwright starts Chromium with a fresh temporary --user-data-dir of its own.
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS });
+  /** Runs `scenario` on a page in a new, empty browser context (no storage carried over). */
+  const withPage = async (scenario) => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    try {
+      context.on('request', (req) => requests.push(req.url()));
+      // Recorded above; and nothing may leave the machine even if the page tries.
+      await context.route((url) => !isLocal(url.href), (route) => route.abort('blockedbyclient'));
+      const page = await context.newPage();
+      page.setDefaultTimeout(WAIT_MS);
+      page.on('pageerror', (err) => pageErrors.push(String(err)));
+      page.on('console', (msg) => {
+        if (msg.type() === 'error') console.log(`       (console error: ${msg.text()})`);
+      });
+      return await scenario(page);
+    } finally {
+      await context.close().catch(() => {});
+    }
+  };
+  try {
+    const analysis = await withPage((page) => scenarioExampleFiles(page, base, reportFiles));
+    await withPage((page) => scenarioLoadExample(page, base, analysis));
+    await withPage((page) => scenarioMalformed(page, base, reportFiles, scratch));
+
+    const foreign = requests.filter((url) => !isLocal(url));
+    check(
+      `network: all ${requests.length} requests went to ${base}`,
+      foreign.length === 0 && requests.length > 0,
+      foreign.length > 0 ? `elsewhere:\n${[...new Set(foreign)].join('\n')}` : 'no request was recorded',
+    );
+    check('page: no uncaught errors', pageErrors.length === 0, pageErrors.join('\n'));
+    console.log(`screenshots in ${OUTPUT}`);
+  } finally {
+    await browser.close().catch(() => {});
+    server.close();
+    fs.rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+const watchdog = setTimeout(() => {
+  fail(`e2e: finished within ${TIMEOUT_MS / 1000} s`, 'timed out; stopping');
+  finish();
+}, TIMEOUT_MS);
+
+try {
+  await main();
+} catch (e) {
+  if (e instanceof Abort) fail('e2e: preconditions', e.message);
+  else fail('e2e: ran to the end', e.stack || String(e));
+}
+clearTimeout(watchdog);
+finish();

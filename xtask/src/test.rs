@@ -1,0 +1,135 @@
+//! `cargo xtask test`: every check CI runs, in order, stopping at the first failure.
+//!
+//! The order goes from cheap to expensive so a formatting slip fails in seconds, not after
+//! a release build: fmt, clippy (host, then wasm32), tests, docs, the wasm32 build of the
+//! core, the release CLI, `trunk build --release` into `dist/`, and last the end-to-end test
+//! in headless Chromium, which compares the page against the CLI on the example reports.
+
+use std::path::Path;
+use std::process::Command;
+use std::time::Instant;
+
+use anyhow::{bail, Result};
+
+use crate::{cmd, target_dir, tools};
+
+struct Step {
+    name: &'static str,
+    command: Command,
+}
+
+fn step(name: &'static str, command: Command) -> Step {
+    Step { name, command }
+}
+
+fn cargo(args: &[&str]) -> Command {
+    let mut command = cmd::cargo();
+    command.args(args);
+    command
+}
+
+fn steps(root: &Path) -> Vec<Step> {
+    let mut steps = vec![
+        step("rustfmt", cargo(&["fmt", "--all", "--check"])),
+        step(
+            "clippy (host)",
+            cargo(&[
+                "clippy",
+                "--workspace",
+                "--all-targets",
+                "--",
+                "-D",
+                "warnings",
+            ]),
+        ),
+        // The CLI and xtask are native-only, so wasm32 checks the crates that run in the page.
+        step(
+            "clippy (wasm32)",
+            cargo(&[
+                "clippy",
+                "-p",
+                "flakelens-core",
+                "-p",
+                "flakelens-web",
+                "--target",
+                "wasm32-unknown-unknown",
+                "--",
+                "-D",
+                "warnings",
+            ]),
+        ),
+    ];
+    if tools::nextest_available() {
+        steps.push(step(
+            "tests (nextest)",
+            cargo(&["nextest", "run", "--workspace"]),
+        ));
+        steps.push(step("doctests", cargo(&["test", "--workspace", "--doc"])));
+    } else {
+        steps.push(step("tests", cargo(&["test", "--workspace"])));
+    }
+    let mut doc = cargo(&["doc", "--workspace", "--no-deps"]);
+    doc.env("RUSTDOCFLAGS", "-D warnings");
+    steps.push(step("rustdoc", doc));
+    steps.push(step(
+        "core for wasm32",
+        cargo(&[
+            "build",
+            "-p",
+            "flakelens-core",
+            "--target",
+            "wasm32-unknown-unknown",
+        ]),
+    ));
+    steps.push(step(
+        "CLI release build",
+        cargo(&["build", "--release", "-p", "flakelens-cli"]),
+    ));
+    let mut trunk = tools::trunk_command();
+    trunk.args(["build", "--release", "--dist", "dist"]);
+    steps.push(step("trunk build --release", trunk));
+    let mut e2e = Command::new("node");
+    e2e.env("FLAKELENS_DIST", root.join("dist"))
+        .env("FLAKELENS_CLI", target_dir(root).join("release/flakelens"))
+        .env("FLAKELENS_OUTPUT", root.join("test-output/e2e"))
+        .arg("tests/e2e/run.mjs");
+    steps.push(step("end-to-end (Chromium)", e2e));
+    steps
+}
+
+pub fn test(root: &Path) -> Result<()> {
+    let started = now();
+    tools::setup(root, tools::Needs::all())?;
+    let mut steps = steps(root);
+    let total = steps.len();
+    for (i, step) in steps.iter_mut().enumerate() {
+        let number = i + 1;
+        println!("\n==> xtask test: step {number}/{total}: {}", step.name);
+        let step_started = now();
+        if let Err(e) = cmd::run(&mut step.command, root) {
+            println!(
+                "xtask test: FAILED at step {number}/{total}: {} ({e:#})",
+                step.name
+            );
+            bail!("step {number}/{total} ({}) failed", step.name);
+        }
+        println!(
+            "==> step {number}/{total} passed: {} ({:.0} s)",
+            step.name,
+            step_started.elapsed().as_secs_f64()
+        );
+    }
+    println!(
+        "\nxtask test: all {total} steps passed in {:.0} s",
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+#[allow(
+    clippy::disallowed_methods,
+    reason = "the clock ban protects the wasm32 core; xtask is native and only times its steps"
+)]
+fn now() -> Instant {
+    Instant::now()
+}
