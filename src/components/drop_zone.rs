@@ -78,13 +78,17 @@ pub fn drop_zone(props: &DropZoneProps) -> Html {
             {ondragover} {ondragleave} {ondrop} aria-label="Add JUnit reports">
             <p class="drop-hint">
                 {"Drop JUnit XML reports here (one file per run; folders, .zip, .gz and CTRF JSON too), or "}
-                <label for="file-input" class="file-label">{"choose files"}</label>
-                <input type="file" id="file-input" multiple=true
-                    onchange={onchange.clone()} disabled={props.busy} />
+                <label class="file-label">
+                    {"choose files"}
+                    <input type="file" id="file-input" class="visually-hidden" multiple=true
+                        onchange={onchange.clone()} disabled={props.busy} />
+                </label>
                 {" or a "}
-                <label for="folder-input" class="file-label">{"folder"}</label>
-                <input type="file" id="folder-input" webkitdirectory=true multiple=true
-                    {onchange} disabled={props.busy} />
+                <label class="file-label">
+                    {"folder"}
+                    <input type="file" id="folder-input" class="visually-hidden" webkitdirectory=true
+                        multiple=true {onchange} disabled={props.busy} />
+                </label>
             </p>
             <div class="actions">
                 <button id="load-example" type="button" onclick={on_example} disabled={props.busy}>
