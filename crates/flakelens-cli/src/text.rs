@@ -3,21 +3,43 @@
 use std::io::{self, Write};
 
 use flakelens_core::format::percent;
-use flakelens_core::{Analysis, Outcome, Verdict};
+use flakelens_core::{Analysis, Outcome, Severity, Verdict};
 
-/// Writes the summary: totals, then one line per flaky or broken test with its outcome strip.
+/// Writes the summary: the claim and totals, the groups, then one line per flaky or broken
+/// test with its outcome strip, failure rate, interval and flags.
 pub fn write_summary(out: &mut impl Write, analysis: &Analysis) -> io::Result<()> {
     let t = &analysis.totals;
-    let consistency = percent(t.consistency);
+    writeln!(out, "{}.", capitalized(&t.claim))?;
     writeln!(
         out,
-        "{} runs, {} tests: {} flaky, {} broken, {} stable, {} skipped; consistency {consistency} ({} of {} executed tests identical in every run)",
-        t.runs, t.tests, t.flaky, t.broken, t.stable_pass, t.skipped, t.consistent_tests, t.executed_tests
+        "{} runs, {} tests: {} flaky, {} broken, {} stable, {} skipped; consistency {} ({} of {} executed tests identical in every run)",
+        t.runs,
+        t.tests,
+        t.flaky,
+        t.broken,
+        t.stable_pass,
+        t.skipped,
+        percent(t.consistency),
+        t.consistent_tests,
+        t.executed_tests
     )?;
+    if analysis.groups.len() > 1 {
+        for g in &analysis.groups {
+            writeln!(
+                out,
+                "  group {}: {} runs, failure rate {} of executions, {} flaky, {} identical",
+                g.label,
+                g.runs.len(),
+                percent(g.failure_rate),
+                g.flaky_tests,
+                percent(g.identical_share)
+            )?;
+        }
+    }
     let errors = analysis
         .diagnostics
         .iter()
-        .filter(|d| d.severity == flakelens_core::Severity::Error)
+        .filter(|d| d.severity == Severity::Error)
         .count();
     if errors > 0 {
         writeln!(
@@ -37,14 +59,35 @@ pub fn write_summary(out: &mut impl Write, analysis: &Analysis) -> io::Result<()
         writeln!(out, "\n{} ({}):", verdict.as_str(), tests.len())?;
         for test in tests {
             let strip: String = test.outcomes.iter().map(|o| outcome_char(*o)).collect();
-            let rate = percent(test.failure_rate);
-            writeln!(out, "  {strip}  {rate:>6} failed  {}", test.id)?;
+            let interval = test
+                .metrics
+                .wilson_95
+                .map(|[lo, hi]| format!(" [{}–{}]", percent(Some(lo)), percent(Some(hi))))
+                .unwrap_or_default();
+            writeln!(
+                out,
+                "  {strip}  {:>6}{interval} failed  {}",
+                percent(test.failure_rate),
+                test.id
+            )?;
+            for hit in &test.flags {
+                writeln!(out, "      {}: {}", hit.flag.name(), hit.rule)?;
+            }
         }
     }
     writeln!(
         out,
-        "\noutcome strip: one character per run: . passed, F failed, E errored, s skipped, - absent"
+        "\noutcome strip: one character per run: . passed, F failed, E errored, s skipped, - absent; [low–high] is the {} Wilson interval of the failure rate",
+        flakelens_core::format::confidence(analysis.options.confidence)
     )
+}
+
+fn capitalized(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
 }
 
 fn outcome_char(outcome: Option<Outcome>) -> char {

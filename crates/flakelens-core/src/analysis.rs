@@ -7,7 +7,13 @@ use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::Diagnostic;
 use crate::junit::ReadOutput;
+use crate::metrics::clusters::{co_failure_clusters, Cluster};
+use crate::metrics::consistency::{consistency, Consistency};
+use crate::metrics::groups::{compare, groups, guess_label, Group, GroupComparison};
+use crate::metrics::stats;
+use crate::metrics::test_metrics::{flags, test_metrics, Flag, FlagHit, TestMetrics};
 use crate::model::{Outcome, Run, TestKey};
+use crate::options::{AnalysisOptions, RunOrder};
 
 /// Outcome counts of a set of test results.
 ///
@@ -141,6 +147,11 @@ pub struct RunSummary {
     /// The report's hostname, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hostname: Option<String>,
+    /// The run's group label (`sequential`, `parallel`, a folder name, or `all`).
+    pub label: String,
+    /// Where the label came from: `user`, `guessed` (from the path or properties), `folder`
+    /// or `default`.
+    pub label_source: String,
 }
 
 /// The first failure seen for a test: enough to show why it failed.
@@ -185,12 +196,23 @@ pub struct TestSummary {
     /// One entry per run, in run order: the test's time in that run in seconds (the sum over
     /// its `<testcase>` elements), or `None` when absent or not given.
     pub durations_seconds: Vec<Option<f64>>,
+    /// Stability metrics with their uncertainty.
+    pub metrics: TestMetrics,
+    /// Verdict flags with the rule that raised each; more than one may hold.
+    pub flags: Vec<FlagHit>,
+}
+
+impl TestSummary {
+    /// True when `flag` is among the test's flags.
+    pub fn has_flag(&self, flag: &Flag) -> bool {
+        self.flags.iter().any(|hit| &hit.flag == flag)
+    }
 }
 
 /// Suite-wide figures.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Totals {
-    /// Number of runs (files read as reports).
+    /// Number of runs (files read as reports, after exclusions).
     pub runs: usize,
     /// Number of distinct tests across all runs.
     pub tests: usize,
@@ -210,160 +232,351 @@ pub struct Totals {
     pub consistent_tests: usize,
     /// `consistent_tests / executed_tests`, a ratio in \[0, 1\]; `None` with no executed test.
     pub consistency: Option<f64>,
+    /// The honest claim the runs support, in one sentence.
+    pub claim: String,
 }
 
 /// The analysis of many runs of one suite.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Analysis {
-    /// The runs, in the order given.
+    /// The options it was computed with.
+    pub options: AnalysisOptions,
+    /// The runs, in run order (file order, or by timestamp when so chosen).
     pub runs: Vec<RunSummary>,
-    /// The tests: flaky first, then broken, stable-pass and skipped; within a verdict by
-    /// failure rate (highest first), then by id.
+    /// The tests: flaky first, then broken, stable-pass and skipped; flaky tests ranked by
+    /// entropy, then flip rate, then failure rate (most unstable first); then by id.
     pub tests: Vec<TestSummary>,
     /// Suite-wide figures.
     pub totals: Totals,
-    /// Every diagnostic of every file, in file order.
+    /// N-run consistency and the run × run agreement matrix.
+    pub consistency: Consistency,
+    /// The groups of runs, in order of first appearance.
+    pub groups: Vec<Group>,
+    /// Every pair of groups compared test by test.
+    pub comparisons: Vec<GroupComparison>,
+    /// Co-failure clusters, largest first.
+    pub clusters: Vec<Cluster>,
+    /// Every diagnostic of every file, in file order, then the analysis's own.
     pub diagnostics: Vec<Diagnostic>,
 }
 
 impl Analysis {
-    /// Analyzes the outputs of [`crate::junit::read_report`], one per file, in run order.
+    /// Analyzes the outputs of [`crate::junit::read_report`] or [`crate::input::read_input`],
+    /// one per file, in run order, with default options.
     ///
     /// Files that yielded no run (not a report, unreadable) contribute only diagnostics.
     pub fn from_reads(reads: impl IntoIterator<Item = ReadOutput>) -> Analysis {
+        Analysis::from_reads_with(reads, &AnalysisOptions::default())
+    }
+
+    /// [`Analysis::from_reads`] with options.
+    pub fn from_reads_with(
+        reads: impl IntoIterator<Item = ReadOutput>,
+        options: &AnalysisOptions,
+    ) -> Analysis {
         let mut runs = Vec::new();
         let mut diagnostics = Vec::new();
         for read in reads {
             diagnostics.extend(read.diagnostics);
             runs.extend(read.run);
         }
-        Analysis::from_runs(&runs, diagnostics)
+        Analysis::from_runs_with(&runs, diagnostics, options)
     }
 
-    /// Analyzes runs, in run order, keeping `diagnostics` alongside.
+    /// Analyzes runs, in the order given, with default options.
+    pub fn from_runs(runs: &[Run], diagnostics: Vec<Diagnostic>) -> Analysis {
+        Analysis::from_runs_with(runs, diagnostics, &AnalysisOptions::default())
+    }
+
+    /// Analyzes runs with options, keeping `diagnostics` alongside.
     ///
     /// The reader already merges the `<testcase>` elements of one identity into one
     /// [`crate::TestCase`]; should a run still hold one identity twice, the later entry wins.
-    pub fn from_runs(runs: &[Run], diagnostics: Vec<Diagnostic>) -> Analysis {
-        let run_count = runs.len();
-        let mut index: HashMap<TestKey, usize> = HashMap::new();
-        let mut tests: Vec<TestSummary> = Vec::new();
-        let mut run_summaries = Vec::with_capacity(run_count);
-
-        for (run_index, run) in runs.iter().enumerate() {
-            let mut counts = Counts::default();
-            let mut total_time_seconds: Option<f64> = None;
-            let mut seen_in_run: BTreeSet<usize> = BTreeSet::new();
-            for case in &run.testcases {
-                if let Some(t) = case.time_seconds {
-                    *total_time_seconds.get_or_insert(0.0) += t;
-                }
-                let slot = *index.entry(case.key.clone()).or_insert_with(|| {
-                    tests.push(TestSummary {
-                        id: case.key.id(),
-                        suite: case.key.suite.clone(),
-                        classname: case.key.classname.clone(),
-                        name: case.key.name.clone(),
-                        outcomes: vec![None; run_count],
-                        attempts: vec![Vec::new(); run_count],
-                        flaky_in_run: vec![false; run_count],
-                        durations_seconds: vec![None; run_count],
-                        counts: Counts::default(),
-                        failure_rate: None,
-                        verdict: Verdict::Skipped,
-                        first_failure: None,
-                    });
-                    tests.len() - 1
-                });
-                seen_in_run.insert(slot);
-                let test = &mut tests[slot];
-                test.outcomes[run_index] = Some(case.outcome);
-                test.attempts[run_index] = case.attempts.iter().map(|a| a.outcome).collect();
-                test.flaky_in_run[run_index] = case.flaky_in_run;
-                test.durations_seconds[run_index] = case.time_seconds;
-                if (case.outcome.is_failure() || case.flaky_in_run) && test.first_failure.is_none()
-                {
-                    let first = case.failures().next();
-                    test.first_failure = Some(FailureExample {
-                        run: run_index,
-                        message: first.and_then(|f| f.message.clone()),
-                        failure_type: first.and_then(|f| f.failure_type.clone()),
-                    });
-                }
+    pub fn from_runs_with(
+        runs: &[Run],
+        mut diagnostics: Vec<Diagnostic>,
+        options: &AnalysisOptions,
+    ) -> Analysis {
+        let mut selected: Vec<&Run> = runs
+            .iter()
+            .filter(|r| !options.excluded_runs.contains(&r.file))
+            .collect();
+        if options.run_order == RunOrder::Timestamp {
+            let missing = selected.iter().filter(|r| r.timestamp.is_none()).count();
+            if missing > 0 {
+                diagnostics.push(Diagnostic::whole_file(
+                    "",
+                    crate::Severity::Info,
+                    format!("{missing} run(s) have no timestamp; they follow the timestamped runs in file order"),
+                ));
             }
-            for &slot in &seen_in_run {
-                if let Some(outcome) = tests[slot].outcomes[run_index] {
-                    counts.record(outcome, tests[slot].flaky_in_run[run_index]);
-                }
-            }
-            run_summaries.push(RunSummary {
-                file: run.file.clone(),
-                counts,
-                total_time_seconds,
-                partial: run.partial,
-                testcase_elements: run.testcase_elements,
-                dialect: run.dialect,
-                timestamp: run.timestamp.clone(),
-                hostname: run.hostname.clone(),
+            // A stable sort keeps file order among equal or missing timestamps.
+            selected.sort_by(|a, b| match (&a.timestamp, &b.timestamp) {
+                (Some(x), Some(y)) => x.epoch_seconds.total_cmp(&y.epoch_seconds),
+                (Some(_), None) => std::cmp::Ordering::Less,
+                (None, Some(_)) => std::cmp::Ordering::Greater,
+                (None, None) => std::cmp::Ordering::Equal,
             });
         }
+        let (mut run_summaries, mut tests) = join_runs(&selected);
+        label_runs(&selected, &mut run_summaries, options);
+        let labels: Vec<String> = run_summaries.iter().map(|r| r.label.clone()).collect();
 
-        let mut totals = Totals {
-            runs: run_count,
-            tests: tests.len(),
-            ..Totals::default()
-        };
         for test in &mut tests {
-            let mut counts = Counts::default();
-            for (outcome, flaky) in test.outcomes.iter().zip(&test.flaky_in_run) {
-                if let Some(outcome) = outcome {
-                    counts.record(*outcome, *flaky);
+            test.metrics = test_metrics(&test.outcomes, &test.durations_seconds, options);
+            test.flags = flags(&test.outcomes, &test.flaky_in_run, &test.metrics, options);
+        }
+        let groups = groups(&labels, tests.iter().map(|t| t.outcomes.as_slice()));
+        let mut comparisons = Vec::new();
+        for (i, a) in groups.iter().enumerate() {
+            for b in &groups[i + 1..] {
+                comparisons.push(compare(
+                    a,
+                    b,
+                    tests.iter().map(|t| (t.id.as_str(), t.outcomes.as_slice())),
+                    options.confidence,
+                    options.significance,
+                ));
+            }
+        }
+        let by_id: HashMap<String, usize> = tests
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.id.clone(), i))
+            .collect();
+        for comparison in &comparisons {
+            for row in &comparison.tests {
+                if let (Some(group), Some(rule), Some(&i)) =
+                    (&row.sensitive_to, &row.rule, by_id.get(&row.id))
+                {
+                    let flag = Flag::GroupSensitive(group.clone());
+                    if !tests[i].has_flag(&flag) {
+                        tests[i].flags.push(FlagHit {
+                            flag,
+                            rule: rule.clone(),
+                        });
+                    }
                 }
             }
-            test.counts = counts;
-            test.failure_rate = (counts.executed() > 0)
-                .then(|| f64::from(counts.failures()) / f64::from(counts.executed()));
-            if counts.flaky() > 0 {
-                totals.flaky_in_run += 1;
-            }
-            test.verdict = match (counts.passed() > 0, counts.failures() > 0) {
-                _ if counts.flaky() > 0 => Verdict::Flaky,
-                (true, true) => Verdict::Flaky,
-                (false, true) => Verdict::Broken,
-                (true, false) => Verdict::StablePass,
-                (false, false) => Verdict::Skipped,
-            };
+        }
+        let consistency = consistency(
+            tests.iter().map(|t| t.outcomes.as_slice()),
+            run_summaries.len(),
+            options.confidence,
+        );
+        let clusters = co_failure_clusters(
+            tests.iter().map(|t| (t.id.as_str(), t.outcomes.as_slice())),
+            options.cluster_similarity,
+        );
+        let mut totals = Totals {
+            runs: run_summaries.len(),
+            tests: tests.len(),
+            executed_tests: consistency.executed_tests,
+            consistent_tests: consistency.identical_tests,
+            consistency: consistency.identical_share,
+            ..Totals::default()
+        };
+        for test in &tests {
             match test.verdict {
                 Verdict::Flaky => totals.flaky += 1,
                 Verdict::Broken => totals.broken += 1,
                 Verdict::StablePass => totals.stable_pass += 1,
                 Verdict::Skipped => totals.skipped += 1,
             }
-            if counts.executed() > 0 {
-                totals.executed_tests += 1;
-                let first = test.outcomes.first().copied().flatten();
-                if first.is_some() && test.outcomes.iter().all(|o| *o == first) {
-                    totals.consistent_tests += 1;
-                }
+            if test.counts.flaky() > 0 {
+                totals.flaky_in_run += 1;
             }
         }
-        totals.consistency = (totals.executed_tests > 0)
-            .then(|| totals.consistent_tests as f64 / totals.executed_tests as f64);
         tests.sort_by(|a, b| {
+            let rank = |t: &TestSummary| {
+                (
+                    t.metrics.entropy.unwrap_or(0.0),
+                    t.metrics.flip_rate.unwrap_or(0.0),
+                    t.failure_rate.unwrap_or(0.0),
+                )
+            };
+            let (ra, rb) = (rank(a), rank(b));
             a.verdict
                 .cmp(&b.verdict)
-                .then_with(|| {
-                    b.failure_rate
-                        .unwrap_or(0.0)
-                        .total_cmp(&a.failure_rate.unwrap_or(0.0))
-                })
+                .then_with(|| rb.0.total_cmp(&ra.0))
+                .then_with(|| rb.1.total_cmp(&ra.1))
+                .then_with(|| rb.2.total_cmp(&ra.2))
                 .then_with(|| a.id.cmp(&b.id))
         });
+        totals.claim = claim(&totals, &tests, options);
         Analysis {
+            options: options.clone(),
             runs: run_summaries,
             tests,
             totals,
+            consistency,
+            groups,
+            comparisons,
+            clusters,
             diagnostics,
         }
     }
+}
+
+/// Joins runs by test identity: per-run summaries and per-test outcomes, counts, verdicts.
+fn join_runs(runs: &[&Run]) -> (Vec<RunSummary>, Vec<TestSummary>) {
+    let run_count = runs.len();
+    let mut index: HashMap<&TestKey, usize> = HashMap::new();
+    let mut tests: Vec<TestSummary> = Vec::new();
+    let mut run_summaries = Vec::with_capacity(run_count);
+    for (run_index, run) in runs.iter().enumerate() {
+        let mut counts = Counts::default();
+        let mut total_time_seconds: Option<f64> = None;
+        let mut seen_in_run: BTreeSet<usize> = BTreeSet::new();
+        for case in &run.testcases {
+            if let Some(t) = case.time_seconds {
+                *total_time_seconds.get_or_insert(0.0) += t;
+            }
+            let slot = *index.entry(&case.key).or_insert_with(|| {
+                tests.push(TestSummary {
+                    id: case.key.id(),
+                    suite: case.key.suite.clone(),
+                    classname: case.key.classname.clone(),
+                    name: case.key.name.clone(),
+                    outcomes: vec![None; run_count],
+                    attempts: vec![Vec::new(); run_count],
+                    flaky_in_run: vec![false; run_count],
+                    durations_seconds: vec![None; run_count],
+                    counts: Counts::default(),
+                    failure_rate: None,
+                    verdict: Verdict::Skipped,
+                    first_failure: None,
+                    metrics: test_metrics(&[], &[], &AnalysisOptions::default()),
+                    flags: Vec::new(),
+                });
+                tests.len() - 1
+            });
+            seen_in_run.insert(slot);
+            let test = &mut tests[slot];
+            test.outcomes[run_index] = Some(case.outcome);
+            test.attempts[run_index] = case.attempts.iter().map(|a| a.outcome).collect();
+            test.flaky_in_run[run_index] = case.flaky_in_run;
+            test.durations_seconds[run_index] = case.time_seconds;
+            if (case.outcome.is_failure() || case.flaky_in_run) && test.first_failure.is_none() {
+                let first = case.failures().next();
+                test.first_failure = Some(FailureExample {
+                    run: run_index,
+                    message: first.and_then(|f| f.message.clone()),
+                    failure_type: first.and_then(|f| f.failure_type.clone()),
+                });
+            }
+        }
+        for &slot in &seen_in_run {
+            if let Some(outcome) = tests[slot].outcomes[run_index] {
+                counts.record(outcome, tests[slot].flaky_in_run[run_index]);
+            }
+        }
+        run_summaries.push(RunSummary {
+            file: run.file.clone(),
+            counts,
+            total_time_seconds,
+            partial: run.partial,
+            testcase_elements: run.testcase_elements,
+            dialect: run.dialect,
+            timestamp: run.timestamp.clone(),
+            hostname: run.hostname.clone(),
+            label: String::new(),
+            label_source: String::new(),
+        });
+    }
+    for test in &mut tests {
+        let mut counts = Counts::default();
+        for (outcome, flaky) in test.outcomes.iter().zip(&test.flaky_in_run) {
+            if let Some(outcome) = outcome {
+                counts.record(*outcome, *flaky);
+            }
+        }
+        test.counts = counts;
+        test.failure_rate = (counts.executed() > 0)
+            .then(|| f64::from(counts.failures()) / f64::from(counts.executed()));
+        test.verdict = match (counts.passed() > 0, counts.failures() > 0) {
+            _ if counts.flaky() > 0 => Verdict::Flaky,
+            (true, true) => Verdict::Flaky,
+            (false, true) => Verdict::Broken,
+            (true, false) => Verdict::StablePass,
+            (false, false) => Verdict::Skipped,
+        };
+    }
+    (run_summaries, tests)
+}
+
+/// Gives every run a group label: the user's, else one guessed from its path and properties,
+/// else its folder when the runs come from several folders of two or more runs each, else
+/// `all`.
+fn label_runs(runs: &[&Run], summaries: &mut [RunSummary], options: &AnalysisOptions) {
+    let folder = |file: &str| file.rsplit_once('/').map(|(dir, _)| dir.to_owned());
+    let mut per_folder: HashMap<String, usize> = HashMap::new();
+    for run in runs {
+        if let Some(dir) = folder(&run.file) {
+            *per_folder.entry(dir).or_insert(0) += 1;
+        }
+    }
+    let folders_usable = per_folder.len() >= 2
+        && per_folder.values().all(|&n| n >= 2)
+        && runs.iter().all(|r| folder(&r.file).is_some());
+    for (run, summary) in runs.iter().zip(summaries.iter_mut()) {
+        let (label, source) = if let Some(label) = options.run_labels.get(&run.file) {
+            (label.clone(), "user")
+        } else if let Some(label) = guess_label(&run.file, &run.properties) {
+            (label, "guessed")
+        } else if let (true, Some(dir)) = (folders_usable, folder(&run.file)) {
+            let last = dir.rsplit('/').next().unwrap_or(&dir).to_owned();
+            (last, "folder")
+        } else {
+            ("all".to_owned(), "default")
+        };
+        summary.label = label;
+        summary.label_source = source.to_owned();
+    }
+}
+
+/// The one-sentence claim the runs support.
+fn claim(totals: &Totals, tests: &[TestSummary], options: &AnalysisOptions) -> String {
+    use crate::format::percent;
+    let confidence = crate::format::confidence(options.confidence);
+    let n = totals.runs;
+    if n == 0 {
+        return "no run read yet".to_owned();
+    }
+    if totals.flaky == 0 && totals.broken == 0 {
+        // The weakest bound: the test with the fewest executed runs.
+        let fewest = tests
+            .iter()
+            .map(|t| t.metrics.runs_executed)
+            .filter(|&r| r > 0)
+            .min();
+        return match fewest.and_then(|r| stats::zero_failure_upper_bound(r, options.confidence).map(|b| (r, b))) {
+            Some((r, bound)) if r as usize == n => format!(
+                "no flaky test seen in {n} runs: each test's failure rate is below {} ({confidence})",
+                percent(Some(bound))
+            ),
+            Some((r, bound)) => format!(
+                "no flaky test seen in {n} runs; the least-run test executed in {r}, so each test's failure rate is below {} ({confidence})",
+                percent(Some(bound))
+            ),
+            None => format!("no test executed in {n} runs"),
+        };
+    }
+    let worst = tests.iter().find(|t| t.verdict == Verdict::Flaky);
+    let mut sentence = format!(
+        "{} flaky and {} broken of {} tests in {n} runs",
+        totals.flaky, totals.broken, totals.tests
+    );
+    if let Some(t) = worst {
+        if let (Some(rate), Some([lo, hi])) = (t.failure_rate, t.metrics.wilson_95) {
+            sentence.push_str(&format!(
+                "; the most unstable, {}, fails in {} of runs ({confidence} interval {}–{})",
+                t.name,
+                percent(Some(rate)),
+                percent(Some(lo)),
+                percent(Some(hi))
+            ));
+        }
+    }
+    sentence
 }

@@ -16,6 +16,22 @@ pub fn percent(ratio: Option<f64>) -> String {
     }
 }
 
+/// Formats a confidence level such as 0.95 as `95%` (one decimal only when needed: `99.5%`).
+///
+/// ```
+/// use flakelens_core::format::confidence;
+/// assert_eq!(confidence(0.95), "95%");
+/// assert_eq!(confidence(0.995), "99.5%");
+/// ```
+pub fn confidence(level: f64) -> String {
+    let tenths = (level * 1000.0).round() / 10.0;
+    if tenths.fract() == 0.0 {
+        format!("{tenths:.0}%")
+    } else {
+        format!("{tenths:.1}%")
+    }
+}
+
 /// Formats seconds for people: `0.042 s`, `12.3 s`, `4 min 05 s`.
 ///
 /// ```

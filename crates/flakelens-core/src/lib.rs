@@ -36,7 +36,9 @@ pub mod input;
 pub mod junit;
 pub mod metrics;
 mod model;
+pub mod options;
 
 pub use analysis::{Analysis, Counts, FailureExample, RunSummary, TestSummary, Totals, Verdict};
 pub use diagnostic::{Diagnostic, Severity};
 pub use model::{Attempt, Failure, FailureKind, Outcome, Property, Run, TestCase, TestKey};
+pub use options::{AnalysisOptions, IdentityOptions, RunOrder, SuitePart};

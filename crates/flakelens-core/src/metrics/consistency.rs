@@ -1,0 +1,121 @@
+//! How much the runs agree: N-run consistency and the run × run agreement matrix.
+
+use serde::{Deserialize, Serialize};
+
+use super::stats;
+use crate::model::Outcome;
+
+/// Consistency of a set of runs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Consistency {
+    /// N: how many runs.
+    pub runs: usize,
+    /// Tests that executed in at least one run.
+    pub executed_tests: usize,
+    /// Executed tests with the same outcome in every one of the N runs (present in all).
+    pub identical_tests: usize,
+    /// `identical_tests / executed_tests`, a ratio in \[0, 1\]; `None` with no executed test.
+    pub identical_share: Option<f64>,
+    /// What N runs can prove: a test that passed in all N runs has a failure rate below
+    /// 1 − α^(1/N) at the configured confidence. `None` when N = 0.
+    pub bound_95: Option<f64>,
+    /// `agreement[i][j]`: among the tests present in both run i and run j, the share with
+    /// the same outcome, a ratio in \[0, 1\]; `None` when the runs share no test.
+    pub agreement: Vec<Vec<Option<f64>>>,
+}
+
+/// Outcome codes for fast column comparison: 0 absent, 1..=4 the outcomes.
+fn code(outcome: Option<Outcome>) -> u8 {
+    match outcome {
+        None => 0,
+        Some(Outcome::Passed) => 1,
+        Some(Outcome::Failed) => 2,
+        Some(Outcome::Errored) => 3,
+        Some(Outcome::Skipped) => 4,
+    }
+}
+
+/// Computes consistency from each test's outcomes (one entry per run, run order).
+pub fn consistency<'a>(
+    tests: impl IntoIterator<Item = &'a [Option<Outcome>]>,
+    runs: usize,
+    confidence: f64,
+) -> Consistency {
+    // Run-major outcome codes, so each pair of runs compares two contiguous columns.
+    let mut columns: Vec<Vec<u8>> = vec![Vec::new(); runs];
+    let mut executed_tests = 0;
+    let mut identical_tests = 0;
+    for outcomes in tests {
+        for (column, outcome) in columns.iter_mut().zip(outcomes) {
+            column.push(code(*outcome));
+        }
+        if outcomes.iter().flatten().any(|o| o.is_executed()) {
+            executed_tests += 1;
+            let first = outcomes.first().copied().flatten();
+            if first.is_some() && outcomes.iter().all(|o| *o == first) {
+                identical_tests += 1;
+            }
+        }
+    }
+    let mut agreement = vec![vec![None; runs]; runs];
+    for i in 0..runs {
+        for j in i..runs {
+            let (mut common, mut same) = (0u64, 0u64);
+            for (a, b) in columns[i].iter().zip(&columns[j]) {
+                let both = u64::from(*a != 0 && *b != 0);
+                common += both;
+                same += both & u64::from(a == b);
+            }
+            let share = (common > 0).then(|| same as f64 / common as f64);
+            agreement[i][j] = share;
+            agreement[j][i] = share;
+        }
+    }
+    Consistency {
+        runs,
+        executed_tests,
+        identical_tests,
+        identical_share: (executed_tests > 0)
+            .then(|| identical_tests as f64 / executed_tests as f64),
+        bound_95: stats::zero_failure_upper_bound(
+            u32::try_from(runs).unwrap_or(u32::MAX),
+            confidence,
+        ),
+        agreement,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const P: Option<Outcome> = Some(Outcome::Passed);
+    const F: Option<Outcome> = Some(Outcome::Failed);
+    const S: Option<Outcome> = Some(Outcome::Skipped);
+
+    #[test]
+    fn hand_worked_three_runs() {
+        // t1: P P P (identical); t2: P F P; t3: S S S (never executed); t4: P P - (absent in 3).
+        let tests: [&[Option<Outcome>]; 4] = [&[P, P, P], &[P, F, P], &[S, S, S], &[P, P, None]];
+        let c = consistency(tests, 3, 0.95);
+        assert_eq!((c.executed_tests, c.identical_tests), (3, 1));
+        assert_eq!(c.identical_share, Some(1.0 / 3.0));
+        // Runs 1 and 2 share all 4 tests; t2 differs: 3/4.
+        assert_eq!(c.agreement[0][1], Some(0.75));
+        // Runs 1 and 3 share t1, t2, t3 (t4 absent in run 3): all equal.
+        assert_eq!(c.agreement[0][2], Some(1.0));
+        // Runs 2 and 3 share t1, t2, t3; t2 differs: 2/3.
+        assert_eq!(c.agreement[1][2], Some(2.0 / 3.0));
+        assert_eq!(c.agreement[2][2], Some(1.0));
+        // 1 - 0.05^(1/3) = 0.6316.
+        assert!((c.bound_95.unwrap_or(0.0) - (1.0 - 0.05f64.powf(1.0 / 3.0))).abs() < 1e-12);
+    }
+
+    #[test]
+    fn no_runs() {
+        let c = consistency(std::iter::empty(), 0, 0.95);
+        assert_eq!(c.identical_share, None);
+        assert_eq!(c.bound_95, None);
+        assert!(c.agreement.is_empty());
+    }
+}
