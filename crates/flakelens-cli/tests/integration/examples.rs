@@ -153,8 +153,17 @@ fn text_summary_names_the_flaky_tests() {
     assert!(out.status.success());
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(
-        text.starts_with("20 runs, 19 tests: 6 flaky, 1 broken"),
+        text.starts_with("6 flaky and 1 broken of 19 tests in 20 runs"),
+        "{text}"
+    );
+    assert!(
+        text.contains("\n20 runs, 19 tests: 6 flaky, 1 broken, 9 stable, 3 skipped"),
         "{text}"
     );
     assert!(text.contains("test_counter_threads_race"));
+    // The order-dependent test fails only in the parallel group: 4 of 10 vs 0 of 10.
+    assert!(
+        text.contains("parallel-sensitive: fails only in parallel: 4 of 10 vs 0 of 10"),
+        "{text}"
+    );
 }
