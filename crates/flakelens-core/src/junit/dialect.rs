@@ -152,13 +152,16 @@ impl Signals {
         if self.count_children {
             return Dialect::Antunit;
         }
-        if self.surefire_schema || (self.root == "testsuite" && self.retry_elements) {
+        // Gradle writes hostname and timestamp on its root <testsuite>, Surefire never does;
+        // both write rerun elements (Gradle with `mergeReruns`).
+        let gradle = self.root == "testsuite" && self.suite_has_hostname && !self.surefire_schema;
+        if self.surefire_schema || (self.root == "testsuite" && self.retry_elements && !gradle) {
             return Dialect::Surefire;
         }
         if self.root == "testsuites" && self.root_has_id {
             return Dialect::Playwright;
         }
-        if self.retry_elements {
+        if self.retry_elements && !gradle {
             return Dialect::Surefire;
         }
         if self.testcase_has_class_or_assertions {
@@ -166,6 +169,11 @@ impl Signals {
         }
         if self.gtest_result {
             return Dialect::Googletest;
+        }
+        // Bazel's generated test.xml has status="run" too, but no classname; Catch2 and CTest
+        // always write one.
+        if self.testcase_without_classname && (suite.starts_with("//") || suite.contains('/')) {
+            return Dialect::Bazel;
         }
         if self.status_fail || (self.suite_has_disabled && self.status_run) {
             return Dialect::Ctest;
@@ -175,9 +183,6 @@ impl Signals {
         }
         if suite.ends_with(".dll") {
             return Dialect::XunitNet;
-        }
-        if self.testcase_without_classname && (suite.starts_with("//") || suite.contains('/')) {
-            return Dialect::Bazel;
         }
         if self.root == "testsuite" && self.suite_has_hostname {
             return Dialect::Gradle;

@@ -1,6 +1,6 @@
 //! The streaming JUnit XML reader.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use quick_xml::events::{BytesRef, BytesStart, Event};
 use quick_xml::{Reader, XmlVersion};
@@ -8,7 +8,7 @@ use quick_xml::{Reader, XmlVersion};
 use super::decode::decode;
 use super::dialect::Signals;
 use super::values::{parse_seconds, parse_timestamp, SecondsValue, TimestampValue};
-use super::Timestamp;
+use super::{Dialect, Timestamp};
 use crate::diagnostic::{line_column, Diagnostic, Severity};
 use crate::model::{Attempt, Failure, FailureKind, Outcome, Property, Run, TestCase, TestKey};
 
@@ -99,6 +99,9 @@ enum RetryKind {
 struct RetryBuilder {
     kind: RetryKind,
     failure: Failure,
+    /// The `<stackTrace>` child's text (Surefire, Gradle); when present it is the body, not
+    /// the indentation around the child elements.
+    stack_trace: Option<String>,
     time_seconds: Option<f64>,
     system_out: Option<String>,
     system_err: Option<String>,
@@ -265,6 +268,8 @@ struct JunitReader<'a> {
     properties: Vec<Property>,
     suite_mismatches: usize,
     ignored: HashMap<String, usize>,
+    /// Tests whose empty `<testcase>` elements were read as failed pytest reruns.
+    pytest_reruns: HashSet<usize>,
 }
 
 /// Why reading stopped early.
@@ -303,6 +308,7 @@ impl<'a> JunitReader<'a> {
             properties: Vec::new(),
             suite_mismatches: 0,
             ignored: HashMap::new(),
+            pytest_reruns: HashSet::new(),
         }
     }
 
@@ -367,8 +373,11 @@ impl<'a> JunitReader<'a> {
                 diagnostics: self.diagnostics,
             };
         }
-        self.summarize();
         let dialect = self.signals.dialect();
+        if matches!(dialect, Dialect::PytestXunit1 | Dialect::PytestXunit2) {
+            self.reread_pytest_repeats();
+        }
+        self.summarize();
         ReadOutput {
             run: Some(Run {
                 file: self.file.to_owned(),
@@ -435,6 +444,7 @@ impl<'a> JunitReader<'a> {
                 Frame::Retry(Box::new(RetryBuilder {
                     kind,
                     failure: self.failure(e, name, at),
+                    stack_trace: None,
                     time_seconds,
                     system_out: None,
                     system_err: None,
@@ -705,7 +715,10 @@ impl<'a> JunitReader<'a> {
                     tc.failures.push(failure);
                 }
             }
-            Frame::Retry(retry) => {
+            Frame::Retry(mut retry) => {
+                if let Some(stack_trace) = retry.stack_trace.take() {
+                    retry.failure.body = stack_trace;
+                }
                 if let Some(Frame::TestCase(tc)) = self.stack.last_mut() {
                     tc.retries.push(*retry);
                 }
@@ -765,7 +778,7 @@ impl<'a> JunitReader<'a> {
             (TextKind::SystemErr, Some(Frame::TestCase(tc))) => append(&mut tc.system_err, text),
             (TextKind::SystemOut, Some(Frame::Retry(r))) => append(&mut r.system_out, text),
             (TextKind::SystemErr, Some(Frame::Retry(r))) => append(&mut r.system_err, text),
-            (TextKind::StackTrace, Some(Frame::Retry(r))) => r.failure.body.push_str(&text),
+            (TextKind::StackTrace, Some(Frame::Retry(r))) => append(&mut r.stack_trace, text),
             (TextKind::StackTrace, Some(Frame::Result(f))) => f.body.push_str(&text),
             (TextKind::Time, Some(Frame::TestCase(tc))) => tc.child_time = Some(text),
             _ => {}
@@ -918,12 +931,89 @@ impl<'a> JunitReader<'a> {
         })
     }
 
+    /// Rereads pytest tests that appear more than once, because pytest writes some single
+    /// executions as several `<testcase>` elements with one identity:
+    /// - a call failure then a teardown error: pytest's `LogXML` closes the failed testcase
+    ///   and opens a second one for `<error message="failed on teardown with ...">` (it counts
+    ///   the pair once, `cnt_double_fail_tests`). The pair is one attempt: errored, both
+    ///   messages kept.
+    /// - pytest-rerunfailures (16.6.1, and some older versions) writes every rerun attempt as
+    ///   a `<testcase>` with no result child. A rerun only follows a failure, so every element
+    ///   before the last that reads as passed is a failed attempt.
+    fn reread_pytest_repeats(&mut self) {
+        let mut merged = 0;
+        for slot in 0..self.testcases.len() {
+            let case = &mut self.testcases[slot];
+            if case.elements < 2 {
+                continue;
+            }
+            let mut attempts: Vec<Attempt> = Vec::with_capacity(case.attempts.len());
+            let mut teardown_merged = false;
+            for attempt in std::mem::take(&mut case.attempts) {
+                match attempts.last_mut() {
+                    Some(call)
+                        if call.outcome == Outcome::Failed
+                            && is_pytest_teardown_error(&attempt) =>
+                    {
+                        call.outcome = Outcome::Errored;
+                        call.failures.extend(attempt.failures);
+                        call.time_seconds = match (call.time_seconds, attempt.time_seconds) {
+                            (Some(a), Some(b)) => Some(a + b),
+                            (a, b) => a.or(b),
+                        };
+                        if let Some(out) = attempt.system_out {
+                            append(&mut call.system_out, out);
+                        }
+                        if let Some(err) = attempt.system_err {
+                            append(&mut call.system_err, err);
+                        }
+                        teardown_merged = true;
+                    }
+                    _ => attempts.push(attempt),
+                }
+            }
+            let mut reruns = false;
+            if let Some((_, earlier)) = attempts.split_last_mut() {
+                for attempt in earlier.iter_mut().filter(|a| a.outcome == Outcome::Passed) {
+                    attempt.outcome = Outcome::Failed;
+                    reruns = true;
+                }
+            }
+            case.attempts = attempts;
+            (case.outcome, case.flaky_in_run) = settle(&case.attempts);
+            let id = case.key.id();
+            if reruns {
+                self.pytest_reruns.insert(slot);
+            }
+            if teardown_merged {
+                merged += 1;
+                if merged <= MAX_REPEATED_NOTES {
+                    let at = self.first_element_at.get(&slot).copied().unwrap_or(0);
+                    self.info_at(
+                        at,
+                        format!("pytest wrote the call failure and the teardown error of {id} as two <testcase> elements; read as one attempt"),
+                    );
+                }
+            }
+        }
+        if merged > MAX_REPEATED_NOTES {
+            self.push_file_note(
+                Severity::Info,
+                format!(
+                    "{} more pytest tests have a call failure and a teardown error as two <testcase> elements",
+                    merged - MAX_REPEATED_NOTES
+                ),
+            );
+        }
+    }
+
     /// End-of-file notes: repeated identities, ignored elements, capped repetitions.
     fn summarize(&mut self) {
         let mut repeated = 0;
         for slot in 0..self.testcases.len() {
             let case = &self.testcases[slot];
-            if case.elements < 2 {
+            if case.elements < 2 || case.attempts.len() < 2 {
+                // One element, or several that make one attempt (pytest's teardown error).
                 continue;
             }
             repeated += 1;
@@ -932,12 +1022,17 @@ impl<'a> JunitReader<'a> {
             }
             let outcomes: Vec<&str> = case.attempts.iter().map(|a| a.outcome.as_str()).collect();
             let message = format!(
-                "test {} appears {} times in this run ({}); read as attempts of one test (reruns), counted once as {}{}",
+                "test {} appears {} times in this run ({}); read as attempts of one test (reruns), counted once as {}{}{}",
                 case.key.id(),
                 case.elements,
                 outcomes.join(", "),
                 case.outcome.as_str(),
                 if case.flaky_in_run { " (flaky: passed on retry)" } else { "" },
+                if self.pytest_reruns.contains(&slot) {
+                    "; pytest-rerunfailures writes a rerun as a <testcase> with no result, so the earlier ones without a result are failed attempts"
+                } else {
+                    ""
+                },
             );
             let at = self.first_element_at.get(&slot).copied().unwrap_or(0);
             self.info_at(at, message);
@@ -976,17 +1071,19 @@ impl<'a> JunitReader<'a> {
         }
     }
 
-    /// Warns once about characters that XML 1.0 forbids (such as ESC), which are kept.
+    /// Warns once about control characters the document's XML version forbids (such as ESC,
+    /// raw or as `&#27;`), which are kept.
     fn note_control_characters(&mut self) {
-        let is_forbidden = |b: &u8| *b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r');
-        let bytes = self.input.as_bytes();
-        if let Some(first) = bytes.iter().position(is_forbidden) {
-            let count = bytes.iter().filter(|b| is_forbidden(b)).count();
+        let version = if declares_xml_1_1(self.input) {
+            "1.1"
+        } else {
+            "1.0"
+        };
+        if let Some((first, code, count)) = forbidden_controls(self.input, version == "1.0") {
             self.warning_at(
                 first as u64,
                 format!(
-                    "{count} control character(s) that XML 1.0 forbids (the first is U+{:04X}) kept as text",
-                    bytes[first]
+                    "{count} control character(s) that XML {version} forbids (the first is U+{code:04X}) kept as text"
                 ),
             );
         }
@@ -1051,6 +1148,92 @@ impl<'a> JunitReader<'a> {
             message,
         });
     }
+}
+
+/// A testcase element that holds only pytest's teardown error (`failed on teardown with ...`).
+fn is_pytest_teardown_error(attempt: &Attempt) -> bool {
+    attempt.outcome == Outcome::Errored
+        && attempt.failures.iter().all(|f| {
+            f.kind == FailureKind::Error
+                && f.message
+                    .as_deref()
+                    .is_some_and(|m| m.starts_with("failed on teardown with "))
+        })
+}
+
+/// True when the XML declaration says `version="1.1"`.
+fn declares_xml_1_1(input: &str) -> bool {
+    input
+        .strip_prefix("<?xml")
+        .and_then(|rest| rest.split("?>").next())
+        .is_some_and(|decl| {
+            let decl: String = decl.chars().filter(|c| !c.is_whitespace()).collect();
+            decl.contains("version=\"1.1\"") || decl.contains("version='1.1'")
+        })
+}
+
+/// C0 control characters other than tab, line feed and carriage return: written raw (which
+/// every XML version forbids) or, when `references` is set (XML 1.0), as a character
+/// reference such as `&#27;` (XML 1.1 allows those). References inside CDATA sections and
+/// comments are text and not counted; `&#0;` is left to the parser, which rejects it.
+/// Returns the byte offset and code of the first, and how many there are.
+fn forbidden_controls(input: &str, references: bool) -> Option<(usize, u32, usize)> {
+    let forbidden = |c: u32| c < 0x20 && !matches!(c, 0x09 | 0x0A | 0x0D);
+    let bytes = input.as_bytes();
+    let mut first: Option<(usize, u32)> = None;
+    let mut count = 0;
+    let mut note = |at: usize, code: u32| {
+        if first.is_none_or(|(f, _)| at < f) {
+            first = Some((at, code));
+        }
+        count += 1;
+    };
+    for (at, &b) in bytes.iter().enumerate() {
+        if forbidden(u32::from(b)) {
+            note(at, u32::from(b));
+        }
+    }
+    let mut i = 0;
+    while references && i < bytes.len() {
+        let rest = &bytes[i..];
+        let section_end: Option<&[u8]> = if rest.starts_with(b"<![CDATA[") {
+            Some(b"]]>")
+        } else if rest.starts_with(b"<!--") {
+            Some(b"-->")
+        } else {
+            None
+        };
+        if let Some(end) = section_end {
+            i += rest
+                .windows(end.len())
+                .position(|w| w == end)
+                .map_or(rest.len(), |p| p + end.len());
+        } else if let Some((code, len)) = char_reference(rest) {
+            if code != 0 && forbidden(code) {
+                note(i, code);
+            }
+            i += len;
+        } else {
+            i += 1;
+        }
+    }
+    first.map(|(at, code)| (at, code, count))
+}
+
+/// The code and length of a character reference (`&#27;`, `&#x1B;`) at the start of `text`.
+fn char_reference(text: &[u8]) -> Option<(u32, usize)> {
+    let (digits, radix, skip) = match text {
+        [b'&', b'#', b'x', rest @ ..] => (rest, 16, 3),
+        [b'&', b'#', rest @ ..] => (rest, 10, 2),
+        _ => return None,
+    };
+    let end = digits.iter().take(9).position(|&b| b == b';')?;
+    let number = std::str::from_utf8(&digits[..end]).ok()?;
+    if number.is_empty() || !number.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
+    let code = u32::from_str_radix(number, radix).ok()?;
+    Some((code, skip + end + 1))
 }
 
 fn has_attribute(e: &BytesStart<'_>, key: &str) -> bool {

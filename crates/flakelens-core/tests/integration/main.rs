@@ -2,4 +2,5 @@
 
 mod analysis;
 mod fixtures;
+mod metrics;
 mod robustness;

@@ -5,7 +5,8 @@ use flakelens_core::junit::read_report;
 use flakelens_core::{Analysis, Outcome, Severity};
 use proptest::prelude::*;
 
-const GOOD: &str = r#"<testsuite name="s"><testcase classname="c" name="t" time="0.1"/></testsuite>"#;
+const GOOD: &str =
+    r#"<testsuite name="s"><testcase classname="c" name="t" time="0.1"/></testsuite>"#;
 
 #[test]
 fn one_bad_file_among_a_hundred_good_ones() {
@@ -14,7 +15,10 @@ fn one_bad_file_among_a_hundred_good_ones() {
     for i in 0..50 {
         reads.extend(read_input(&format!("good-{i}.xml"), GOOD.as_bytes()));
     }
-    reads.extend(read_input("bad.xml", b"<?xml version='1.0'?><testsuites><testsu"));
+    reads.extend(read_input(
+        "bad.xml",
+        b"<?xml version='1.0'?><testsuites><testsu",
+    ));
     for i in 50..100 {
         reads.extend(read_input(&format!("good-{i}.xml"), GOOD.as_bytes()));
     }
@@ -84,7 +88,10 @@ fn huge_system_out_is_kept_whole() {
 #[test]
 fn not_reports_say_so() {
     for (name, bytes) in [
-        ("nunit.xml", &b"<?xml version='1.0'?><test-run><test-case/></test-run>"[..]),
+        (
+            "nunit.xml",
+            &b"<?xml version='1.0'?><test-run><test-case/></test-run>"[..],
+        ),
         ("suites.xml", b"<suites><suite><case/></suite></suites>"),
         ("notes.txt", b"just some text\n"),
         ("empty.xml", b""),
