@@ -7,7 +7,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use flakelens_core::{input, junit, Analysis, Diagnostic, Severity};
+use flakelens_core::{
+    input, junit, Analysis, AnalysisOptions, Diagnostic, IdentityOptions, RunOrder, Severity,
+    SuitePart,
+};
 
 mod text;
 
@@ -35,13 +38,123 @@ enum Command {
         /// Print the analysis as JSON on stdout instead of a text summary.
         #[arg(long)]
         json: bool,
+        #[command(flatten)]
+        options: AnalysisArgs,
     },
+}
+
+/// Options of the analysis; each default is the core's documented default.
+#[derive(clap::Args)]
+struct AnalysisArgs {
+    /// Confidence level of intervals and bounds, in (0, 1).
+    #[arg(long, default_value_t = 0.95, value_name = "LEVEL")]
+    confidence: f64,
+    /// Flag a test broken when it fails in at least this share of its executed runs.
+    #[arg(long, default_value_t = 0.8, value_name = "SHARE")]
+    broken_share: f64,
+    /// Also flag a test broken when its last K executed runs all failed (0: off).
+    #[arg(long, default_value_t = 3, value_name = "K")]
+    broken_last_k: u32,
+    /// Order runs by the files' order or by the reports' timestamps.
+    #[arg(long, value_enum, default_value_t = Order::File)]
+    order: Order,
+    /// Put a run in a group: FILE=LABEL (repeatable). Unlabelled runs get a label guessed
+    /// from their path and properties (sequential, parallel, a folder), or "all".
+    #[arg(long = "label", value_name = "FILE=LABEL", value_parser = parse_label)]
+    labels: Vec<(String, String)>,
+    /// Leave a run out (repeatable).
+    #[arg(long = "exclude", value_name = "FILE")]
+    excluded: Vec<String>,
+    /// Which suite name identifies a test: the innermost suite, the whole suite path, or none.
+    #[arg(long, value_enum, default_value_t = IdentitySuite::Innermost)]
+    identity_suite: IdentitySuite,
+    /// Identify tests without their classname.
+    #[arg(long)]
+    ignore_classname: bool,
+    /// Add the testcase's file attribute to its identity.
+    #[arg(long)]
+    include_file: bool,
+    /// Strip parameters ("[...]" or "(...)") from test names, so the cases of a
+    /// parameterized test count as one test (collisions are reported).
+    #[arg(long)]
+    strip_parameters: bool,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum Order {
+    File,
+    Timestamp,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum IdentitySuite {
+    Innermost,
+    Path,
+    None,
+}
+
+fn parse_label(text: &str) -> Result<(String, String), String> {
+    match text.rsplit_once('=') {
+        Some((file, label)) if !file.is_empty() && !label.is_empty() => {
+            Ok((file.to_owned(), label.to_owned()))
+        }
+        _ => Err(format!("expected FILE=LABEL, got \"{text}\"")),
+    }
+}
+
+impl AnalysisArgs {
+    fn options(&self) -> Result<AnalysisOptions, String> {
+        if !(self.confidence > 0.0 && self.confidence < 1.0) {
+            return Err(format!(
+                "--confidence must be between 0 and 1, got {}",
+                self.confidence
+            ));
+        }
+        if !(self.broken_share > 0.0 && self.broken_share <= 1.0) {
+            return Err(format!(
+                "--broken-share must be in (0, 1], got {}",
+                self.broken_share
+            ));
+        }
+        Ok(AnalysisOptions {
+            confidence: self.confidence,
+            broken_share: self.broken_share,
+            broken_last_k: self.broken_last_k,
+            run_order: match self.order {
+                Order::File => RunOrder::FileOrder,
+                Order::Timestamp => RunOrder::Timestamp,
+            },
+            run_labels: self.labels.iter().cloned().collect(),
+            excluded_runs: self.excluded.clone(),
+            identity: IdentityOptions {
+                suite: match self.identity_suite {
+                    IdentitySuite::Innermost => SuitePart::Innermost,
+                    IdentitySuite::Path => SuitePart::Path,
+                    IdentitySuite::None => SuitePart::None,
+                },
+                ignore_classname: self.ignore_classname,
+                include_file: self.include_file,
+                strip_parameters: self.strip_parameters,
+            },
+            ..AnalysisOptions::default()
+        })
+    }
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Analyze { files, json } => analyze(&files, json),
+        Command::Analyze {
+            files,
+            json,
+            options,
+        } => match options.options() {
+            Ok(options) => analyze(&files, json, &options),
+            Err(message) => {
+                eprintln!("flakelens: {message}");
+                ExitCode::from(2)
+            }
+        },
     }
 }
 
@@ -62,7 +175,7 @@ fn expand(paths: &[PathBuf]) -> Vec<PathBuf> {
     out
 }
 
-fn analyze(files: &[PathBuf], json: bool) -> ExitCode {
+fn analyze(files: &[PathBuf], json: bool, options: &AnalysisOptions) -> ExitCode {
     let reads = expand(files).into_iter().flat_map(|path| {
         let name = path.display().to_string();
         match std::fs::read(&path) {
@@ -78,7 +191,7 @@ fn analyze(files: &[PathBuf], json: bool) -> ExitCode {
             }],
         }
     });
-    let analysis = Analysis::from_reads(reads);
+    let analysis = Analysis::from_reads_with(reads, options);
     let mut stdout = std::io::stdout().lock();
     let written = if json {
         serde_json::to_writer_pretty(&mut stdout, &analysis)

@@ -318,6 +318,10 @@ impl Analysis {
                 (None, None) => std::cmp::Ordering::Equal,
             });
         }
+        let prepared = crate::prepare::prepare(&selected, options, &mut diagnostics);
+        if let Some(prepared) = &prepared {
+            selected = prepared.iter().collect();
+        }
         let (mut run_summaries, mut tests) = join_runs(&selected);
         label_runs(&selected, &mut run_summaries, options);
         let labels: Vec<String> = run_summaries.iter().map(|r| r.label.clone()).collect();

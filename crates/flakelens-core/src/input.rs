@@ -383,6 +383,8 @@ fn read_ctrf(name: &str, bytes: &[u8]) -> ReadOutput {
         }
         index.insert(key.clone(), testcases.len());
         testcases.push(TestCase {
+            suite_path: key.suite.clone(),
+            classname_given: true,
             key,
             outcome: if passed && failed {
                 Outcome::Passed

@@ -37,6 +37,7 @@ pub mod junit;
 pub mod metrics;
 mod model;
 pub mod options;
+mod prepare;
 
 pub use analysis::{Analysis, Counts, FailureExample, RunSummary, TestSummary, Totals, Verdict};
 pub use diagnostic::{Diagnostic, Severity};

@@ -125,6 +125,14 @@ impl TestKey {
 pub struct TestCase {
     /// Who the test is.
     pub key: TestKey,
+    /// The names of all enclosing suites, outermost first, joined by ` › ` (for the
+    /// suite-path identity option).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub suite_path: String,
+    /// False when the testcase had no classname (or an empty one) and the suite name stands
+    /// in for it.
+    #[serde(default = "yes")]
+    pub classname_given: bool,
     /// The test's outcome in the run. A test that failed and then passed within the run is
     /// [`Outcome::Passed`] with [`TestCase::flaky_in_run`] set: it is not a failure.
     pub outcome: Outcome,
@@ -146,6 +154,10 @@ pub struct TestCase {
     /// `<property>` children of the testcase, in document order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub properties: Vec<Property>,
+}
+
+fn yes() -> bool {
+    true
 }
 
 impl TestCase {

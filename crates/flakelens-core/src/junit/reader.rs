@@ -143,6 +143,8 @@ enum Frame {
 
 struct TestCaseBuilder {
     key: TestKey,
+    /// False when the classname was missing or empty (the suite name stands in).
+    classname_given: bool,
     /// The enclosing suite element's instance number and path.
     suite_instance: usize,
     suite_path: String,
@@ -209,6 +211,7 @@ impl TestCaseBuilder {
         (
             TestCaseBuilderRest {
                 key: self.key,
+                classname_given: self.classname_given,
                 suite_instance: self.suite_instance,
                 suite_path: self.suite_path,
                 at: self.at,
@@ -224,6 +227,7 @@ impl TestCaseBuilder {
 
 struct TestCaseBuilderRest {
     key: TestKey,
+    classname_given: bool,
     suite_instance: usize,
     suite_path: String,
     at: u64,
@@ -593,6 +597,7 @@ impl<'a> JunitReader<'a> {
             })
             .unwrap_or_default();
         let classname = self.attribute(e, "classname", at).filter(|c| !c.is_empty());
+        let classname_given = classname.is_some();
         self.signals.testcase_without_classname |= classname.is_none();
         let classname = classname.unwrap_or_else(|| suite.clone());
         let name = match self.attribute(e, "name", at) {
@@ -633,6 +638,7 @@ impl<'a> JunitReader<'a> {
                 classname,
                 name,
             },
+            classname_given,
             suite_instance,
             suite_path,
             at,
@@ -835,6 +841,8 @@ impl<'a> JunitReader<'a> {
         self.first_element_at.insert(self.testcases.len(), rest.at);
         self.testcases.push(TestCase {
             key: rest.key,
+            suite_path: rest.suite_path,
+            classname_given: rest.classname_given,
             outcome,
             flaky_in_run,
             attempts,

@@ -2,5 +2,6 @@
 
 mod analysis;
 mod fixtures;
+mod identity;
 mod metrics;
 mod robustness;
