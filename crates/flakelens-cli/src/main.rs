@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use flakelens_core::categories::{parse_rules_file, RuleSet, RulesFile};
 use flakelens_core::{
     input, junit, Analysis, AnalysisOptions, Diagnostic, IdentityOptions, RunOrder, Severity,
     SuitePart,
@@ -78,6 +79,10 @@ struct AnalysisArgs {
     /// parameterized test count as one test (collisions are reported).
     #[arg(long)]
     strip_parameters: bool,
+    /// Root-cause rules: a flakelens rules JSON file ({"rules": [...]}) or Allure's
+    /// categories.json. Its rules rank above the defaults.
+    #[arg(long, value_name = "FILE")]
+    rules: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -116,7 +121,20 @@ impl AnalysisArgs {
                 self.broken_share
             ));
         }
+        let rules = match &self.rules {
+            None => RulesFile::default(),
+            Some(path) => {
+                let text = std::fs::read_to_string(path)
+                    .map_err(|e| format!("cannot read rules file {}: {e}", path.display()))?;
+                let file = parse_rules_file(&text)
+                    .map_err(|e| format!("rules file {}: {e}", path.display()))?;
+                RuleSet::compile(&file.rules)
+                    .map_err(|e| format!("rules file {}: {e}", path.display()))?;
+                file
+            }
+        };
         Ok(AnalysisOptions {
+            rules,
             confidence: self.confidence,
             broken_share: self.broken_share,
             broken_last_k: self.broken_last_k,

@@ -5,6 +5,10 @@ use std::ops::{Add, AddAssign};
 
 use serde::{Deserialize, Serialize};
 
+use crate::categories::{
+    category_breakdown, default_categories, default_rules, suite_tree, Category, CategoryRow,
+    Evidence, FailureText, RuleSet, Signals, SuiteNode, TestCategories, TreeLeaf,
+};
 use crate::diagnostic::Diagnostic;
 use crate::junit::ReadOutput;
 use crate::metrics::clusters::{co_failure_clusters, Cluster};
@@ -200,6 +204,19 @@ pub struct TestSummary {
     pub metrics: TestMetrics,
     /// Verdict flags with the rule that raised each; more than one may hold.
     pub flags: Vec<FlagHit>,
+    /// Root-cause categories with their evidence; empty for tests that never failed.
+    pub categories: TestCategories,
+    /// Run-level facts the categorization used.
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub signals: Signals,
+    /// Per run, the index of the test in that run's testcases (its position), for looking up
+    /// messages and output; not serialized.
+    #[serde(skip)]
+    pub case_index: Vec<Option<u32>>,
+}
+
+fn is_default<T: Default + PartialEq>(value: &T) -> bool {
+    *value == T::default()
 }
 
 impl TestSummary {
@@ -256,6 +273,12 @@ pub struct Analysis {
     pub comparisons: Vec<GroupComparison>,
     /// Co-failure clusters, largest first.
     pub clusters: Vec<Cluster>,
+    /// Every category known (defaults and the user's), in display order.
+    pub category_list: Vec<Category>,
+    /// Failing or flaky tests per primary category, zero rows included.
+    pub categories: Vec<CategoryRow>,
+    /// The suite / module tree with metrics at each level.
+    pub suite_tree: SuiteNode,
     /// Every diagnostic of every file, in file order, then the analysis's own.
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -408,6 +431,21 @@ impl Analysis {
                 .then_with(|| a.id.cmp(&b.id))
         });
         totals.claim = claim(&totals, &tests, options);
+        let (category_list, categories) = categorize(
+            &selected,
+            &run_summaries,
+            &mut tests,
+            options,
+            &mut diagnostics,
+        );
+        let suite_tree = suite_tree(tests.iter().map(|t| TreeLeaf {
+            suite: &t.suite,
+            classname: &t.classname,
+            flaky: t.verdict == Verdict::Flaky,
+            broken: t.verdict == Verdict::Broken,
+            executions: u64::from(t.counts.executed()),
+            failures: u64::from(t.counts.failures()),
+        }));
         Analysis {
             options: options.clone(),
             runs: run_summaries,
@@ -417,6 +455,9 @@ impl Analysis {
             groups,
             comparisons,
             clusters,
+            category_list,
+            categories,
+            suite_tree,
             diagnostics,
         }
     }
@@ -432,7 +473,7 @@ fn join_runs(runs: &[&Run]) -> (Vec<RunSummary>, Vec<TestSummary>) {
         let mut counts = Counts::default();
         let mut total_time_seconds: Option<f64> = None;
         let mut seen_in_run: BTreeSet<usize> = BTreeSet::new();
-        for case in &run.testcases {
+        for (position, case) in run.testcases.iter().enumerate() {
             if let Some(t) = case.time_seconds {
                 *total_time_seconds.get_or_insert(0.0) += t;
             }
@@ -452,6 +493,9 @@ fn join_runs(runs: &[&Run]) -> (Vec<RunSummary>, Vec<TestSummary>) {
                     first_failure: None,
                     metrics: test_metrics(&[], &[], &AnalysisOptions::default()),
                     flags: Vec::new(),
+                    categories: TestCategories::default(),
+                    signals: Signals::default(),
+                    case_index: vec![None; run_count],
                 });
                 tests.len() - 1
             });
@@ -461,6 +505,7 @@ fn join_runs(runs: &[&Run]) -> (Vec<RunSummary>, Vec<TestSummary>) {
             test.attempts[run_index] = case.attempts.iter().map(|a| a.outcome).collect();
             test.flaky_in_run[run_index] = case.flaky_in_run;
             test.durations_seconds[run_index] = case.time_seconds;
+            test.case_index[run_index] = u32::try_from(position).ok();
             if (case.outcome.is_failure() || case.flaky_in_run) && test.first_failure.is_none() {
                 let first = case.failures().next();
                 test.first_failure = Some(FailureExample {
@@ -583,4 +628,274 @@ fn claim(totals: &Totals, tests: &[TestSummary], options: &AnalysisOptions) -> S
         }
     }
     sentence
+}
+
+/// Failing texts sampled per test for categorization: enough to match, bounded on huge runs.
+const MAX_FAILURES_SAMPLED: usize = 25;
+
+/// Compiles the rules (a bad user pattern is an error diagnostic naming the rule; the
+/// defaults still apply), computes each test's run-level signals and categorizes it, and
+/// returns the category list and breakdown.
+fn categorize(
+    runs: &[&Run],
+    summaries: &[RunSummary],
+    tests: &mut [TestSummary],
+    options: &AnalysisOptions,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> (Vec<Category>, Vec<CategoryRow>) {
+    let mut categories = default_categories();
+    let unknown = categories.pop();
+    for c in &options.rules.categories {
+        if !categories.iter().any(|k| k.id == c.id) {
+            categories.push(c.clone());
+        }
+    }
+    categories.extend(unknown);
+    let mut rules = if options.rules.replace_defaults {
+        Vec::new()
+    } else {
+        default_rules()
+    };
+    let rule_set = match RuleSet::compile(&options.rules.rules) {
+        Ok(_) => {
+            rules.extend(options.rules.rules.iter().cloned());
+            RuleSet::compile(&rules)
+        }
+        Err(e) => {
+            diagnostics.push(Diagnostic::whole_file(
+                "rules",
+                crate::Severity::Error,
+                e.to_string(),
+            ));
+            RuleSet::compile(&default_rules())
+        }
+    };
+    let rule_set = match rule_set {
+        Ok(set) => set,
+        Err(e) => {
+            // The defaults always compile (a unit test checks); report rather than panic.
+            diagnostics.push(Diagnostic::whole_file(
+                "rules",
+                crate::Severity::Error,
+                e.to_string(),
+            ));
+            return (categories, Vec::new());
+        }
+    };
+    // Per run: executed and failed counts, for the co-failure signal.
+    let run_failures: Vec<(u32, u32)> = summaries
+        .iter()
+        .map(|r| (r.counts.executed(), r.counts.failures()))
+        .collect();
+    for test in tests.iter_mut() {
+        let failing = test.counts.failures() > 0 || test.counts.flaky() > 0;
+        if !failing {
+            continue;
+        }
+        test.signals = signals(test, summaries, &run_failures);
+        let mut failures: Vec<FailureText<'_>> = Vec::new();
+        for (run_index, position) in test.case_index.iter().enumerate() {
+            let Some(case) = position.and_then(|p| runs[run_index].testcases.get(p as usize))
+            else {
+                continue;
+            };
+            for attempt in &case.attempts {
+                for f in &attempt.failures {
+                    if failures.len() < MAX_FAILURES_SAMPLED {
+                        failures.push(FailureText {
+                            run: run_index,
+                            message: f.message.as_deref(),
+                            failure_type: f.failure_type.as_deref(),
+                            body: &f.body,
+                            system_err: attempt.system_err.as_deref(),
+                        });
+                    }
+                }
+            }
+        }
+        test.signals.varying_values = varying_values(&failures);
+        let mut statuses = Vec::new();
+        for (status, present) in [
+            ("passed", test.counts.passed() > 0),
+            ("failed", test.counts.failed() > 0),
+            ("errored", test.counts.errored() > 0),
+            ("skipped", test.counts.skipped() > 0),
+        ] {
+            if present {
+                statuses.push(status);
+            }
+        }
+        let evidence = Evidence {
+            test_name: &test.name,
+            failures,
+            statuses,
+            flaky: test.verdict == Verdict::Flaky,
+            signals: test.signals.clone(),
+        };
+        test.categories = rule_set.categorize(&evidence);
+    }
+    let rows = category_breakdown(
+        &categories,
+        tests.iter().map(|t| {
+            (
+                t.categories.primary.as_str(),
+                u64::from(t.counts.failures()),
+            )
+        }),
+    );
+    (categories, rows)
+}
+
+/// The run-level facts about one failing test.
+fn signals(test: &TestSummary, runs: &[RunSummary], run_failures: &[(u32, u32)]) -> Signals {
+    use crate::format::percent;
+    let mut s = Signals::default();
+    if let Some(hit) = test.flags.iter().find(
+        |h| matches!(&h.flag, Flag::GroupSensitive(g) if g.to_lowercase().contains("parallel")),
+    ) {
+        s.parallel_sensitive = Some(hit.rule.clone());
+    }
+    let failing_runs: Vec<usize> = (0..test.outcomes.len())
+        .filter(|&r| test.outcomes[r].is_some_and(Outcome::is_failure))
+        .collect();
+    // Systemic: in most of its failing runs, many other tests failed too.
+    let crowded = failing_runs
+        .iter()
+        .filter(|&&r| {
+            let (executed, failed) = run_failures[r];
+            let others = failed.saturating_sub(1);
+            others >= 5 && f64::from(others) >= 0.3 * f64::from(executed)
+        })
+        .count();
+    if !failing_runs.is_empty() && crowded * 2 >= failing_runs.len() && crowded > 0 {
+        s.co_failure = Some(format!(
+            "in {crowded} of its {} failing runs, at least 5 other tests and 30% of the executed tests failed too",
+            failing_runs.len()
+        ));
+    }
+    // Time: failures contiguous in timestamp order, with passes before and after.
+    let mut timed: Vec<(f64, bool, usize)> = (0..test.outcomes.len())
+        .filter_map(|r| {
+            let o = test.outcomes[r].filter(|o| o.is_executed())?;
+            Some((runs[r].timestamp.as_ref()?.epoch_seconds, o.is_failure(), r))
+        })
+        .collect();
+    timed.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let first_fail = timed.iter().position(|t| t.1);
+    let last_fail = timed.iter().rposition(|t| t.1);
+    if let (Some(a), Some(b)) = (first_fail, last_fail) {
+        let contiguous = timed[a..=b].iter().all(|t| t.1);
+        if contiguous && b > a && a > 0 && b + 1 < timed.len() {
+            let at = |i: usize| {
+                runs[timed[i].2]
+                    .timestamp
+                    .as_ref()
+                    .map(|t| t.iso.clone())
+                    .unwrap_or_default()
+            };
+            s.time_cluster = Some(format!(
+                "failed in all {} runs between {} and {}, passed before and after",
+                b - a + 1,
+                at(a),
+                at(b)
+            ));
+        }
+    }
+    // Position: where the test sits in its run separates failures from passes.
+    let position = |r: usize| -> Option<f64> {
+        let p = f64::from(test.case_index[r]?);
+        let size = f64::from(runs[r].counts.tests().max(1));
+        Some(p / size)
+    };
+    let fail_pos: Vec<f64> = failing_runs.iter().filter_map(|&r| position(r)).collect();
+    let pass_pos: Vec<f64> = (0..test.outcomes.len())
+        .filter(|&r| test.outcomes[r] == Some(Outcome::Passed))
+        .filter_map(position)
+        .collect();
+    if fail_pos.len() >= 2 && pass_pos.len() >= 2 {
+        let (fmin, fmax) = min_max(&fail_pos);
+        let (pmin, pmax) = min_max(&pass_pos);
+        if fmin > pmax || fmax < pmin {
+            let (where_fail, where_pass) = if fmin > pmax {
+                ("later", "earlier")
+            } else {
+                ("earlier", "later")
+            };
+            s.order_position = Some(format!(
+                "it ran {where_fail} in the run whenever it failed (positions {}–{} of the run) and {where_pass} whenever it passed ({}–{})",
+                percent(Some(fmin)),
+                percent(Some(fmax)),
+                percent(Some(pmin)),
+                percent(Some(pmax))
+            ));
+        }
+    }
+    s
+}
+
+fn min_max(values: &[f64]) -> (f64, f64) {
+    values
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
+            (lo.min(*v), hi.max(*v))
+        })
+}
+
+/// "The same failure text with different values in each run": the first message of each
+/// failing run, with memory addresses masked, must be equal once digits are removed and
+/// differ with them. A sign of random or generated data.
+fn varying_values(failures: &[FailureText<'_>]) -> Option<String> {
+    let mut per_run: Vec<(usize, String)> = Vec::new();
+    for f in failures {
+        if per_run.iter().any(|(r, _)| *r == f.run) {
+            continue;
+        }
+        let text = f.message.filter(|m| !m.is_empty()).unwrap_or(f.body);
+        per_run.push((f.run, mask_addresses(text)));
+    }
+    if per_run.len() < 2 {
+        return None;
+    }
+    // Digits, and the commas and spaces between them, collapse to one '#': "[7, 20, 4]" and
+    // "{4, 7}" keep their shape whatever their length.
+    let skeleton = |t: &str| {
+        let mut out = String::new();
+        let mut in_number = false;
+        for c in t.chars() {
+            if c.is_ascii_digit() || (in_number && matches!(c, ',' | ' ' | '.')) {
+                if !in_number {
+                    out.push('#');
+                    in_number = true;
+                }
+            } else {
+                in_number = false;
+                out.push(c);
+            }
+        }
+        out
+    };
+    let first = skeleton(&per_run[0].1);
+    let same_shape = per_run.iter().all(|(_, t)| skeleton(t) == first);
+    let distinct: std::collections::BTreeSet<&str> =
+        per_run.iter().map(|(_, t)| t.as_str()).collect();
+    (same_shape && distinct.len() > 1 && !first.trim().is_empty()).then(|| {
+        format!(
+            "its failure message has the same text with different values in {} of its {} failing runs",
+            distinct.len(),
+            per_run.len()
+        )
+    })
+}
+
+/// Replaces `0x7f3a...` addresses (which differ between processes anyway) with `0x…`.
+fn mask_addresses(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("0x") {
+        out.push_str(&rest[..at]);
+        out.push_str("0x…");
+        rest = rest[at + 2..].trim_start_matches(|c: char| c.is_ascii_hexdigit());
+    }
+    out.push_str(rest);
+    out
 }

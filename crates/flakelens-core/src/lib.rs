@@ -30,6 +30,7 @@
 #![warn(missing_docs)]
 
 mod analysis;
+pub mod categories;
 mod diagnostic;
 pub mod format;
 pub mod input;

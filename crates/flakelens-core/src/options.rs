@@ -53,6 +53,9 @@ pub struct AnalysisOptions {
     pub excluded_runs: Vec<String>,
     /// How a test's identity is built.
     pub identity: IdentityOptions,
+    /// The user's categorization rules and categories, on top of (or instead of) the
+    /// defaults.
+    pub rules: crate::categories::RulesFile,
 }
 
 impl Default for AnalysisOptions {
@@ -71,6 +74,7 @@ impl Default for AnalysisOptions {
             run_labels: BTreeMap::new(),
             excluded_runs: Vec::new(),
             identity: IdentityOptions::default(),
+            rules: crate::categories::RulesFile::default(),
         }
     }
 }
