@@ -1,19 +1,22 @@
 //! `flakelens`: the command-line interface, a thin shell over `flakelens-core`.
 //!
-//! It reads files, hands their bytes to the core and prints what the core returns.
+//! It reads files, hands their bytes to the core and prints what the core returns. Data goes
+//! to stdout, progress and diagnostics to stderr.
+//!
+//! Exit status: 0 success (for `check`: every criterion passed), 1 a criterion failed
+//! (`check` only), 2 bad input or usage.
 
-use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use flakelens_core::categories::{parse_rules_file, RuleSet, RulesFile};
-use flakelens_core::{
-    input, junit, Analysis, AnalysisOptions, Diagnostic, IdentityOptions, RunOrder, Severity,
-    SuitePart,
-};
+use flakelens_core::audit::{markdown_summary, merge, Audit, Privacy};
+use flakelens_core::{input, junit, Analysis, AnalysisOptions, Diagnostic, Severity};
 
+mod args;
 mod text;
+
+use args::{AnalysisArgs, AuditArgs};
 
 /// Find flaky tests in the JUnit XML reports of many runs of one test suite.
 #[derive(Parser)]
@@ -31,149 +34,104 @@ enum Command {
     /// (every report inside is one run); the content decides, not the file name. A folder is
     /// read recursively, its files in name order. A file that cannot be read or parsed is
     /// reported as a diagnostic and the other files are still analyzed.
+    /// Prints a text summary, or the audit JSON with --json; -o writes the audit to a file.
     /// Exit status: 0 when at least one run was read, 2 when none was.
     Analyze {
         /// Report files or folders; each report is one run.
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
-        /// Print the analysis as JSON on stdout instead of a text summary.
+        /// Print the audit JSON (schema flakelens-audit/1) on stdout instead of a summary.
         #[arg(long)]
         json: bool,
+        /// Write the audit JSON to this file (the text summary still goes to stdout).
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
         #[command(flatten)]
         options: AnalysisArgs,
+        #[command(flatten)]
+        audit: AuditArgs,
+    },
+    /// Evaluate the success criteria of an audit, or of reports analyzed on the spot.
+    ///
+    /// Prints the criteria table. Exit status: 0 when every criterion passes, 1 when any
+    /// fails, 2 on bad input.
+    Check {
+        /// One audit JSON file, or report files and folders.
+        #[arg(required = true, value_name = "AUDIT|FILE")]
+        inputs: Vec<PathBuf>,
+        #[command(flatten)]
+        options: AnalysisArgs,
+        #[command(flatten)]
+        audit: AuditArgs,
+    },
+    /// Merge audits of disjoint run sets (for example one per CI shard) into one.
+    ///
+    /// Counts add and every rate is recomputed from the counts. A run in two audits is an
+    /// error. Exit status: 0 merged, 2 bad input.
+    Merge {
+        /// Audit JSON files.
+        #[arg(required = true, value_name = "AUDIT")]
+        audits: Vec<PathBuf>,
+        /// Write the merged audit here (default: stdout).
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+    /// Print Markdown for a pull-request comment: the criteria table, the flaky and broken
+    /// tests with their rule and category, and a link to the hosted view.
+    Summary {
+        /// One audit JSON file, or report files and folders.
+        #[arg(required = true, value_name = "AUDIT|FILE")]
+        inputs: Vec<PathBuf>,
+        /// The URL of the hosted audit view, linked at the end.
+        #[arg(long, value_name = "URL")]
+        view_url: Option<String>,
+        #[command(flatten)]
+        options: AnalysisArgs,
+        #[command(flatten)]
+        audit: AuditArgs,
     },
 }
 
-/// Options of the analysis; each default is the core's documented default.
-#[derive(clap::Args)]
-struct AnalysisArgs {
-    /// Confidence level of intervals and bounds, in (0, 1).
-    #[arg(long, default_value_t = 0.95, value_name = "LEVEL")]
-    confidence: f64,
-    /// Flag a test broken when it fails in at least this share of its executed runs.
-    #[arg(long, default_value_t = 0.8, value_name = "SHARE")]
-    broken_share: f64,
-    /// Also flag a test broken when its last K executed runs all failed (0: off).
-    #[arg(long, default_value_t = 3, value_name = "K")]
-    broken_last_k: u32,
-    /// Order runs by the files' order or by the reports' timestamps.
-    #[arg(long, value_enum, default_value_t = Order::File)]
-    order: Order,
-    /// Put a run in a group: FILE=LABEL (repeatable). Unlabelled runs get a label guessed
-    /// from their path and properties (sequential, parallel, a folder), or "all".
-    #[arg(long = "label", value_name = "FILE=LABEL", value_parser = parse_label)]
-    labels: Vec<(String, String)>,
-    /// Leave a run out (repeatable).
-    #[arg(long = "exclude", value_name = "FILE")]
-    excluded: Vec<String>,
-    /// Which suite name identifies a test: the innermost suite, the whole suite path, or none.
-    #[arg(long, value_enum, default_value_t = IdentitySuite::Innermost)]
-    identity_suite: IdentitySuite,
-    /// Identify tests without their classname.
-    #[arg(long)]
-    ignore_classname: bool,
-    /// Add the testcase's file attribute to its identity.
-    #[arg(long)]
-    include_file: bool,
-    /// Strip parameters ("[...]" or "(...)") from test names, so the cases of a
-    /// parameterized test count as one test (collisions are reported).
-    #[arg(long)]
-    strip_parameters: bool,
-    /// Root-cause rules: a flakelens rules JSON file ({"rules": [...]}) or Allure's
-    /// categories.json. Its rules rank above the defaults.
-    #[arg(long, value_name = "FILE")]
-    rules: Option<PathBuf>,
-}
-
-#[derive(Clone, Copy, clap::ValueEnum)]
-enum Order {
-    File,
-    Timestamp,
-}
-
-#[derive(Clone, Copy, clap::ValueEnum)]
-enum IdentitySuite {
-    Innermost,
-    Path,
-    None,
-}
-
-fn parse_label(text: &str) -> Result<(String, String), String> {
-    match text.rsplit_once('=') {
-        Some((file, label)) if !file.is_empty() && !label.is_empty() => {
-            Ok((file.to_owned(), label.to_owned()))
-        }
-        _ => Err(format!("expected FILE=LABEL, got \"{text}\"")),
-    }
-}
-
-impl AnalysisArgs {
-    fn options(&self) -> Result<AnalysisOptions, String> {
-        if !(self.confidence > 0.0 && self.confidence < 1.0) {
-            return Err(format!(
-                "--confidence must be between 0 and 1, got {}",
-                self.confidence
-            ));
-        }
-        if !(self.broken_share > 0.0 && self.broken_share <= 1.0) {
-            return Err(format!(
-                "--broken-share must be in (0, 1], got {}",
-                self.broken_share
-            ));
-        }
-        let rules = match &self.rules {
-            None => RulesFile::default(),
-            Some(path) => {
-                let text = std::fs::read_to_string(path)
-                    .map_err(|e| format!("cannot read rules file {}: {e}", path.display()))?;
-                let file = parse_rules_file(&text)
-                    .map_err(|e| format!("rules file {}: {e}", path.display()))?;
-                RuleSet::compile(&file.rules)
-                    .map_err(|e| format!("rules file {}: {e}", path.display()))?;
-                file
-            }
-        };
-        Ok(AnalysisOptions {
-            rules,
-            confidence: self.confidence,
-            broken_share: self.broken_share,
-            broken_last_k: self.broken_last_k,
-            run_order: match self.order {
-                Order::File => RunOrder::FileOrder,
-                Order::Timestamp => RunOrder::Timestamp,
-            },
-            run_labels: self.labels.iter().cloned().collect(),
-            excluded_runs: self.excluded.clone(),
-            identity: IdentityOptions {
-                suite: match self.identity_suite {
-                    IdentitySuite::Innermost => SuitePart::Innermost,
-                    IdentitySuite::Path => SuitePart::Path,
-                    IdentitySuite::None => SuitePart::None,
-                },
-                ignore_classname: self.ignore_classname,
-                include_file: self.include_file,
-                strip_parameters: self.strip_parameters,
-            },
-            ..AnalysisOptions::default()
-        })
-    }
+/// A one-line error and exit status 2.
+fn fail(message: impl std::fmt::Display) -> ExitCode {
+    eprintln!("flakelens: {message}");
+    ExitCode::from(2)
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match cli.command {
+    let result = match cli.command {
         Command::Analyze {
             files,
             json,
+            output,
             options,
-        } => match options.options() {
-            Ok(options) => analyze(&files, json, &options),
-            Err(message) => {
-                eprintln!("flakelens: {message}");
-                ExitCode::from(2)
+            audit,
+        } => run_analyze(&files, json, output.as_deref(), &options, &audit),
+        Command::Check {
+            inputs,
+            options,
+            audit,
+        } => load(&inputs, &options, &audit).map(|audit| {
+            print!("{}", text::criteria_table(&audit));
+            if audit.passed() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
             }
-        },
-    }
+        }),
+        Command::Merge { audits, output } => run_merge(&audits, output.as_deref()),
+        Command::Summary {
+            inputs,
+            view_url,
+            options,
+            audit,
+        } => load(&inputs, &options, &audit).map(|audit| {
+            print!("{}", markdown_summary(&audit, view_url.as_deref()));
+            ExitCode::SUCCESS
+        }),
+    };
+    result.unwrap_or_else(fail)
 }
 
 /// Expands folders into their files (recursively, in name order); files stay as given.
@@ -193,12 +151,19 @@ fn expand(paths: &[PathBuf]) -> Vec<PathBuf> {
     out
 }
 
-fn analyze(files: &[PathBuf], json: bool, options: &AnalysisOptions) -> ExitCode {
-    let reads = expand(files).into_iter().flat_map(|path| {
+/// Reads and analyzes report files, reporting progress on stderr for long inputs.
+fn analyze_files(files: &[PathBuf], options: &AnalysisOptions) -> Analysis {
+    let files = expand(files);
+    let total = files.len();
+    let mut bytes_read: u64 = 0;
+    let reads = files.into_iter().enumerate().flat_map(move |(i, path)| {
         let name = path.display().to_string();
-        match std::fs::read(&path) {
+        let outputs = match std::fs::read(&path) {
             // The bytes are dropped as soon as the core has read them.
-            Ok(bytes) => input::read_input(&name, &bytes),
+            Ok(bytes) => {
+                bytes_read += bytes.len() as u64;
+                input::read_input(&name, &bytes)
+            }
             Err(e) => vec![junit::ReadOutput {
                 run: None,
                 diagnostics: vec![Diagnostic::whole_file(
@@ -207,29 +172,107 @@ fn analyze(files: &[PathBuf], json: bool, options: &AnalysisOptions) -> ExitCode
                     format!("cannot read file: {e}"),
                 )],
             }],
+        };
+        if total >= 50 && ((i + 1) % 50 == 0 || i + 1 == total) {
+            eprintln!(
+                "flakelens: read {} of {total} files ({:.1} MB)",
+                i + 1,
+                bytes_read as f64 / 1e6
+            );
         }
+        outputs
     });
-    let analysis = Analysis::from_reads_with(reads, options);
-    let mut stdout = std::io::stdout().lock();
-    let written = if json {
-        serde_json::to_writer_pretty(&mut stdout, &analysis)
-            .map_err(std::io::Error::from)
-            .and_then(|()| writeln!(stdout))
-    } else {
+    Analysis::from_reads_with(reads, options)
+}
+
+fn build_audit(analysis: Analysis, audit_args: &AuditArgs) -> Result<Audit, String> {
+    let privacy = Privacy {
+        messages: !audit_args.no_messages,
+        output: !audit_args.no_output,
+    };
+    let mut audit = Audit::new(analysis, audit_args.criteria()?, privacy);
+    audit.title = audit_args.title.clone();
+    Ok(audit)
+}
+
+fn write_file(path: &Path, text: &str) -> Result<(), String> {
+    std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
+fn run_analyze(
+    files: &[PathBuf],
+    json: bool,
+    output: Option<&Path>,
+    options: &AnalysisArgs,
+    audit_args: &AuditArgs,
+) -> Result<ExitCode, String> {
+    let options = options.options()?;
+    let analysis = analyze_files(files, &options);
+    let no_runs = analysis.runs.is_empty();
+    if !json {
         for d in &analysis.diagnostics {
             eprintln!("{d}");
         }
-        text::write_summary(&mut stdout, &analysis)
-    };
-    if let Err(e) = written {
-        if e.kind() != std::io::ErrorKind::BrokenPipe {
-            eprintln!("flakelens: cannot write output: {e}");
-            return ExitCode::from(2);
+    }
+    let audit = build_audit(analysis, audit_args)?;
+    if let Some(path) = output {
+        write_file(path, &audit.to_json())?;
+    }
+    if json {
+        println!("{}", audit.to_json());
+    } else {
+        print!("{}", text::summary(&audit.analysis));
+    }
+    if no_runs {
+        return Err("no JUnit report could be read".to_owned());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// One audit file, or report files analyzed on the spot.
+fn load(
+    inputs: &[PathBuf],
+    options: &AnalysisArgs,
+    audit_args: &AuditArgs,
+) -> Result<Audit, String> {
+    if let [single] = inputs {
+        if single.is_file() {
+            let bytes = std::fs::read(single)
+                .map_err(|e| format!("cannot read {}: {e}", single.display()))?;
+            let text = String::from_utf8_lossy(&bytes);
+            if text.trim_start().starts_with('{') && text.contains("\"schema\"") {
+                return Audit::from_json(&text)
+                    .map_err(|e| format!("audit {}: {e}", single.display()));
+            }
         }
     }
+    let analysis = analyze_files(inputs, &options.options()?);
     if analysis.runs.is_empty() {
-        eprintln!("flakelens: no JUnit report could be read");
-        return ExitCode::from(2);
+        for d in &analysis.diagnostics {
+            eprintln!("{d}");
+        }
+        return Err("no JUnit report could be read".to_owned());
     }
-    ExitCode::SUCCESS
+    build_audit(analysis, audit_args)
+}
+
+fn run_merge(paths: &[PathBuf], output: Option<&Path>) -> Result<ExitCode, String> {
+    let mut audits = Vec::with_capacity(paths.len());
+    for path in paths {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        audits.push(Audit::from_json(&text).map_err(|e| format!("audit {}: {e}", path.display()))?);
+    }
+    let merged = merge(&audits).map_err(|e| format!("cannot merge: {e}"))?;
+    match output {
+        Some(path) => write_file(path, &merged.to_json())?,
+        None => println!("{}", merged.to_json()),
+    }
+    eprintln!(
+        "flakelens: merged {} audits: {} runs, {} tests",
+        audits.len(),
+        merged.analysis.totals.runs,
+        merged.analysis.totals.tests
+    );
+    Ok(ExitCode::SUCCESS)
 }

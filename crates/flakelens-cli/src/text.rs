@@ -1,13 +1,59 @@
 //! The plain-text summary printed by `flakelens analyze`.
 
-use std::io::{self, Write};
+use std::fmt::Write;
 
+use flakelens_core::audit::{Audit, CriterionStatus};
 use flakelens_core::format::percent;
 use flakelens_core::{Analysis, Outcome, Severity, Verdict};
 
-/// Writes the summary: the claim and totals, the groups, then one line per flaky or broken
-/// test with its outcome strip, failure rate, interval and flags.
-pub fn write_summary(out: &mut impl Write, analysis: &Analysis) -> io::Result<()> {
+/// The criteria table of `check`: one line per criterion.
+pub fn criteria_table(audit: &Audit) -> String {
+    let mut out = String::new();
+    for c in &audit.criteria {
+        let status = match c.status {
+            CriterionStatus::Pass => "PASS",
+            CriterionStatus::Fail => "FAIL",
+            CriterionStatus::NotApplicable => "n/a ",
+        };
+        let _ = writeln!(
+            out,
+            "{status}  {}: target {}, actual {} ({})",
+            c.name, c.target, c.actual, c.evidence
+        );
+    }
+    let failed = audit
+        .criteria
+        .iter()
+        .filter(|c| c.status == CriterionStatus::Fail)
+        .count();
+    let _ = writeln!(
+        out,
+        "{} of {} criteria passed{}",
+        audit
+            .criteria
+            .iter()
+            .filter(|c| c.status == CriterionStatus::Pass)
+            .count(),
+        audit.criteria.len(),
+        if failed > 0 {
+            format!(", {failed} failed")
+        } else {
+            String::new()
+        }
+    );
+    out
+}
+
+/// The summary: the claim and totals, the groups, then one line per flaky or broken test
+/// with its outcome strip, failure rate, interval and flags.
+pub fn summary(analysis: &Analysis) -> String {
+    let mut text = String::new();
+    // Writing to a String cannot fail.
+    let _ = write_summary(&mut text, analysis);
+    text
+}
+
+fn write_summary(out: &mut String, analysis: &Analysis) -> std::fmt::Result {
     let t = &analysis.totals;
     writeln!(out, "{}.", capitalized(&t.claim))?;
     writeln!(

@@ -151,6 +151,9 @@ pub struct RunSummary {
     /// The report's hostname, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hostname: Option<String>,
+    /// Suite-level `<property>` elements of the report.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub properties: Vec<crate::Property>,
     /// The run's group label (`sequential`, `parallel`, a folder name, or `all`).
     pub label: String,
     /// Where the label came from: `user`, `guessed` (from the path or properties), `folder`
@@ -213,6 +216,96 @@ pub struct TestSummary {
     /// messages and output; not serialized.
     #[serde(skip)]
     pub case_index: Vec<Option<u32>>,
+    /// Per run, what happened in detail when the test failed or was retried there (`None`
+    /// for plain passes, skips and absences); empty when no run needs details. The fields
+    /// follow CTRF's test object (`status`, `retries`, `flaky`, `retryAttempts`): see
+    /// `docs/audit-format.md`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub details: Vec<Option<RunDetail>>,
+}
+
+/// One attempt of a test in a run, in the audit.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AttemptDetail {
+    /// 1-based attempt number within the run.
+    pub attempt: u32,
+    /// The attempt's outcome.
+    pub status: Outcome,
+    /// Its duration in seconds, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration_seconds: Option<f64>,
+    /// The first failure's message (left out for privacy when asked).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// The first failure's type.
+    #[serde(default, rename = "type", skip_serializing_if = "Option::is_none")]
+    pub failure_type: Option<String>,
+    /// The first failure's body: the stack trace (left out for privacy when asked).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trace: Option<String>,
+    /// `system-out` (left out for privacy when asked).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stdout: Option<String>,
+    /// `system-err` (left out for privacy when asked).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stderr: Option<String>,
+}
+
+/// A test's result in one run, in detail; modelled on CTRF's test object.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunDetail {
+    /// The final status in the run.
+    pub status: Outcome,
+    /// Attempts after the first (CTRF `retries`).
+    pub retries: u32,
+    /// True when it passed after failed attempts (CTRF `flaky`).
+    pub flaky: bool,
+    /// Every attempt, oldest first, the final one included (CTRF `retryAttempts` holds the
+    /// ones before the final).
+    pub attempts: Vec<AttemptDetail>,
+}
+
+impl RunDetail {
+    /// The details of one test in one run, or `None` when a plain pass or skip says all.
+    pub fn of(case: &crate::TestCase) -> Option<RunDetail> {
+        if !case.outcome.is_failure() && case.attempts.len() < 2 {
+            return None;
+        }
+        let attempts = case
+            .attempts
+            .iter()
+            .enumerate()
+            .map(|(i, a)| {
+                let first = a.failures.first();
+                AttemptDetail {
+                    attempt: u32::try_from(i + 1).unwrap_or(u32::MAX),
+                    status: a.outcome,
+                    duration_seconds: a.time_seconds,
+                    message: first.and_then(|f| f.message.clone()),
+                    failure_type: first.and_then(|f| f.failure_type.clone()),
+                    trace: first.map(|f| f.body.clone()).filter(|b| !b.is_empty()),
+                    stdout: a.system_out.clone(),
+                    stderr: a.system_err.clone(),
+                }
+            })
+            .collect::<Vec<_>>();
+        Some(RunDetail {
+            status: case.outcome,
+            retries: u32::try_from(attempts.len().saturating_sub(1)).unwrap_or(u32::MAX),
+            flaky: case.flaky_in_run,
+            attempts,
+        })
+    }
+
+    /// Drops messages, traces and output (the audit's privacy option).
+    pub fn strip_text(&mut self) {
+        for a in &mut self.attempts {
+            a.message = None;
+            a.trace = None;
+            a.stdout = None;
+            a.stderr = None;
+        }
+    }
 }
 
 fn is_default<T: Default + PartialEq>(value: &T) -> bool {
@@ -254,7 +347,8 @@ pub struct Totals {
 }
 
 /// The analysis of many runs of one suite.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Analysis {
     /// The options it was computed with.
     pub options: AnalysisOptions,
@@ -496,6 +590,7 @@ fn join_runs(runs: &[&Run]) -> (Vec<RunSummary>, Vec<TestSummary>) {
                     categories: TestCategories::default(),
                     signals: Signals::default(),
                     case_index: vec![None; run_count],
+                    details: Vec::new(),
                 });
                 tests.len() - 1
             });
@@ -506,6 +601,12 @@ fn join_runs(runs: &[&Run]) -> (Vec<RunSummary>, Vec<TestSummary>) {
             test.flaky_in_run[run_index] = case.flaky_in_run;
             test.durations_seconds[run_index] = case.time_seconds;
             test.case_index[run_index] = u32::try_from(position).ok();
+            if let Some(detail) = RunDetail::of(case) {
+                if test.details.is_empty() {
+                    test.details = vec![None; run_count];
+                }
+                test.details[run_index] = Some(detail);
+            }
             if (case.outcome.is_failure() || case.flaky_in_run) && test.first_failure.is_none() {
                 let first = case.failures().next();
                 test.first_failure = Some(FailureExample {
@@ -529,6 +630,7 @@ fn join_runs(runs: &[&Run]) -> (Vec<RunSummary>, Vec<TestSummary>) {
             dialect: run.dialect,
             timestamp: run.timestamp.clone(),
             hostname: run.hostname.clone(),
+            properties: run.properties.clone(),
             label: String::new(),
             label_source: String::new(),
         });

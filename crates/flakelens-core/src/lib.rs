@@ -30,6 +30,7 @@
 #![warn(missing_docs)]
 
 mod analysis;
+pub mod audit;
 pub mod categories;
 mod diagnostic;
 pub mod format;
@@ -40,7 +41,10 @@ mod model;
 pub mod options;
 mod prepare;
 
-pub use analysis::{Analysis, Counts, FailureExample, RunSummary, TestSummary, Totals, Verdict};
+pub use analysis::{
+    Analysis, AttemptDetail, Counts, FailureExample, RunDetail, RunSummary, TestSummary, Totals,
+    Verdict,
+};
 pub use diagnostic::{Diagnostic, Severity};
 pub use model::{Attempt, Failure, FailureKind, Outcome, Property, Run, TestCase, TestKey};
 pub use options::{AnalysisOptions, IdentityOptions, RunOrder, SuitePart};

@@ -44,3 +44,155 @@ fn a_bad_file_is_a_diagnostic_and_the_others_load() {
         .unwrap_or("")
         .contains("expected </testcase>"));
 }
+
+fn temp_dir(tag: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("flakelens-{tag}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
+
+#[test]
+fn check_exits_0_when_all_pass_1_when_any_fails_2_on_bad_input() {
+    let dir = temp_dir("check");
+    // The examples have flaky tests: the default criteria fail.
+    let out = flakelens(&[
+        "check",
+        "examples/reports/sequential",
+        "examples/reports/parallel",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("FAIL  Flaky tests: target 0, actual 6"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.ends_with("2 of 6 criteria passed, 4 failed\n"),
+        "{stdout}"
+    );
+
+    // Criteria that the examples meet: only "at least 20 runs".
+    let criteria = dir.join("criteria.json");
+    std::fs::write(
+        &criteria,
+        r#"{"max_flaky_tests": null, "min_runs": 20, "min_consistency": null,
+            "parallel_agrees": null, "max_markers": null, "max_failure_rate_bound": null}"#,
+    )
+    .expect("write");
+    let c = criteria.to_str().expect("utf-8");
+    let out = flakelens(&[
+        "check",
+        "examples/reports/sequential",
+        "examples/reports/parallel",
+        "--criteria",
+        c,
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+
+    // An audit file is checked as written.
+    let audit = dir.join("audit.json");
+    let a = audit.to_str().expect("utf-8");
+    let out = flakelens(&[
+        "analyze",
+        "examples/reports/sequential",
+        "-o",
+        a,
+        "--criteria",
+        c,
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    // 10 runs < 20: the stored criteria fail.
+    assert_eq!(flakelens(&["check", a]).status.code(), Some(1));
+
+    // Bad input: a broken audit, a wrong schema, a bad criteria file, nothing readable.
+    let bad = dir.join("bad.json");
+    std::fs::write(&bad, r#"{"schema": "flakelens-audit/9"}"#).expect("write");
+    let out = flakelens(&["check", bad.to_str().expect("utf-8")]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("at schema: expected \"flakelens-audit/1\", found \"flakelens-audit/9\""),
+        "{stderr}"
+    );
+    assert_eq!(stderr.lines().count(), 1, "one clear line: {stderr}");
+    std::fs::write(&criteria, r#"{"min_runs": "many"}"#).expect("write");
+    let out = flakelens(&["check", "examples/reports/sequential", "--criteria", c]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("at min_runs: invalid type"));
+    assert_eq!(flakelens(&["check", "no/such.xml"]).status.code(), Some(2));
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn merge_of_shards_equals_analyzing_everything() {
+    let dir = temp_dir("merge");
+    let seq = dir.join("seq.json");
+    let par = dir.join("par.json");
+    let all = dir.join("all.json");
+    for (folder, out) in [
+        ("examples/reports/sequential", &seq),
+        ("examples/reports/parallel", &par),
+    ] {
+        let status = flakelens(&["analyze", folder, "-o", out.to_str().expect("utf-8")]).status;
+        assert_eq!(status.code(), Some(0));
+    }
+    let out = flakelens(&[
+        "merge",
+        seq.to_str().expect("utf-8"),
+        par.to_str().expect("utf-8"),
+        "-o",
+        all.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let merged: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&all).expect("merged")).expect("json");
+    let direct = analyze_json(&["examples/reports/sequential", "examples/reports/parallel"]);
+    assert_eq!(merged["totals"], direct["totals"]);
+    assert_eq!(merged["tests"].as_array().map(Vec::len), Some(19));
+    for (m, d) in merged["tests"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .zip(direct["tests"].as_array().into_iter().flatten())
+    {
+        assert_eq!(
+            (&m["id"], &m["counts"], &m["metrics"]),
+            (&d["id"], &d["counts"], &d["metrics"])
+        );
+    }
+    // The same audit twice overlaps: exit 2, one line.
+    let out = flakelens(&[
+        "merge",
+        seq.to_str().expect("utf-8"),
+        seq.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn summary_prints_markdown() {
+    let out = flakelens(&[
+        "summary",
+        "examples/reports/sequential",
+        "examples/reports/parallel",
+        "--view-url",
+        "https://example.invalid/view",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let md = String::from_utf8_lossy(&out.stdout);
+    assert!(md.starts_with("## flakelens: ❌ not stable"));
+    assert!(md.contains("| Flaky tests | 0 | 6 | ❌ FAIL |"), "{md}");
+    assert!(md.contains("| Async wait / timeout |"), "{md}");
+    assert!(md.ends_with("[Open the full audit](https://example.invalid/view)\n"));
+}

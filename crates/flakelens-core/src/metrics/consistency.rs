@@ -6,7 +6,7 @@ use super::stats;
 use crate::model::Outcome;
 
 /// Consistency of a set of runs.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Consistency {
     /// N: how many runs.
     pub runs: usize,

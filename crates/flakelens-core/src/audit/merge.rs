@@ -1,0 +1,159 @@
+//! Merging audits of disjoint run sets.
+
+use std::collections::HashSet;
+
+use super::{Audit, AuditError, Privacy};
+use crate::analysis::{Analysis, RunDetail};
+use crate::model::{Attempt, Failure, FailureKind, Outcome, Run, TestCase, TestKey};
+use crate::options::IdentityOptions;
+
+/// Rebuilds the runs an audit describes, from its per-test outcomes, attempts, durations
+/// and details.
+fn runs_of(audit: &Audit) -> Vec<Run> {
+    let a = &audit.analysis;
+    let mut runs: Vec<Run> = a
+        .runs
+        .iter()
+        .map(|r| Run {
+            file: r.file.clone(),
+            dialect: r.dialect,
+            testcases: Vec::new(),
+            testcase_elements: r.testcase_elements,
+            partial: r.partial,
+            timestamp: r.timestamp.clone(),
+            hostname: r.hostname.clone(),
+            properties: r.properties.clone(),
+        })
+        .collect();
+    for test in &a.tests {
+        for (r, outcome) in test.outcomes.iter().enumerate() {
+            let (Some(outcome), Some(run)) = (outcome, runs.get_mut(r)) else {
+                continue;
+            };
+            let detail: Option<&RunDetail> = test.details.get(r).and_then(Option::as_ref);
+            let attempts = match detail {
+                Some(d) => d
+                    .attempts
+                    .iter()
+                    .map(|a| Attempt {
+                        outcome: a.status,
+                        time_seconds: a.duration_seconds,
+                        failures: if a.status.is_failure() {
+                            vec![Failure {
+                                kind: if a.status == Outcome::Errored {
+                                    FailureKind::Error
+                                } else {
+                                    FailureKind::Failure
+                                },
+                                message: a.message.clone(),
+                                failure_type: a.failure_type.clone(),
+                                body: a.trace.clone().unwrap_or_default(),
+                            }]
+                        } else {
+                            Vec::new()
+                        },
+                        skip_message: None,
+                        system_out: a.stdout.clone(),
+                        system_err: a.stderr.clone(),
+                    })
+                    .collect(),
+                None => test
+                    .attempts
+                    .get(r)
+                    .filter(|list| !list.is_empty())
+                    .map(|list| {
+                        list.iter()
+                            .map(|o| Attempt {
+                                outcome: *o,
+                                time_seconds: None,
+                                failures: Vec::new(),
+                                skip_message: None,
+                                system_out: None,
+                                system_err: None,
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_else(|| {
+                        vec![Attempt {
+                            outcome: *outcome,
+                            time_seconds: None,
+                            failures: Vec::new(),
+                            skip_message: None,
+                            system_out: None,
+                            system_err: None,
+                        }]
+                    }),
+            };
+            run.testcases.push(TestCase {
+                key: TestKey {
+                    suite: test.suite.clone(),
+                    classname: test.classname.clone(),
+                    name: test.name.clone(),
+                },
+                suite_path: String::new(),
+                classname_given: true,
+                outcome: *outcome,
+                flaky_in_run: test.flaky_in_run.get(r).copied().unwrap_or(false),
+                attempts,
+                time_seconds: test.durations_seconds.get(r).copied().flatten(),
+                elements: 1,
+                file: None,
+                line: None,
+                properties: Vec::new(),
+            });
+        }
+    }
+    runs
+}
+
+/// Merges audits of disjoint run sets into the audit of all runs, in the order given.
+///
+/// The runs are rebuilt from each audit's per-test data and analyzed again with the first
+/// audit's options (each run keeps its group label), so counts add and every rate, interval
+/// and criterion is recomputed. The merged audit keeps text only where every input did.
+///
+/// # Errors
+/// A summary-only audit (nothing per test to merge), or a run that appears in two audits
+/// (merging it would count it twice); the error names the run.
+pub fn merge(audits: &[Audit]) -> Result<Audit, AuditError> {
+    let mut seen = HashSet::new();
+    let mut runs = Vec::new();
+    let mut diagnostics = Vec::new();
+    let mut options = audits
+        .first()
+        .map(|a| a.analysis.options.clone())
+        .unwrap_or_default();
+    options.identity = IdentityOptions::default();
+    options.excluded_runs.clear();
+    let mut privacy = Privacy::default();
+    for (i, audit) in audits.iter().enumerate() {
+        if audit.analysis.runs.is_empty() && audit.summary.is_some() {
+            return Err(AuditError::Invalid {
+                path: format!("audit {} (runs)", i + 1),
+                message: "a summary-only audit has no runs to merge".to_owned(),
+            });
+        }
+        for r in &audit.analysis.runs {
+            if !seen.insert(r.file.clone()) {
+                return Err(AuditError::Invalid {
+                    path: format!("audit {} (runs)", i + 1),
+                    message: format!(
+                        "run \"{}\" is in more than one audit; merged audits must cover disjoint runs",
+                        r.file
+                    ),
+                });
+            }
+            options.run_labels.insert(r.file.clone(), r.label.clone());
+        }
+        privacy.messages &= audit.privacy.messages;
+        privacy.output &= audit.privacy.output;
+        runs.extend(runs_of(audit));
+        diagnostics.extend(audit.analysis.diagnostics.iter().cloned());
+    }
+    let analysis = Analysis::from_runs_with(&runs, diagnostics, &options);
+    let criteria = audits
+        .first()
+        .map(|a| a.criteria_config.clone())
+        .unwrap_or_default();
+    Ok(Audit::new(analysis, criteria, privacy))
+}

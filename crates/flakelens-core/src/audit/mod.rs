@@ -1,0 +1,390 @@
+//! The audit JSON: a versioned, self-describing document of an analysis and its success
+//! criteria, which the page renders, the CLI checks and merges, and teams share.
+//!
+//! # Architecture
+//!
+//! - [`Audit`] is the document. A **full** audit flattens an [`Analysis`] into its top level
+//!   (so `runs[]`, `tests[]` and `diagnostics[]` keep the names of `flakelens analyze
+//!   --json`) and adds the schema, the generator, the privacy choices and the criteria. A
+//!   **summary-only** audit, like a hand-written stability report, has no runs or tests: only
+//!   [`SummaryTables`] and criteria. The page renders both.
+//! - `criteria.rs`: [`Criteria`] (configurable, with defaults taken from the hand-written
+//!   audit teams write today) and their [`CriterionResult`]s.
+//! - `merge.rs`: audits of disjoint run sets merge into the audit of all runs: the runs are
+//!   rebuilt from the per-test data and analyzed again, so counts add and every rate is
+//!   recomputed from the counts.
+//! - `markdown.rs`: the pull-request comment.
+//!
+//! Reading ([`Audit::from_json`]) checks the size, the schema version and every field's
+//! type, and names the JSON path of a fault. Unknown top-level fields are kept in
+//! [`Audit::extensions`] and written back; unknown nested fields are ignored.
+
+mod criteria;
+mod markdown;
+mod merge;
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+pub use criteria::{Criteria, CriterionResult, CriterionStatus};
+pub use markdown::markdown_summary;
+pub use merge::merge;
+
+use crate::analysis::Analysis;
+
+/// The schema identifier this version writes and reads.
+pub const SCHEMA: &str = "flakelens-audit/1";
+/// Largest audit document read, in bytes (256 MiB).
+pub const MAX_AUDIT_BYTES: usize = 256 << 20;
+
+/// Who wrote the audit.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Generator {
+    /// Tool name.
+    pub name: String,
+    /// Tool version.
+    pub version: String,
+}
+
+impl Default for Generator {
+    fn default() -> Self {
+        Generator {
+            name: "flakelens".to_owned(),
+            version: env!("CARGO_PKG_VERSION").to_owned(),
+        }
+    }
+}
+
+/// What text the audit holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Privacy {
+    /// Failure messages and stack traces are included.
+    pub messages: bool,
+    /// `system-out` and `system-err` are included.
+    pub output: bool,
+}
+
+impl Default for Privacy {
+    fn default() -> Self {
+        Privacy {
+            messages: true,
+            output: true,
+        }
+    }
+}
+
+/// One row of a summary-only audit's inventory: tests by area.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InventoryRow {
+    /// The area, module or kind of test ("Property tests", "API integration").
+    pub area: String,
+    /// How many tests it holds.
+    pub tests: u64,
+    /// A remark, such as "84 invariants".
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub note: String,
+}
+
+/// One row of a summary-only audit's root-cause table.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CategoryCount {
+    /// The category's name.
+    pub name: String,
+    /// Flaky tests in it (zero rows are kept).
+    pub tests: u64,
+    /// Why, or what prevents it ("unique_resource_name fixture prevents").
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub note: String,
+}
+
+/// One stability figure: a way the suite was run and what happened.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StabilityRow {
+    /// "Sequential execution", "Parallel execution", "10-run consistency".
+    pub name: String,
+    /// How many runs, when stated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub runs: Option<u64>,
+    /// Parallel workers, when stated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub workers: Option<u64>,
+    /// Share of tests with identical outcomes, a ratio in \[0, 1\], when stated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consistency: Option<f64>,
+    /// The result in words ("all pass").
+    pub result: String,
+}
+
+/// The tables of a summary-only audit (no per-test data).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SummaryTables {
+    /// Tests by area.
+    pub inventory: Vec<InventoryRow>,
+    /// Root-cause categories with counts, zero rows included.
+    pub categories: Vec<CategoryCount>,
+    /// Stability figures.
+    pub stability: Vec<StabilityRow>,
+    /// `@flaky`-style markers or quarantined tests, when counted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub markers: Option<u64>,
+    /// Free text: conclusions, prevention patterns.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+}
+
+/// The audit document (`"schema": "flakelens-audit/1"`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Audit {
+    /// Always [`SCHEMA`].
+    pub schema: String,
+    /// Who wrote it.
+    #[serde(default)]
+    pub generator: Generator,
+    /// A title, such as "Phase 6 flaky test audit".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// What text it holds.
+    #[serde(default)]
+    pub privacy: Privacy,
+    /// The success criteria, evaluated.
+    #[serde(default)]
+    pub criteria: Vec<CriterionResult>,
+    /// The criteria configuration they were evaluated with.
+    #[serde(default)]
+    pub criteria_config: Criteria,
+    /// Summary tables (the only content of a summary-only audit).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary: Option<SummaryTables>,
+    /// The analysis; empty in a summary-only audit.
+    #[serde(flatten)]
+    pub analysis: Analysis,
+    /// Unknown top-level fields, kept and written back unchanged.
+    #[serde(flatten)]
+    pub extensions: BTreeMap<String, serde_json::Value>,
+}
+
+/// Why an audit document could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AuditError {
+    /// Larger than [`MAX_AUDIT_BYTES`] (or the caller's limit).
+    #[error("the audit is {size} bytes, more than the limit of {limit} bytes")]
+    TooLarge {
+        /// Its size in bytes.
+        size: usize,
+        /// The limit in bytes.
+        limit: usize,
+    },
+    /// Not JSON, or a field of the wrong type.
+    #[error("at {path}: {message}")]
+    Invalid {
+        /// The JSON path of the fault, such as `tests[3].metrics.failure_rate`.
+        path: String,
+        /// What was wrong.
+        message: String,
+    },
+    /// Another schema, or another version of this one.
+    #[error("at schema: expected \"{SCHEMA}\", found {found}")]
+    WrongSchema {
+        /// What the document says (JSON text).
+        found: String,
+    },
+}
+
+impl Audit {
+    /// A full audit of `analysis`, its criteria evaluated.
+    pub fn new(analysis: Analysis, criteria: Criteria, privacy: Privacy) -> Audit {
+        let mut analysis = analysis;
+        if !privacy.messages {
+            for test in &mut analysis.tests {
+                if let Some(first) = &mut test.first_failure {
+                    first.message = None;
+                }
+                for m in &mut test.categories.matches {
+                    // Evidence quotes the matched message; keep only which rule matched.
+                    if m.run.is_some() {
+                        m.evidence =
+                            format!("matched a failure text (rule {}; text left out)", m.rule);
+                    }
+                }
+            }
+        }
+        if !privacy.messages || !privacy.output {
+            for test in &mut analysis.tests {
+                for detail in test.details.iter_mut().flatten() {
+                    for a in &mut detail.attempts {
+                        if !privacy.messages {
+                            a.message = None;
+                            a.trace = None;
+                        }
+                        if !privacy.output {
+                            a.stdout = None;
+                            a.stderr = None;
+                        }
+                    }
+                }
+            }
+        }
+        let results = criteria.evaluate(&analysis);
+        Audit {
+            schema: SCHEMA.to_owned(),
+            generator: Generator::default(),
+            title: None,
+            privacy,
+            criteria: results,
+            criteria_config: criteria,
+            summary: None,
+            analysis,
+            extensions: BTreeMap::new(),
+        }
+    }
+
+    /// True for a summary-only audit: no runs, only tables.
+    pub fn is_summary_only(&self) -> bool {
+        self.analysis.runs.is_empty() && self.summary.is_some()
+    }
+
+    /// True when every criterion passed (criteria that do not apply are not failures).
+    pub fn passed(&self) -> bool {
+        self.criteria
+            .iter()
+            .all(|c| c.status != CriterionStatus::Fail)
+    }
+
+    /// Reads an audit from JSON text, at most [`MAX_AUDIT_BYTES`].
+    ///
+    /// # Errors
+    /// [`AuditError`] naming the JSON path: too large, not JSON, a wrong type, or another
+    /// schema version.
+    pub fn from_json(text: &str) -> Result<Audit, AuditError> {
+        Audit::from_json_limited(text, MAX_AUDIT_BYTES)
+    }
+
+    /// [`Audit::from_json`] with a size limit in bytes.
+    ///
+    /// # Errors
+    /// As [`Audit::from_json`].
+    pub fn from_json_limited(text: &str, limit: usize) -> Result<Audit, AuditError> {
+        if text.len() > limit {
+            return Err(AuditError::TooLarge {
+                size: text.len(),
+                limit,
+            });
+        }
+        // The schema first, so a document of another version gets that error rather than a
+        // confusing type error deeper down.
+        let value: serde_json::Value =
+            serde_json::from_str(text).map_err(|e| AuditError::Invalid {
+                path: format!("line {} column {}", e.line(), e.column()),
+                message: e.to_string(),
+            })?;
+        match value.get("schema") {
+            Some(serde_json::Value::String(s)) if s == SCHEMA => {}
+            Some(other) => {
+                return Err(AuditError::WrongSchema {
+                    found: other.to_string(),
+                })
+            }
+            None => {
+                return Err(AuditError::WrongSchema {
+                    found: "nothing (no schema field)".to_owned(),
+                })
+            }
+        }
+        // Deserialize the head and the analysis separately: `flatten` would hide the JSON
+        // path of a fault inside the analysis.
+        let serde_json::Value::Object(map) = value else {
+            return Err(AuditError::Invalid {
+                path: ".".to_owned(),
+                message: "expected a JSON object".to_owned(),
+            });
+        };
+        let mut head = serde_json::Map::new();
+        let mut body = serde_json::Map::new();
+        let mut extensions = BTreeMap::new();
+        for (key, v) in map {
+            if HEAD_KEYS.contains(&key.as_str()) {
+                head.insert(key, v);
+            } else if ANALYSIS_KEYS.contains(&key.as_str()) {
+                body.insert(key, v);
+            } else {
+                extensions.insert(key, v);
+            }
+        }
+        let head: AuditHead = path_error(serde_json::Value::Object(head))?;
+        let analysis: Analysis = path_error(serde_json::Value::Object(body))?;
+        Ok(Audit {
+            schema: head.schema,
+            generator: head.generator,
+            title: head.title,
+            privacy: head.privacy,
+            criteria: head.criteria,
+            criteria_config: head.criteria_config,
+            summary: head.summary,
+            analysis,
+            extensions,
+        })
+    }
+
+    /// Writes the audit as pretty JSON.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_else(|e| {
+            // Serializing plain data cannot fail; say so rather than panic if it ever does.
+            format!("{{\"schema\": \"{SCHEMA}\", \"error\": \"{e}\"}}")
+        })
+    }
+}
+
+/// Deserializes with the JSON path of any fault.
+fn path_error<T: serde::de::DeserializeOwned>(value: serde_json::Value) -> Result<T, AuditError> {
+    serde_path_to_error::deserialize(value).map_err(|e| AuditError::Invalid {
+        path: e.path().to_string(),
+        message: e.inner().to_string(),
+    })
+}
+
+/// The audit's own fields, read apart from the analysis.
+#[derive(Deserialize)]
+struct AuditHead {
+    schema: String,
+    #[serde(default)]
+    generator: Generator,
+    #[serde(default)]
+    title: Option<String>,
+    #[serde(default)]
+    privacy: Privacy,
+    #[serde(default)]
+    criteria: Vec<CriterionResult>,
+    #[serde(default)]
+    criteria_config: Criteria,
+    #[serde(default)]
+    summary: Option<SummaryTables>,
+}
+
+/// Top-level keys of the audit's own fields.
+const HEAD_KEYS: &[&str] = &[
+    "schema",
+    "generator",
+    "title",
+    "privacy",
+    "criteria",
+    "criteria_config",
+    "summary",
+];
+
+/// Top-level keys of the flattened analysis.
+const ANALYSIS_KEYS: &[&str] = &[
+    "options",
+    "runs",
+    "tests",
+    "totals",
+    "consistency",
+    "groups",
+    "comparisons",
+    "clusters",
+    "category_list",
+    "categories",
+    "suite_tree",
+    "diagnostics",
+];
