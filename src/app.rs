@@ -4,9 +4,14 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
+use crate::components::clusters::Clusters;
+use crate::components::consistency::ConsistencyPanel;
 use crate::components::diagnostics::DiagnosticsPanel;
 use crate::components::drop_zone::DropZone;
+use crate::components::groups::Groups;
+use crate::components::runs::RunsTable;
 use crate::components::summary::Summary;
+use crate::components::test_detail::TestDetail;
 use crate::components::test_table::TestTable;
 use crate::dropped::Dropped;
 use crate::loader;
@@ -51,6 +56,15 @@ pub fn app() -> Html {
         let dispatcher = state.dispatcher();
         Callback::from(move |()| dispatcher.dispatch(Action::Clear))
     };
+    // Built once, so the detail panel's Esc listener is not re-registered on every render.
+    let on_select = use_memo((), {
+        let dispatcher = state.dispatcher();
+        move |()| Callback::from(move |id: String| dispatcher.dispatch(Action::Select(id)))
+    });
+    let on_close = use_memo((), {
+        let dispatcher = state.dispatcher();
+        move |()| Callback::from(move |()| dispatcher.dispatch(Action::Deselect))
+    });
 
     let analysis = state.analysis.clone();
     html! {
@@ -66,10 +80,18 @@ pub fn app() -> Html {
             if let Some(status) = &state.status {
                 <p class="status" role="status">{status}</p>
             }
-            if let Some(analysis) = analysis {
-                <Summary analysis={SharedAnalysis(Rc::clone(&analysis))} />
-                <DiagnosticsPanel analysis={SharedAnalysis(Rc::clone(&analysis))} />
-                <TestTable analysis={SharedAnalysis(analysis)} />
+            if let Some(analysis) = analysis.map(SharedAnalysis) {
+                <Summary analysis={analysis.clone()} />
+                <DiagnosticsPanel analysis={analysis.clone()} />
+                <TestTable analysis={analysis.clone()} selected={state.selected.clone()}
+                    on_select={(*on_select).clone()} />
+                <Groups analysis={analysis.clone()} />
+                <ConsistencyPanel analysis={analysis.clone()} />
+                <Clusters analysis={analysis.clone()} />
+                <RunsTable analysis={analysis.clone()} />
+                if let Some(id) = state.selected.clone() {
+                    <TestDetail {analysis} {id} on_close={(*on_close).clone()} />
+                }
             }
         </main>
     }

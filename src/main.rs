@@ -7,6 +7,8 @@
 mod app;
 #[cfg(target_arch = "wasm32")]
 mod components;
+#[cfg(any(target_arch = "wasm32", test))]
+mod display;
 #[cfg(target_arch = "wasm32")]
 mod dropped;
 #[cfg(target_arch = "wasm32")]

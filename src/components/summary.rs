@@ -12,7 +12,7 @@ pub struct SummaryProps {
     pub analysis: SharedAnalysis,
 }
 
-/// Runs, tests, flaky, broken and consistency.
+/// Runs, tests, flaky, broken and consistency, then the claim the runs support.
 #[function_component(Summary)]
 pub fn summary(props: &SummaryProps) -> Html {
     let t = &props.analysis.totals;
@@ -42,6 +42,7 @@ pub fn summary(props: &SummaryProps) -> Html {
             </div>
             {figure("summary-consistency", "consistency", percent(t.consistency),
                 format!("{} of {} executed tests had the same outcome in every run", t.consistent_tests, t.executed_tests))}
+            <p class="claim" data-testid="summary-claim">{&t.claim}</p>
         </section>
     }
 }

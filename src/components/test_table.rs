@@ -1,26 +1,34 @@
 //! The table of tests, flaky first.
 
-use flakelens_core::format::percent;
+use flakelens_core::format::{confidence, percent};
 use flakelens_core::TestSummary;
 use yew::prelude::*;
 
 use crate::app::SharedAnalysis;
+use crate::components::flag_chips::FlagChips;
 use crate::components::outcome_strip::OutcomeStrip;
+use crate::display::interval;
 
 /// Props of [`TestTable`].
 #[derive(Properties, PartialEq)]
 pub struct TestTableProps {
     /// The analysis whose tests to list.
     pub analysis: SharedAnalysis,
+    /// The id of the test whose detail panel is open, if any.
+    pub selected: Option<String>,
+    /// Called with a test's id when its name is clicked.
+    pub on_select: Callback<String>,
 }
 
 /// One row per test, in the core's order: flaky, broken, stable, skipped.
 #[function_component(TestTable)]
 pub fn test_table(props: &TestTableProps) -> Html {
     let files: Vec<String> = props.analysis.runs.iter().map(|r| r.file.clone()).collect();
+    let level = confidence(props.analysis.options.confidence);
     html! {
         <section class="tests" aria-label="Tests">
             <h2>{"Tests"}</h2>
+            <p class="hint">{"Click a test's name for every metric, its flags and each run's attempts."}</p>
             <table>
                 <thead>
                     <tr>
@@ -32,17 +40,25 @@ pub fn test_table(props: &TestTableProps) -> Html {
                         <th scope="col" class="num" title="Errored">{"Error"}</th>
                         <th scope="col" class="num" title="Skipped">{"Skip"}</th>
                         <th scope="col" class="num" title="(failed + errored) / executed runs">{"Failure rate"}</th>
+                        <th scope="col" class="num"
+                            title={format!("Wilson {level} interval: the range the true failure rate lies in, given these runs")}>
+                            {format!("{level} interval")}
+                        </th>
+                        <th scope="col" title="Verdict flags; hover a flag for the rule that raised it">{"Flags"}</th>
                     </tr>
                 </thead>
                 <tbody>
-                    { for props.analysis.tests.iter().map(|t| row(t, &files)) }
+                    { for props.analysis.tests.iter().map(|t| {
+                        let open = props.selected.as_deref() == Some(t.id.as_str());
+                        row(t, &files, open, &props.on_select)
+                    }) }
                 </tbody>
             </table>
         </section>
     }
 }
 
-fn row(test: &TestSummary, files: &[String]) -> Html {
+fn row(test: &TestSummary, files: &[String], open: bool, on_select: &Callback<String>) -> Html {
     let verdict = test.verdict.as_str();
     let failure = test.first_failure.as_ref().map(|f| {
         let text = match (&f.failure_type, &f.message) {
@@ -54,10 +70,16 @@ fn row(test: &TestSummary, files: &[String]) -> Html {
         let shown: String = text.chars().take(240).collect();
         html! { <div class="failure-message" title={text}>{shown}</div> }
     });
+    let onclick = {
+        let id = test.id.clone();
+        on_select.reform(move |_: MouseEvent| id.clone())
+    };
     html! {
-        <tr data-test-id={test.id.clone()} class={verdict}>
+        <tr data-test-id={test.id.clone()} class={classes!(verdict, open.then_some("selected"))}>
             <th scope="row" class="test-name">
-                <div class="name">{&test.name}</div>
+                <button type="button" class="name" {onclick} aria-controls="test-detail"
+                    aria-expanded={if open { "true" } else { "false" }}
+                    title="Show every metric of this test">{&test.name}</button>
                 <div class="classname">{format!("{} · {}", test.suite, test.classname)}</div>
                 {failure}
             </th>
@@ -68,6 +90,8 @@ fn row(test: &TestSummary, files: &[String]) -> Html {
             <td class="num" data-testid="count-errored">{test.counts.errored()}</td>
             <td class="num" data-testid="count-skipped">{test.counts.skipped()}</td>
             <td class="num" data-testid="failure-rate">{percent(test.failure_rate)}</td>
+            <td class="num nowrap" data-testid="wilson">{interval(test.metrics.wilson_95)}</td>
+            <td><FlagChips flags={test.flags.clone()} /></td>
         </tr>
     }
 }

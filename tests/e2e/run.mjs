@@ -2,9 +2,11 @@
 //
 // It serves dist/ on 127.0.0.1 with a tiny static server, drops the example reports into the
 // page's own file input, and checks every number the page renders against
-// `flakelens analyze --json` on the same files. Then the "Load example" button, then a drop
-// with a truncated XML file and a plain-text file. Every request the page makes must go to
-// the local server.
+// `flakelens analyze --json` on the same files. Then the "Load example" button (whose file names
+// carry the sequential/parallel folders, so the page sees two groups): the claim, intervals,
+// flags, groups, comparison, agreement matrix and the test detail panel. Then a drop with a
+// truncated XML file and a plain-text file. Every request the page makes must go to the local
+// server.
 //
 // Environment (all optional; `cargo xtask test` sets the first three):
 //   FLAKELENS_DIST     the built page            (default <repo>/dist)
@@ -160,6 +162,10 @@ function analyzeWithCli(files) {
 }
 
 const percent = (ratio) => (ratio === null || ratio === undefined ? 'n/a' : `${(ratio * 100).toFixed(1)}%`);
+/** flakelens_core::format::percent exactly: round(r × 1000) / 10 with one decimal. */
+const corePercent = (ratio) => `${(Math.round(ratio * 1000) / 10).toFixed(1)}%`;
+/** The page's 95% interval cell: `low–high` (en dash), or `n/a`. */
+const interval = (bounds) => (bounds ? `${corePercent(bounds[0])}–${corePercent(bounds[1])}` : 'n/a');
 
 function expectedSummary(analysis) {
   const t = analysis.totals;
@@ -169,6 +175,7 @@ function expectedSummary(analysis) {
     flaky: String(t.flaky),
     broken: String(t.broken),
     consistency: percent(t.consistency),
+    claim: t.claim,
   };
 }
 
@@ -179,6 +186,9 @@ function expectedRow(test) {
     failureRate: percent(test.failure_rate),
     counts: ['passed', 'failed', 'errored', 'skipped'].map((k) => String(test.counts[k])).join(' '),
     outcomes: test.outcomes.map((o) => o ?? 'absent').join(' '),
+    wilson: interval(test.metrics.wilson_95),
+    flags: test.flags.map((f) => f.flag).join(' '),
+    flagRules: test.flags.map((f) => f.rule).join(' | '),
   };
 }
 
@@ -219,6 +229,9 @@ function readPage(page) {
         failureRate: cell('failure-rate'),
         counts: ['passed', 'failed', 'errored', 'skipped'].map((k) => cell(`count-${k}`)).join(' '),
         outcomes: [...tr.querySelectorAll('[data-outcome]')].map((el) => el.getAttribute('data-outcome')).join(' '),
+        wilson: cell('wilson'),
+        flags: [...tr.querySelectorAll('[data-testid=flag]')].map((el) => el.textContent.trim()).join(' '),
+        flagRules: [...tr.querySelectorAll('[data-testid=flag]')].map((el) => el.getAttribute('title')).join(' | '),
       };
     });
     const panel = document.querySelector('[data-testid=diagnostics]');
@@ -232,6 +245,7 @@ function readPage(page) {
         flaky: summary('flaky'),
         broken: summary('broken'),
         consistency: summary('consistency'),
+        claim: summary('claim'),
       },
       rows,
       diagnostics,
@@ -249,7 +263,11 @@ function checkSummary(label, shown, analysis) {
   }
 }
 
-function checkTable(label, shown, analysis) {
+/**
+ * Compares the table with the CLI. `withFlags`: also the flag chips, which depend on the group
+ * labels and so match only when the page sees the same folders as the CLI.
+ */
+function checkTable(label, shown, analysis, withFlags = false) {
   const want = analysis.tests.map(expectedRow);
   const wantIds = want.map((r) => r.id);
   const shownIds = shown.rows.map((r) => r.id);
@@ -265,6 +283,8 @@ function checkTable(label, shown, analysis) {
     ['failureRate', 'failure rates'],
     ['counts', 'counts (passed failed errored skipped)'],
     ['outcomes', 'outcome strips'],
+    ['wilson', '95% intervals'],
+    ...(withFlags ? [['flags', 'flag chips (in order)'], ['flagRules', 'flag rules (chip titles)']] : []),
   ];
   for (const [field, what] of fields) {
     const diffs = [];
@@ -337,8 +357,209 @@ async function scenarioLoadExample(page, base, analysis) {
   check(`${label}: page finished loading`, late === null, late);
   const shown = await readPage(page);
   checkSummary(label, shown, analysis);
-  checkTable(label, shown, analysis);
+  checkTable(label, shown, analysis, true);
   await page.screenshot({ path: path.join(OUTPUT, 'example.png'), fullPage: true });
+  const sections = await readSections(page);
+  checkGroups(label, sections, analysis);
+  checkConsistency(label, sections, analysis);
+  await page.locator('[data-testid=groups]').screenshot({ path: path.join(OUTPUT, 'groups.png') });
+  await page.locator('[data-testid=consistency]').screenshot({ path: path.join(OUTPUT, 'consistency.png') });
+  await checkDetail(label, page, analysis);
+}
+
+/** Reads the groups, comparison and consistency sections. */
+function readSections(page) {
+  return page.evaluate(() => {
+    const text = (el) => (el ? el.textContent.trim() : '(missing)');
+    const groups = [...document.querySelectorAll('[data-testid=groups] tr[data-group]')].map((tr) => ({
+      label: tr.getAttribute('data-group'),
+      runs: text(tr.querySelector('[data-testid=group-runs]')),
+      failures: text(tr.querySelector('[data-testid=group-failures]')),
+      executions: text(tr.querySelector('[data-testid=group-executions]')),
+    }));
+    const comparisons = [...document.querySelectorAll('[data-testid=comparison]')].map((div) => ({
+      a: div.getAttribute('data-a'),
+      b: div.getAttribute('data-b'),
+      rows: [...div.querySelectorAll('tr[data-id]')].map((tr) => ({
+        id: tr.getAttribute('data-id'),
+        sensitive: tr.getAttribute('data-testid') === 'sensitive',
+        counts: `${text(tr.querySelector('[data-testid=a-count]'))} ${text(tr.querySelector('[data-testid=b-count]'))}`,
+        fisher: text(tr.querySelector('[data-testid=fisher-p]')),
+        rule: text(tr.querySelector('[data-testid=rule]')),
+      })),
+    }));
+    const matrix = document.querySelector('[data-testid=consistency] [data-testid=agreement]');
+    const agreement = matrix
+      ? [...matrix.querySelectorAll('tbody tr')].map((tr) =>
+          [...tr.querySelectorAll('td[data-agreement]')].map((td) => td.getAttribute('data-agreement')))
+      : null;
+    return {
+      hasGroups: document.querySelector('[data-testid=groups]') !== null,
+      hasConsistency: document.querySelector('[data-testid=consistency]') !== null,
+      bound: text(document.querySelector('[data-testid=consistency-bound]')),
+      groups,
+      comparisons,
+      agreement,
+      runsTableRows: document.querySelectorAll('[data-testid=runs] tr[data-run]').length,
+      runLabels: [...document.querySelectorAll('[data-testid=runs] [data-testid=run-label]')].map((el) => el.textContent.trim()),
+    };
+  });
+}
+
+function checkGroups(label, shown, analysis) {
+  const want = analysis.groups;
+  check(`${label}: groups section is shown`, shown.hasGroups, 'no [data-testid=groups]');
+  const wantGroups = want.map((g) => `${g.label}: ${g.runs.length} runs, ${g.failures}/${g.executions} failed`);
+  const gotGroups = shown.groups.map((g) => `${g.label}: ${g.runs} runs, ${g.failures}/${g.executions} failed`);
+  check(
+    `${label}: groups table shows ${want.length} groups with the CLI's failure counts`,
+    want.length === 2 && JSON.stringify(wantGroups) === JSON.stringify(gotGroups),
+    `page: ${JSON.stringify(gotGroups)}\nCLI:  ${JSON.stringify(wantGroups)}`,
+  );
+  check(
+    `${label}: one comparison table per pair of groups`,
+    shown.comparisons.length === analysis.comparisons.length,
+    `page ${shown.comparisons.length}, CLI ${analysis.comparisons.length}`,
+  );
+  const diffs = [];
+  analysis.comparisons.forEach((c, i) => {
+    const got = shown.comparisons[i];
+    if (!got || got.a !== c.a || got.b !== c.b) {
+      diffs.push(`comparison ${i}: page ${got?.a} vs ${got?.b}, CLI ${c.a} vs ${c.b}`);
+      return;
+    }
+    const byId = new Map(got.rows.map((r) => [r.id, r]));
+    if (got.rows.length !== c.tests.length) diffs.push(`${c.a} vs ${c.b}: page ${got.rows.length} rows, CLI ${c.tests.length}`);
+    for (const t of c.tests) {
+      const row = byId.get(t.id);
+      const counts = `${t.a_failures}/${t.a_runs} ${t.b_failures}/${t.b_runs}`;
+      const fisher = t.fisher_p.toFixed(3);
+      const sensitive = t.sensitive_to !== null && t.sensitive_to !== undefined;
+      if (!row) diffs.push(`${t.id}: no row`);
+      else if (row.counts !== counts || row.fisher !== fisher || row.sensitive !== sensitive || (t.rule && !row.rule.includes(t.rule))) {
+        diffs.push(`${t.id}: page ${JSON.stringify(row)}, CLI ${counts} p=${fisher} sensitive=${sensitive} ${t.rule ?? ''}`);
+      }
+    }
+  });
+  check(`${label}: comparison rows match the CLI (k/n, Fisher p, sensitivity and rule)`, diffs.length === 0, diffs.slice(0, 5).join('\n'));
+  const pristine = shown.comparisons.flatMap((c) => c.rows).find((r) => r.id.endsWith('::test_default_price_pristine_config'));
+  check(
+    `${label}: test_default_price_pristine_config carries data-testid="sensitive"`,
+    pristine !== undefined && pristine.sensitive && /parallel/.test(pristine.rule),
+    `row: ${JSON.stringify(pristine)}`,
+  );
+}
+
+function checkConsistency(label, shown, analysis) {
+  const c = analysis.consistency;
+  const n = c.runs;
+  check(`${label}: consistency section is shown`, shown.hasConsistency, 'no [data-testid=consistency]');
+  const bound = `a test that passed in all ${n} runs has a failure rate below ${corePercent(c.bound_95)} (95%)`;
+  check(`${label}: consistency bound reads "${bound}"`, shown.bound === bound, `page: ${shown.bound}`);
+  const m = shown.agreement || [];
+  const square = m.length === n && m.every((row) => row.length === n);
+  check(`${label}: agreement matrix has ${n}×${n} cells`, square, `rows: ${m.length}, lengths: ${m.map((r) => r.length).join(',')}`);
+  const diffs = [];
+  for (let i = 0; i < n; i += 1) {
+    for (let j = 0; j < n; j += 1) {
+      const v = c.agreement[i][j];
+      const want = v === null ? 'none' : v.toFixed(4);
+      const got = m[i]?.[j];
+      if (got !== want) diffs.push(`[${i}][${j}]: page ${got}, CLI ${want}`);
+    }
+  }
+  check(`${label}: data-agreement equals consistency.agreement (4 decimals)`, diffs.length === 0, diffs.slice(0, 5).join('\n'));
+  check(
+    `${label}: runs table lists ${analysis.runs.length} runs with the CLI's group labels`,
+    shown.runsTableRows === analysis.runs.length && JSON.stringify(shown.runLabels) === JSON.stringify(analysis.runs.map((r) => r.label)),
+    `page: ${shown.runsTableRows} rows, labels ${JSON.stringify(shown.runLabels)}`,
+  );
+}
+
+/** Screenshots the whole detail panel (a fixed drawer): the viewport grows to its height. */
+async function screenshotPanel(page, file) {
+  const viewport = page.viewportSize();
+  const height = await page.evaluate(() => document.querySelector('[data-testid=test-detail]')?.scrollHeight ?? 0);
+  await page.setViewportSize({ width: viewport.width, height: Math.max(viewport.height, height + 8) });
+  await page.locator('[data-testid=test-detail]').screenshot({ path: path.join(OUTPUT, file) });
+  await page.setViewportSize(viewport);
+}
+
+/** Reads the open detail panel: its metric rows, flags and attempts. */
+function readDetail(page) {
+  return page.evaluate(() => {
+    const panel = document.querySelector('[data-testid=test-detail]');
+    if (!panel) return null;
+    return {
+      title: panel.querySelector('h2')?.textContent.trim(),
+      metrics: [...panel.querySelectorAll('[data-metric]')].map((el) => el.getAttribute('data-metric')),
+      flags: [...panel.querySelectorAll('[data-testid=detail-flag]')].map((li) => li.textContent.replace(/\s+/g, ' ').trim()),
+      attempts: [...panel.querySelectorAll('[data-testid=attempts] [data-attempts]')].map((el) => el.getAttribute('data-attempts')),
+      focusInside: panel.contains(document.activeElement),
+    };
+  });
+}
+
+async function checkDetail(label, page, analysis) {
+  const rowButton = (id) => page.locator(`tr[data-test-id="${id.replace(/["\\]/g, '\\$&')}"] button.name`);
+  const checkOne = (what, test, detail) => {
+    if (!check(`${label}: detail panel opens for ${what} ${test.name}`, detail !== null && detail.title === test.name, `panel: ${JSON.stringify(detail)}`)) return;
+    const want = Object.keys(test.metrics);
+    check(
+      `${label}: detail of ${test.name} has one data-metric row per TestMetrics field in the JSON (${want.length})`,
+      JSON.stringify(detail.metrics) === JSON.stringify(want),
+      `page: ${detail.metrics.join(', ')}\nJSON: ${want.join(', ')}`,
+    );
+    const flags = test.flags.map((f) => `${f.flag}: ${f.rule}`);
+    check(`${label}: detail of ${test.name} lists its flags with their rules`, JSON.stringify(detail.flags) === JSON.stringify(flags),
+      `page: ${JSON.stringify(detail.flags)}\nCLI:  ${JSON.stringify(flags)}`);
+    const attempts = test.attempts.map((a, i) => (a.length > 0 ? a.join(' ') : test.outcomes[i] ?? ''));
+    check(`${label}: detail of ${test.name} shows each run's attempts`, JSON.stringify(detail.attempts) === JSON.stringify(attempts),
+      `page: ${JSON.stringify(detail.attempts)}\nCLI:  ${JSON.stringify(attempts)}`);
+  };
+
+  // A flaky test, opened from the keyboard: its name is a real button.
+  const flaky = analysis.tests.find((t) => t.id.endsWith('::test_default_price_pristine_config'))
+    ?? analysis.tests.find((t) => t.verdict === 'flaky');
+  if (!check(`${label}: the CLI lists a flaky test to open`, flaky !== undefined, 'no flaky test')) return;
+  await rowButton(flaky.id).focus();
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('[data-testid=test-detail]', { timeout: WAIT_MS }).catch(() => {});
+  const detail = await readDetail(page);
+  checkOne('flaky test', flaky, detail);
+  check(`${label}: focus moves into the detail panel`, detail?.focusInside === true, 'focus stayed outside');
+  await screenshotPanel(page, 'test-detail.png');
+
+  // A stable test, opened by clicking while the panel is open: its upper bound appears.
+  const stable = analysis.tests.find((t) => t.verdict === 'stable-pass');
+  if (stable) {
+    await rowButton(stable.id).click();
+    await page.waitForFunction((name) => document.querySelector('[data-testid=test-detail] h2')?.textContent.trim() === name,
+      stable.name, { timeout: WAIT_MS }).catch(() => {});
+    checkOne('stable test', stable, await readDetail(page));
+  }
+
+  await page.keyboard.press('Escape');
+  const closed = await page
+    .waitForSelector('[data-testid=test-detail]', { state: 'detached', timeout: WAIT_MS })
+    .then(() => true, () => false);
+  check(`${label}: Esc closes the detail panel`, closed, 'the panel is still open');
+  const refocused = await page.evaluate(() => document.activeElement?.closest('tr[data-test-id]')?.getAttribute('data-test-id') ?? null);
+  const last = stable ?? flaky;
+  check(`${label}: focus returns to the last opened test's name after closing`, refocused === last.id, `focus is on ${refocused}`);
+
+  // The close button works too; the panel in dark mode for the screenshot.
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.locator('[data-testid=consistency]').screenshot({ path: path.join(OUTPUT, 'consistency-dark.png') });
+  await rowButton(flaky.id).click();
+  await page.waitForSelector('[data-testid=test-detail]', { timeout: WAIT_MS });
+  await screenshotPanel(page, 'test-detail-dark.png');
+  await page.click('[data-testid=test-detail] button.close');
+  const closedByButton = await page
+    .waitForSelector('[data-testid=test-detail]', { state: 'detached', timeout: WAIT_MS })
+    .then(() => true, () => false);
+  check(`${label}: the close button closes the detail panel`, closedByButton, 'the panel is still open');
+  await page.emulateMedia({ colorScheme: 'light' });
 }
 
 async function scenarioMalformed(page, base, reportFiles, scratch) {

@@ -1,0 +1,131 @@
+//! The detail panel of one test: every metric explained, its flags with their rules, and each
+//! run's attempts. Esc or the close button closes it; focus goes back where it came from.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+use web_sys::{HtmlElement, KeyboardEvent};
+use yew::prelude::*;
+
+use crate::app::SharedAnalysis;
+use crate::components::attempt_strip::AttemptStrip;
+use crate::components::flag_chips::FlagChips;
+use crate::components::metric_list::MetricList;
+
+/// Props of [`TestDetail`].
+#[derive(Properties, PartialEq)]
+pub struct TestDetailProps {
+    /// The analysis holding the test.
+    pub analysis: SharedAnalysis,
+    /// The id of the test to show.
+    pub id: String,
+    /// Called to close the panel.
+    pub on_close: Callback<()>,
+}
+
+/// Calls `on_close` when Escape is pressed anywhere on the page while the panel is open.
+#[hook]
+fn use_escape(on_close: Callback<()>) {
+    use_effect_with(on_close, |on_close| {
+        let on_close = on_close.clone();
+        let listener = Closure::<dyn Fn(KeyboardEvent)>::new(move |e: KeyboardEvent| {
+            if e.key() == "Escape" {
+                on_close.emit(());
+            }
+        });
+        let window = web_sys::window();
+        if let Some(w) = &window {
+            let _ =
+                w.add_event_listener_with_callback("keydown", listener.as_ref().unchecked_ref());
+        }
+        move || {
+            if let Some(w) = &window {
+                let _ = w.remove_event_listener_with_callback(
+                    "keydown",
+                    listener.as_ref().unchecked_ref(),
+                );
+            }
+        }
+    });
+}
+
+/// Moves focus to `target` whenever `id` changes, remembering what had focus before, and gives
+/// focus back to that element when the panel closes.
+#[hook]
+fn use_focus_return(id: String, target: NodeRef) {
+    let previous: Rc<RefCell<Option<HtmlElement>>> = use_mut_ref(|| None);
+    {
+        let previous = Rc::clone(&previous);
+        use_effect_with(id, move |_| {
+            let document = web_sys::window().and_then(|w| w.document());
+            let panel = target.cast::<HtmlElement>();
+            let active = document
+                .and_then(|d| d.active_element())
+                .and_then(|e| e.dyn_into::<HtmlElement>().ok());
+            let inside = matches!((&panel, &active), (Some(p), Some(a)) if p.contains(Some(a)));
+            if !inside {
+                *previous.borrow_mut() = active;
+            }
+            if let Some(panel) = panel {
+                let _ = panel.focus();
+            }
+        });
+    }
+    use_effect_with((), move |()| {
+        move || {
+            if let Some(element) = previous.borrow_mut().take() {
+                if element.is_connected() {
+                    let _ = element.focus();
+                }
+            }
+        }
+    });
+}
+
+/// The panel, beside the page.
+#[function_component(TestDetail)]
+pub fn test_detail(props: &TestDetailProps) -> Html {
+    let panel = use_node_ref();
+    use_escape(props.on_close.clone());
+    use_focus_return(props.id.clone(), panel.clone());
+    let analysis = &props.analysis;
+    let Some(test) = analysis.tests.iter().find(|t| t.id == props.id) else {
+        return html! {};
+    };
+    let runs: Vec<(String, String)> = analysis
+        .runs
+        .iter()
+        .map(|r| (r.file.clone(), r.label.clone()))
+        .collect();
+    let verdict = test.verdict.as_str();
+    let onclick = props.on_close.reform(|_: MouseEvent| ());
+    html! {
+        <aside id="test-detail" class="detail" role="dialog" aria-modal="false"
+            aria-labelledby="test-detail-title" data-testid="test-detail"
+            tabindex="-1" ref={panel}>
+            <header class="detail-head">
+                <div>
+                    <h2 id="test-detail-title">{&test.name}</h2>
+                    <p class="classname">{format!("{} · {}", test.suite, test.classname)}</p>
+                </div>
+                <button type="button" class="secondary close" {onclick}
+                    aria-label="Close the test detail (Esc)" title="Close (Esc)">{"Close"}</button>
+            </header>
+            <p>
+                <span class={classes!("verdict", verdict)}>{verdict}</span>
+                <code class="test-id">{&test.id}</code>
+            </p>
+            <h3>{"Flags"}</h3>
+            <FlagChips flags={test.flags.clone()} with_rules=true />
+            <h3>{"Runs and attempts"}</h3>
+            <AttemptStrip outcomes={test.outcomes.clone()} attempts={test.attempts.clone()} {runs} />
+            <p class="hint">
+                {"One column per run, numbered in run order; a run with retries stacks its attempts, oldest on top."}
+            </p>
+            <h3>{"Metrics"}</h3>
+            <MetricList metrics={test.metrics.clone()} options={analysis.options.clone()} />
+        </aside>
+    }
+}
