@@ -34,6 +34,7 @@ pub mod audit;
 pub mod categories;
 mod diagnostic;
 pub mod format;
+pub mod generate;
 pub mod input;
 pub mod junit;
 pub mod metrics;
