@@ -732,8 +732,23 @@ fn claim(totals: &Totals, tests: &[TestSummary], options: &AnalysisOptions) -> S
     sentence
 }
 
-/// Failing texts sampled per test for categorization: enough to match, bounded on huge runs.
-const MAX_FAILURES_SAMPLED: usize = 25;
+/// Distinct failing texts sampled per test for categorization: enough to match, bounded on
+/// huge runs.
+const MAX_FAILURES_SAMPLED: usize = 3;
+/// Bytes of a failure body (stack trace) that rules look at.
+const MAX_BODY_SCANNED: usize = 8 * 1024;
+
+/// The first `max` bytes of `text`, cut at a character boundary.
+fn prefix(text: &str, max: usize) -> &str {
+    if text.len() <= max {
+        return text;
+    }
+    let mut end = max;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
 
 /// Compiles the rules (a bad user pattern is an error diagnostic naming the rule; the
 /// defaults still apply), computes each test's run-level signals and categorizes it, and
@@ -803,19 +818,43 @@ fn categorize(
             };
             for attempt in &case.attempts {
                 for f in &attempt.failures {
-                    if failures.len() < MAX_FAILURES_SAMPLED {
+                    // The same message again adds nothing but matching time.
+                    let seen = failures.iter().any(|g: &FailureText<'_>| {
+                        g.message == f.message.as_deref()
+                            && g.failure_type == f.failure_type.as_deref()
+                    });
+                    if !seen && failures.len() < MAX_FAILURES_SAMPLED {
                         failures.push(FailureText {
                             run: run_index,
                             message: f.message.as_deref(),
                             failure_type: f.failure_type.as_deref(),
-                            body: &f.body,
-                            system_err: attempt.system_err.as_deref(),
+                            body: prefix(&f.body, MAX_BODY_SCANNED),
+                            system_err: attempt
+                                .system_err
+                                .as_deref()
+                                .map(|e| prefix(e, MAX_BODY_SCANNED)),
                         });
                     }
                 }
             }
         }
-        test.signals.varying_values = varying_values(&failures);
+        let firsts: Vec<FailureText<'_>> = test
+            .case_index
+            .iter()
+            .enumerate()
+            .filter_map(|(run_index, position)| {
+                let case = runs[run_index].testcases.get((*position)? as usize)?;
+                let f = case.failures().next()?;
+                Some(FailureText {
+                    run: run_index,
+                    message: f.message.as_deref(),
+                    failure_type: None,
+                    body: prefix(&f.body, MAX_BODY_SCANNED),
+                    system_err: None,
+                })
+            })
+            .collect();
+        test.signals.varying_values = varying_values(&firsts);
         let mut statuses = Vec::new();
         for (status, present) in [
             ("passed", test.counts.passed() > 0),

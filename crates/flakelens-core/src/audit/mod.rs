@@ -17,7 +17,9 @@
 //!
 //! Reading ([`Audit::from_json`]) checks the size, the schema version and every field's
 //! type, and names the JSON path of a fault. Unknown top-level fields are kept in
-//! [`Audit::extensions`] and written back; unknown nested fields are ignored.
+//! [`Audit::extensions`] and written back; unknown nested fields are ignored, except in
+//! `criteria_config` and `options.rules`, where an unknown field is an error: a misspelt
+//! criterion or rule would otherwise silently change a verdict.
 
 mod criteria;
 mod markdown;

@@ -7,3 +7,4 @@ mod fixtures;
 mod identity;
 mod metrics;
 mod robustness;
+mod schema;
