@@ -8,8 +8,9 @@ use crate::model::{Attempt, Failure, FailureKind, Outcome, Run, TestCase, TestKe
 use crate::options::IdentityOptions;
 
 /// Rebuilds the runs an audit describes, from its per-test outcomes, attempts, durations
-/// and details.
-fn runs_of(audit: &Audit) -> Vec<Run> {
+/// and details, so that it can be analyzed again (with other options, or merged). What the
+/// audit left out (passing tests' output, text removed for privacy) stays out.
+pub fn runs_of(audit: &Audit) -> Vec<Run> {
     let a = &audit.analysis;
     let mut runs: Vec<Run> = a
         .runs

@@ -31,7 +31,7 @@ use serde::{Deserialize, Serialize};
 
 pub use criteria::{Criteria, CriterionResult, CriterionStatus};
 pub use markdown::markdown_summary;
-pub use merge::merge;
+pub use merge::{merge, runs_of};
 
 use crate::analysis::Analysis;
 
