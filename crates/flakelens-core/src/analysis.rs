@@ -560,7 +560,7 @@ impl Analysis {
 /// Joins runs by test identity: per-run summaries and per-test outcomes, counts, verdicts.
 fn join_runs(runs: &[&Run]) -> (Vec<RunSummary>, Vec<TestSummary>) {
     let run_count = runs.len();
-    let mut index: HashMap<&TestKey, usize> = HashMap::new();
+    let mut index: rustc_hash::FxHashMap<&TestKey, usize> = rustc_hash::FxHashMap::default();
     let mut tests: Vec<TestSummary> = Vec::new();
     let mut run_summaries = Vec::with_capacity(run_count);
     for (run_index, run) in runs.iter().enumerate() {

@@ -297,9 +297,9 @@ impl<'a> JunitReader<'a> {
             reader,
             stack: Vec::new(),
             testcases: Vec::new(),
-            index: HashMap::new(),
+            index: HashMap::default(),
             suites_opened: 0,
-            first_element_at: HashMap::new(),
+            first_element_at: HashMap::default(),
             testcase_elements: 0,
             diagnostics: Vec::new(),
             signals: Signals::default(),
@@ -311,7 +311,7 @@ impl<'a> JunitReader<'a> {
             hostname: None,
             properties: Vec::new(),
             suite_mismatches: 0,
-            ignored: HashMap::new(),
+            ignored: HashMap::default(),
             pytest_reruns: HashSet::new(),
         }
     }
@@ -401,6 +401,8 @@ impl<'a> JunitReader<'a> {
     fn start(&mut self, e: &BytesStart<'_>, at: u64, empty: bool) -> Result<(), Stop> {
         let name = e.name();
         let name = name.as_ref();
+        let a = self.attributes(e, at);
+        let e = &a;
         if !self.root_seen {
             self.root(e, name, at)?;
         } else if self.root_closed {
@@ -427,13 +429,11 @@ impl<'a> JunitReader<'a> {
             (Some(Frame::Suite { .. }), "properties") => Frame::Properties { on_testcase: false },
             (Some(Frame::TestCase(_)), "properties") => Frame::Properties { on_testcase: true },
             (Some(Frame::Properties { .. }), "property") => Frame::Property {
-                name: self.attribute(e, "name", at).unwrap_or_default(),
-                value: self.attribute(e, "value", at),
+                name: e.get("name").unwrap_or_default(),
+                value: e.get("value"),
                 text: String::new(),
             },
-            (Some(Frame::TestCase(_)), "failure" | "error") => {
-                Frame::Result(self.failure(e, name, at))
-            }
+            (Some(Frame::TestCase(_)), "failure" | "error") => Frame::Result(self.failure(e, name)),
             (
                 Some(Frame::TestCase(_)),
                 "flakyFailure" | "flakyError" | "rerunFailure" | "rerunError",
@@ -447,7 +447,7 @@ impl<'a> JunitReader<'a> {
                 let time_seconds = self.seconds(e, at);
                 Frame::Retry(Box::new(RetryBuilder {
                     kind,
-                    failure: self.failure(e, name, at),
+                    failure: self.failure(e, name),
                     stack_trace: None,
                     time_seconds,
                     system_out: None,
@@ -455,7 +455,7 @@ impl<'a> JunitReader<'a> {
                 }))
             }
             (Some(Frame::TestCase(_)), "skipped") => {
-                let message = self.attribute(e, "message", at);
+                let message = e.get("message");
                 if let Some(Frame::TestCase(tc)) = self.stack.last_mut() {
                     tc.skipped = true;
                     if tc.skip_message.is_none() {
@@ -509,7 +509,7 @@ impl<'a> JunitReader<'a> {
     }
 
     /// Checks the root element and notes its signals.
-    fn root(&mut self, e: &BytesStart<'_>, name: &str, at: u64) -> Result<(), Stop> {
+    fn root(&mut self, e: &Attrs<'_>, name: &str, at: u64) -> Result<(), Stop> {
         if !matches!(name, "testsuites" | "testsuite" | "testrun") {
             self.error_at(
                 at,
@@ -521,34 +521,34 @@ impl<'a> JunitReader<'a> {
         }
         self.root_seen = true;
         self.signals.root = name.to_owned();
-        self.signals.root_name = self.attribute(e, "name", at);
-        self.signals.root_has_id = has_attribute(e, "id");
-        self.signals.root_has_uuid = has_attribute(e, "uuid");
+        self.signals.root_name = e.get("name");
+        self.signals.root_has_id = e.has("id");
+        self.signals.root_has_uuid = e.has("uuid");
         self.playwright = name == "testsuites" && self.signals.root_has_id;
         Ok(())
     }
 
-    fn suite(&mut self, e: &BytesStart<'_>, at: u64) -> Frame {
-        let mut name = self.attribute(e, "name", at).unwrap_or_default();
-        let hostname = self.attribute(e, "hostname", at);
+    fn suite(&mut self, e: &Attrs<'_>, at: u64) -> Frame {
+        let mut name = e.get("name").unwrap_or_default();
+        let hostname = e.get("hostname");
         if self.stack.is_empty() {
             // The root: its name is a suite name only for a root <testsuite>.
         } else if self.signals.first_suite_name.is_none() {
             self.signals.first_suite_name = Some(name.clone());
         }
         if !self.stack.is_empty() || self.signals.root != "testsuites" {
-            self.signals.suite_has_id |= has_attribute(e, "id");
+            self.signals.suite_has_id |= e.has("id");
             self.signals.suite_has_hostname |= hostname.is_some();
-            self.signals.suite_has_disabled |= has_attribute(e, "disabled");
+            self.signals.suite_has_disabled |= e.has("disabled");
             if self.signals.first_suite_name.is_none() {
                 self.signals.first_suite_name = Some(name.clone());
             }
         }
-        if let Some(schema) = self.attribute(e, "xsi:noNamespaceSchemaLocation", at) {
+        if let Some(schema) = e.get("xsi:noNamespaceSchemaLocation") {
             self.signals.surefire_schema |= schema.contains("surefire");
         }
         if self.timestamp.is_none() {
-            if let Some(raw) = self.attribute(e, "timestamp", at) {
+            if let Some(raw) = e.get("timestamp") {
                 self.timestamp = self.timestamp_value(&raw, at);
             }
         }
@@ -572,15 +572,13 @@ impl<'a> JunitReader<'a> {
             name,
             instance: self.suites_opened,
             path,
-            tests_attr: self
-                .attribute(e, "tests", at)
-                .and_then(|t| t.trim().parse().ok()),
+            tests_attr: e.get("tests").and_then(|t| t.trim().parse().ok()),
             elements_before: self.testcase_elements,
             at,
         }
     }
 
-    fn testcase(&mut self, e: &BytesStart<'_>, at: u64) -> TestCaseBuilder {
+    fn testcase(&mut self, e: &Attrs<'_>, at: u64) -> TestCaseBuilder {
         self.testcase_elements += 1;
         let (suite, suite_instance, suite_path) = self
             .stack
@@ -596,11 +594,11 @@ impl<'a> JunitReader<'a> {
                 _ => None,
             })
             .unwrap_or_default();
-        let classname = self.attribute(e, "classname", at).filter(|c| !c.is_empty());
+        let classname = e.get("classname").filter(|c| !c.is_empty());
         let classname_given = classname.is_some();
         self.signals.testcase_without_classname |= classname.is_none();
         let classname = classname.unwrap_or_else(|| suite.clone());
-        let name = match self.attribute(e, "name", at) {
+        let name = match e.get("name") {
             Some(name) => name,
             None => {
                 self.unnamed += 1;
@@ -613,13 +611,12 @@ impl<'a> JunitReader<'a> {
             }
         };
         let time_seconds = self.seconds(e, at);
-        let status = self.attribute(e, "status", at);
-        let result = self.attribute(e, "result", at);
-        let ignored = self.attribute(e, "ignored", at);
-        let file = self.attribute(e, "file", at);
-        let line = self.attribute(e, "line", at);
-        self.signals.testcase_has_class_or_assertions |=
-            has_attribute(e, "class") || has_attribute(e, "assertions");
+        let status = e.get("status");
+        let result = e.get("result");
+        let ignored = e.get("ignored");
+        let file = e.get("file");
+        let line = e.get("line");
+        self.signals.testcase_has_class_or_assertions |= e.has("class") || e.has("assertions");
         self.signals.testcase_has_file_line |= file.is_some() && line.is_some();
         self.signals.gtest_result |= result.is_some();
         match status.as_deref() {
@@ -657,7 +654,7 @@ impl<'a> JunitReader<'a> {
         }
     }
 
-    fn failure(&mut self, e: &BytesStart<'_>, name: &str, at: u64) -> Failure {
+    fn failure(&mut self, e: &Attrs<'_>, name: &str) -> Failure {
         let kind = if name.ends_with("rror") {
             FailureKind::Error
         } else {
@@ -665,14 +662,14 @@ impl<'a> JunitReader<'a> {
         };
         Failure {
             kind,
-            message: self.attribute(e, "message", at),
-            failure_type: self.attribute(e, "type", at),
+            message: e.get("message"),
+            failure_type: e.get("type"),
             body: String::new(),
         }
     }
 
-    fn seconds(&mut self, e: &BytesStart<'_>, at: u64) -> Option<f64> {
-        let raw = self.attribute(e, "time", at)?;
+    fn seconds(&mut self, e: &Attrs<'_>, at: u64) -> Option<f64> {
+        let raw = e.get("time")?;
         self.seconds_value(&raw, at)
     }
 
@@ -1097,25 +1094,26 @@ impl<'a> JunitReader<'a> {
         }
     }
 
-    /// The unescaped value of attribute `key`, or `None` when absent. A malformed attribute
-    /// is reported and skipped.
-    fn attribute(&mut self, e: &BytesStart<'_>, key: &str, at: u64) -> Option<String> {
-        let mut found = None;
+    /// Parses a start tag's attributes once, unescaped and normalized. A malformed
+    /// attribute is reported (once) and the rest of the tag's attributes are skipped.
+    fn attributes<'e>(&mut self, e: &'e BytesStart<'_>, at: u64) -> Attrs<'e> {
+        let mut list = Vec::new();
         let mut problem = None;
         for attr in e.attributes().with_checks(false) {
             match attr {
-                Ok(attr) if attr.key.as_ref() == key => {
-                    found = Some(match attr.normalized_value(XmlVersion::Implicit1_0) {
-                        Ok(v) => v.into_owned(),
+                Ok(attr) => {
+                    let value = match attr.normalized_value(XmlVersion::Implicit1_0) {
+                        Ok(v) => v,
                         Err(err) => {
-                            problem =
-                                Some(format!("attribute {key}: {err}; the raw value is kept"));
-                            attr.value.to_string()
+                            problem = Some(format!(
+                                "attribute {}: {err}; the raw value is kept",
+                                attr.key.as_ref()
+                            ));
+                            attr.value.clone()
                         }
-                    });
-                    break;
+                    };
+                    list.push((attr.key.0, value));
                 }
-                Ok(_) => {}
                 Err(err) => {
                     problem = Some(format!("malformed attribute: {err}"));
                     break;
@@ -1125,7 +1123,7 @@ impl<'a> JunitReader<'a> {
         if let Some(problem) = problem {
             self.warning_at(at, problem);
         }
-        found
+        Attrs { list }
     }
 
     fn error_at(&mut self, offset: u64, message: String) {
@@ -1244,9 +1242,22 @@ fn char_reference(text: &[u8]) -> Option<(u32, usize)> {
     Some((code, skip + end + 1))
 }
 
-fn has_attribute(e: &BytesStart<'_>, key: &str) -> bool {
-    e.attributes()
-        .with_checks(false)
-        .flatten()
-        .any(|a| a.key.as_ref() == key)
+/// A start tag's attributes, parsed once.
+struct Attrs<'e> {
+    list: Vec<(&'e str, std::borrow::Cow<'e, str>)>,
+}
+
+impl Attrs<'_> {
+    /// The value of `key`, if present.
+    fn get(&self, key: &str) -> Option<String> {
+        self.list
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, v)| v.as_ref().to_owned())
+    }
+
+    /// True when `key` is present.
+    fn has(&self, key: &str) -> bool {
+        self.list.iter().any(|(k, _)| *k == key)
+    }
 }
