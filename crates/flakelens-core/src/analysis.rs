@@ -736,7 +736,7 @@ fn claim(totals: &Totals, tests: &[TestSummary], options: &AnalysisOptions) -> S
 /// huge runs.
 const MAX_FAILURES_SAMPLED: usize = 3;
 /// Bytes of a failure body (stack trace) that rules look at.
-const MAX_BODY_SCANNED: usize = 8 * 1024;
+const MAX_BODY_SCANNED: usize = 4 * 1024;
 
 /// The first `max` bytes of `text`, cut at a character boundary.
 fn prefix(text: &str, max: usize) -> &str {
