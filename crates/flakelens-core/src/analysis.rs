@@ -245,10 +245,10 @@ pub struct AttemptDetail {
     pub trace: Option<String>,
     /// `system-out` (left out for privacy when asked).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub stdout: Option<String>,
+    pub stdout: Option<std::sync::Arc<str>>,
     /// `system-err` (left out for privacy when asked).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub stderr: Option<String>,
+    pub stderr: Option<std::sync::Arc<str>>,
 }
 
 /// A test's result in one run, in detail; modelled on CTRF's test object.

@@ -358,8 +358,8 @@ fn read_ctrf(name: &str, bytes: &[u8]) -> ReadOutput {
             attempts.extend((0..retries).map(|_| ctrf_attempt(Outcome::Failed, None, None, None)));
         }
         let mut last = ctrf_attempt(outcome, test.duration, test.message, test.trace);
-        last.system_out = test.stdout.map(CtrfText::joined);
-        last.system_err = test.stderr.map(CtrfText::joined);
+        last.system_out = test.stdout.map(|t| t.joined().into());
+        last.system_err = test.stderr.map(|t| t.joined().into());
         attempts.push(last);
         let passed = attempts.iter().any(|a| a.outcome == Outcome::Passed);
         let failed = attempts.iter().any(|a| a.outcome.is_failure());

@@ -1,5 +1,7 @@
 //! The data one JUnit report yields: a [`Run`] of [`TestCase`]s, each with its [`Attempt`]s.
 
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 
 use crate::junit::{Dialect, Timestamp};
@@ -89,12 +91,13 @@ pub struct Attempt {
     /// The `message` of its `<skipped>` element, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub skip_message: Option<String>,
-    /// Its `<system-out>` text, if any.
+    /// Its `<system-out>` text, if any. Shared (not copied) with the analysis's details, as
+    /// it may be megabytes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub system_out: Option<String>,
-    /// Its `<system-err>` text, if any.
+    pub system_out: Option<Arc<str>>,
+    /// Its `<system-err>` text, if any; shared like `system_out`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub system_err: Option<String>,
+    pub system_err: Option<Arc<str>>,
 }
 
 /// The identity of a test: innermost suite name, classname and name.

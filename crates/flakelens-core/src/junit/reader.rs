@@ -1,9 +1,12 @@
 //! The streaming JUnit XML reader.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
+
+use std::sync::Arc;
 
 use quick_xml::events::{BytesRef, BytesStart, Event};
 use quick_xml::{Reader, XmlVersion};
+use rustc_hash::FxHashMap as HashMap;
 
 use super::decode::decode;
 use super::dialect::Signals;
@@ -163,6 +166,14 @@ struct TestCaseBuilder {
     properties: Vec<Property>,
 }
 
+/// Appends to shared text (a rare path: pytest's call and teardown output joined).
+fn append_shared(target: &mut Option<Arc<str>>, text: &str) {
+    *target = Some(match target.take() {
+        Some(existing) => Arc::from(format!("{existing}{text}")),
+        None => Arc::from(text),
+    });
+}
+
 fn append(target: &mut Option<String>, text: String) {
     match target {
         Some(existing) => existing.push_str(&text),
@@ -191,8 +202,8 @@ impl TestCaseBuilder {
             time_seconds: r.time_seconds,
             failures: vec![r.failure],
             skip_message: None,
-            system_out: r.system_out,
-            system_err: r.system_err,
+            system_out: r.system_out.map(Arc::from),
+            system_err: r.system_err.map(Arc::from),
         };
         let (flaky, rerun): (Vec<_>, Vec<_>) = self
             .retries
@@ -204,8 +215,8 @@ impl TestCaseBuilder {
             time_seconds: self.time_seconds,
             failures: self.failures,
             skip_message: self.skip_message,
-            system_out: self.system_out,
-            system_err: self.system_err,
+            system_out: self.system_out.map(Arc::from),
+            system_err: self.system_err.map(Arc::from),
         });
         attempts.extend(rerun.into_iter().map(retry_attempt));
         (
@@ -967,10 +978,10 @@ impl<'a> JunitReader<'a> {
                             (a, b) => a.or(b),
                         };
                         if let Some(out) = attempt.system_out {
-                            append(&mut call.system_out, out);
+                            append_shared(&mut call.system_out, &out);
                         }
                         if let Some(err) = attempt.system_err {
-                            append(&mut call.system_err, err);
+                            append_shared(&mut call.system_err, &err);
                         }
                         teardown_merged = true;
                     }

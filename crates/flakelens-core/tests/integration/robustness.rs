@@ -74,15 +74,21 @@ fn entities_are_never_expanded_from_a_doctype() {
 }
 
 #[test]
-fn huge_system_out_is_kept_whole() {
+fn huge_system_out_is_kept_whole_and_never_copied() {
     let out_text = "x".repeat(8 << 20);
     let xml = format!(
-        "<testsuite name='s'><testcase name='t'><system-out>{out_text}</system-out></testcase></testsuite>"
+        "<testsuite name='s'><testcase name='t'><failure/><system-out>{out_text}</system-out></testcase></testsuite>"
     );
     let run = read_report("big.xml", xml.as_bytes()).run.expect("a run");
     let attempt = &run.testcases[0].attempts[0];
-    assert_eq!(attempt.system_out.as_ref().map(String::len), Some(8 << 20));
-    assert_eq!(run.testcases[0].outcome, Outcome::Passed);
+    let kept = attempt.system_out.clone().expect("output kept");
+    assert_eq!(kept.len(), 8 << 20);
+    assert_eq!(run.testcases[0].outcome, Outcome::Failed);
+    // The analysis's per-run detail shares the reader's text instead of copying it.
+    let analysis = Analysis::from_runs(std::slice::from_ref(&run), Vec::new());
+    let detail = analysis.tests[0].details[0].as_ref().expect("a failing run has details");
+    let shared = detail.attempts[0].stdout.as_ref().expect("output in the detail");
+    assert!(std::sync::Arc::ptr_eq(shared, &kept));
 }
 
 #[test]
