@@ -195,11 +195,33 @@ pub enum AuditError {
 }
 
 impl Audit {
-    /// A full audit of `analysis`, its criteria evaluated.
+    /// A full audit of `analysis`, its criteria evaluated, with the text `privacy` allows.
     pub fn new(analysis: Analysis, criteria: Criteria, privacy: Privacy) -> Audit {
-        let mut analysis = analysis;
-        if !privacy.messages {
-            for test in &mut analysis.tests {
+        let results = criteria.evaluate(&analysis);
+        let mut audit = Audit {
+            schema: SCHEMA.to_owned(),
+            generator: Generator::default(),
+            title: None,
+            privacy: Privacy::default(),
+            criteria: results,
+            criteria_config: criteria,
+            summary: None,
+            analysis,
+            extensions: BTreeMap::new(),
+        };
+        audit.restrict(privacy);
+        audit
+    }
+
+    /// Leaves out the text `privacy` excludes: failure messages and traces (with the evidence
+    /// quotes that repeat them), and `system-out`/`system-err`. Text already left out stays
+    /// out.
+    pub fn restrict(&mut self, privacy: Privacy) {
+        self.privacy.messages &= privacy.messages;
+        self.privacy.output &= privacy.output;
+        let (messages, output) = (self.privacy.messages, self.privacy.output);
+        for test in &mut self.analysis.tests {
+            if !messages {
                 if let Some(first) = &mut test.first_failure {
                     first.message = None;
                 }
@@ -211,34 +233,18 @@ impl Audit {
                     }
                 }
             }
-        }
-        if !privacy.messages || !privacy.output {
-            for test in &mut analysis.tests {
-                for detail in test.details.iter_mut().flatten() {
-                    for a in &mut detail.attempts {
-                        if !privacy.messages {
-                            a.message = None;
-                            a.trace = None;
-                        }
-                        if !privacy.output {
-                            a.stdout = None;
-                            a.stderr = None;
-                        }
+            for detail in test.details.iter_mut().flatten() {
+                for a in &mut detail.attempts {
+                    if !messages {
+                        a.message = None;
+                        a.trace = None;
+                    }
+                    if !output {
+                        a.stdout = None;
+                        a.stderr = None;
                     }
                 }
             }
-        }
-        let results = criteria.evaluate(&analysis);
-        Audit {
-            schema: SCHEMA.to_owned(),
-            generator: Generator::default(),
-            title: None,
-            privacy,
-            criteria: results,
-            criteria_config: criteria,
-            summary: None,
-            analysis,
-            extensions: BTreeMap::new(),
         }
     }
 

@@ -86,8 +86,13 @@ fn huge_system_out_is_kept_whole_and_never_copied() {
     assert_eq!(run.testcases[0].outcome, Outcome::Failed);
     // The analysis's per-run detail shares the reader's text instead of copying it.
     let analysis = Analysis::from_runs(std::slice::from_ref(&run), Vec::new());
-    let detail = analysis.tests[0].details[0].as_ref().expect("a failing run has details");
-    let shared = detail.attempts[0].stdout.as_ref().expect("output in the detail");
+    let detail = analysis.tests[0].details[0]
+        .as_ref()
+        .expect("a failing run has details");
+    let shared = detail.attempts[0]
+        .stdout
+        .as_ref()
+        .expect("output in the detail");
     assert!(std::sync::Arc::ptr_eq(shared, &kept));
 }
 

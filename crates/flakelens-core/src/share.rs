@@ -1,0 +1,187 @@
+//! Share links: an audit carried in a URL fragment.
+//!
+//! The fragment is `audit=` followed by the audit JSON, compressed with raw DEFLATE (RFC
+//! 1951) and encoded as unpadded base64url (RFC 4648 §5). Browsers never send the fragment
+//! to a server, so the link shares data without uploading it anywhere.
+//!
+//! Decoding is bounded: the encoded text, the inflated JSON and the audit reader all have
+//! size limits, and the audit is validated like any other before use.
+
+use std::io::{Read, Write};
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+
+use crate::audit::{Audit, AuditError, Privacy};
+
+/// The fragment key before the encoded audit.
+pub const FRAGMENT_KEY: &str = "audit=";
+/// Largest encoded fragment accepted when decoding, in bytes (8 MiB).
+pub const MAX_FRAGMENT_BYTES: usize = 8 << 20;
+/// Largest inflated audit JSON accepted from a fragment, in bytes (32 MiB).
+pub const MAX_INFLATED_BYTES: usize = 32 << 20;
+/// Longest link worth sharing, in bytes of fragment: above it the page strips messages and
+/// output, and if that is not enough it offers the audit JSON as a download instead. 64 KiB
+/// keeps links usable in browsers, chat tools and issue trackers.
+pub const SHARE_LINK_BUDGET: usize = 64 * 1024;
+
+/// Why a fragment could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ShareError {
+    /// No `audit=` in the fragment.
+    #[error("the link holds no audit (expected #audit=...)")]
+    Missing,
+    /// Longer than [`MAX_FRAGMENT_BYTES`] or inflating beyond [`MAX_INFLATED_BYTES`].
+    #[error("the shared audit is larger than the limit of {0} bytes")]
+    TooLarge(usize),
+    /// Not base64url, or not DEFLATE data.
+    #[error("the link is damaged: {0}")]
+    Damaged(String),
+    /// Inflated, but not a valid audit.
+    #[error("the shared audit is invalid: {0}")]
+    Invalid(AuditError),
+}
+
+/// What [`share_fragment`] had to do to fit the budget.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fit {
+    /// The whole audit fits.
+    Whole,
+    /// Messages and output were stripped to fit.
+    Stripped,
+    /// Even stripped it does not fit: offer the JSON as a download.
+    TooLarge,
+}
+
+/// Compresses and encodes audit JSON as a fragment (`audit=...`, without the `#`).
+pub fn encode_fragment(json: &str) -> String {
+    let mut encoder = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::best());
+    // Writing to a Vec cannot fail.
+    let _ = encoder.write_all(json.as_bytes());
+    let compressed = encoder.finish().unwrap_or_default();
+    format!("{FRAGMENT_KEY}{}", URL_SAFE_NO_PAD.encode(compressed))
+}
+
+/// The fragment for sharing `audit`, and how it was made to fit `budget` bytes: whole, or
+/// with messages and output stripped (also when the user asks with `privacy`).
+pub fn share_fragment(audit: &Audit, privacy: Privacy, budget: usize) -> (String, Fit) {
+    let mut audit = audit.clone();
+    audit.restrict(privacy);
+    let whole = encode_fragment(&audit.to_json());
+    if whole.len() <= budget {
+        return (whole, Fit::Whole);
+    }
+    audit.restrict(Privacy {
+        messages: false,
+        output: false,
+    });
+    let stripped = encode_fragment(&audit.to_json());
+    if stripped.len() <= budget {
+        (stripped, Fit::Stripped)
+    } else {
+        (stripped, Fit::TooLarge)
+    }
+}
+
+/// Reads the audit in a URL fragment (with or without the leading `#`; other `&`-separated
+/// keys such as view state are ignored).
+///
+/// # Errors
+/// [`ShareError`]: no audit, too large, damaged, or an invalid audit (naming the JSON path).
+pub fn decode_fragment(fragment: &str) -> Result<Audit, ShareError> {
+    let fragment = fragment.strip_prefix('#').unwrap_or(fragment);
+    let encoded = fragment
+        .split('&')
+        .find_map(|part| part.strip_prefix(FRAGMENT_KEY))
+        .ok_or(ShareError::Missing)?;
+    if encoded.len() > MAX_FRAGMENT_BYTES {
+        return Err(ShareError::TooLarge(MAX_FRAGMENT_BYTES));
+    }
+    let compressed = URL_SAFE_NO_PAD
+        .decode(encoded.trim_end_matches('='))
+        .map_err(|e| ShareError::Damaged(format!("not base64url: {e}")))?;
+    let mut json = String::new();
+    flate2::read::DeflateDecoder::new(compressed.as_slice())
+        .take(MAX_INFLATED_BYTES as u64 + 1)
+        .read_to_string(&mut json)
+        .map_err(|e| ShareError::Damaged(format!("not compressed audit JSON: {e}")))?;
+    if json.len() > MAX_INFLATED_BYTES {
+        return Err(ShareError::TooLarge(MAX_INFLATED_BYTES));
+    }
+    Audit::from_json_limited(&json, MAX_INFLATED_BYTES).map_err(ShareError::Invalid)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::audit::Criteria;
+    use crate::junit::read_report;
+    use crate::Analysis;
+
+    fn audit() -> Audit {
+        let reads = (0..5).map(|r| {
+            let xml = format!(
+                r#"<testsuite name="s"><testcase name="t"><failure message="m{r}">{}</failure></testcase><testcase name="u"/></testsuite>"#,
+                "trace line\n".repeat(50)
+            );
+            read_report(&format!("r{r}.xml"), xml.as_bytes())
+        });
+        Audit::new(
+            Analysis::from_reads(reads),
+            Criteria::default(),
+            Privacy::default(),
+        )
+    }
+
+    #[test]
+    fn round_trip() {
+        let a = audit();
+        let fragment = encode_fragment(&a.to_json());
+        assert!(fragment.starts_with("audit="));
+        assert!(fragment[6..]
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'));
+        let back = decode_fragment(&format!("#view=tests&{fragment}")).expect("decodes");
+        assert_eq!(back.to_json(), a.to_json());
+    }
+
+    #[test]
+    fn too_large_links_strip_then_give_up() {
+        let a = audit();
+        let (whole, fit) = share_fragment(&a, Privacy::default(), usize::MAX);
+        assert_eq!(fit, Fit::Whole);
+        let (stripped, fit) = share_fragment(&a, Privacy::default(), whole.len() - 1);
+        assert_eq!(fit, Fit::Stripped);
+        let back = decode_fragment(&stripped).expect("decodes");
+        assert!(!back.privacy.messages && !back.privacy.output);
+        assert!(!back.to_json().contains("trace line"));
+        let (_, fit) = share_fragment(&a, Privacy::default(), 10);
+        assert_eq!(fit, Fit::TooLarge);
+    }
+
+    #[test]
+    fn hostile_fragments_are_errors() {
+        assert_eq!(decode_fragment("#view=tests"), Err(ShareError::Missing));
+        assert!(matches!(
+            decode_fragment("audit=%%%"),
+            Err(ShareError::Damaged(_))
+        ));
+        assert!(matches!(
+            decode_fragment("audit=AAAA"),
+            Err(ShareError::Damaged(_))
+        ));
+        // Valid compression of something that is not an audit.
+        let not_audit = encode_fragment(r#"{"schema": "evil", "x": "<script>alert(1)</script>"}"#);
+        assert!(matches!(
+            decode_fragment(&not_audit),
+            Err(ShareError::Invalid(_))
+        ));
+        // A bomb: 64 MiB of zeros compresses to a few KB but must not be inflated whole.
+        let bomb = encode_fragment(&" ".repeat(64 << 20));
+        assert!(bomb.len() < 200_000);
+        assert_eq!(
+            decode_fragment(&bomb),
+            Err(ShareError::TooLarge(MAX_INFLATED_BYTES))
+        );
+    }
+}
