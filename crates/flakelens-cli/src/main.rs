@@ -15,6 +15,7 @@ use flakelens_core::generate::{generate_run, GenSpec};
 use flakelens_core::{input, junit, Analysis, AnalysisOptions, Diagnostic, Severity};
 
 mod args;
+mod report;
 mod text;
 
 use args::{AnalysisArgs, AuditArgs};
@@ -76,6 +77,24 @@ enum Command {
         /// Write the merged audit here (default: stdout).
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
+    },
+    /// Write one self-contained HTML report: the app and the audit, with no external
+    /// request. It opens from file:// with no network, so it can be attached to a CI
+    /// artifact or an email. Needs the built app (`trunk build --release` writes `dist/`).
+    Report {
+        /// One audit JSON file, or report files and folders.
+        #[arg(required = true, value_name = "AUDIT|FILE")]
+        inputs: Vec<PathBuf>,
+        /// The HTML file to write.
+        #[arg(short, long, value_name = "FILE")]
+        output: PathBuf,
+        /// The built app's folder.
+        #[arg(long, value_name = "DIR", default_value = "dist")]
+        app: PathBuf,
+        #[command(flatten)]
+        options: AnalysisArgs,
+        #[command(flatten)]
+        audit: AuditArgs,
     },
     /// Write deterministic, realistic JUnit runs for benchmarks and scale tests.
     ///
@@ -141,6 +160,26 @@ fn main() -> ExitCode {
             }
         }),
         Command::Merge { audits, output } => run_merge(&audits, output.as_deref()),
+        Command::Report {
+            inputs,
+            output,
+            app,
+            options,
+            audit,
+        } => load(&inputs, &options, &audit).and_then(|audit| {
+            let title = audit
+                .title
+                .clone()
+                .unwrap_or_else(|| format!("flakelens report: {}", audit.analysis.totals.claim));
+            let html = report::single_file(&app, &audit.to_json(), &title)?;
+            write_file(&output, &html)?;
+            eprintln!(
+                "flakelens: wrote {} ({:.1} MB)",
+                output.display(),
+                html.len() as f64 / 1e6
+            );
+            Ok(ExitCode::SUCCESS)
+        }),
         Command::Gen {
             tests,
             runs,

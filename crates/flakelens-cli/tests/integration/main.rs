@@ -5,3 +5,4 @@ mod common;
 mod conformance;
 mod examples;
 mod exit_codes;
+mod report;
