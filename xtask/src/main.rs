@@ -12,6 +12,7 @@ use std::process::ExitCode;
 use anyhow::{bail, Context, Result};
 
 mod cmd;
+mod csp;
 mod serve;
 mod test;
 mod tools;
@@ -23,7 +24,8 @@ tasks:
   setup              install the pinned tools that are missing (wasm32 target, trunk,
                      wasm-bindgen-cli, chromium, the e2e npm packages)
   serve [--port N]   trunk serve the page on http://127.0.0.1:N (default 8080)
-  test               fmt, clippy (host + wasm32), tests, docs, builds, trunk build, e2e";
+  test               fmt, clippy (host + wasm32), tests, docs, builds, trunk build, e2e
+  csp [INDEX_HTML]   add the Content-Security-Policy to a built index.html (a Trunk hook)";
 
 fn main() -> ExitCode {
     match run() {
@@ -49,6 +51,7 @@ fn run() -> Result<()> {
             no_more_args(&args[1..])?;
             test::test(&root)
         }
+        Some("csp") => csp::csp(&args[1..]),
         Some("help" | "-h" | "--help") => {
             println!("{USAGE}");
             Ok(())
