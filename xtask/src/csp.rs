@@ -36,7 +36,7 @@ pub fn with_policy(html: &str) -> Result<String> {
         + html[start..]
             .find("</script>")
             .context("unterminated script")?;
-    let hash = STANDARD.encode(Sha256::digest(html[start..end].as_bytes()));
+    let hash = STANDARD.encode(Sha256::digest(&html.as_bytes()[start..end]));
     let meta = format!(
         "<meta http-equiv=\"Content-Security-Policy\" content=\"{}\" />",
         policy(&hash)
