@@ -21,8 +21,9 @@ const USAGE: &str = "\
 usage: cargo xtask <task>
 
 tasks:
-  setup              install the pinned tools that are missing (wasm32 target, trunk,
-                     wasm-bindgen-cli, chromium, the e2e npm packages)
+  setup [--web]      install the pinned tools that are missing (wasm32 target, trunk,
+                     wasm-bindgen-cli, chromium, the e2e npm packages; --web: only what
+                     building the page needs)
   serve [--port N]   trunk serve the page on http://127.0.0.1:N (default 8080)
   test               fmt, clippy (host + wasm32), tests, docs, builds, trunk build, e2e
   csp [INDEX_HTML]   add the Content-Security-Policy to a built index.html (a Trunk hook)";
@@ -42,10 +43,16 @@ fn run() -> Result<()> {
     let root = repo_root()?;
     tools::put_cargo_bin_on_path();
     match args.first().map(String::as_str) {
-        Some("setup") => {
-            no_more_args(&args[1..])?;
-            tools::setup(&root, tools::Needs::all())
-        }
+        Some("setup") => match args.get(1).map(String::as_str) {
+            Some("--web") => {
+                no_more_args(&args[2..])?;
+                tools::setup(&root, tools::Needs::web())
+            }
+            _ => {
+                no_more_args(&args[1..])?;
+                tools::setup(&root, tools::Needs::all())
+            }
+        },
         Some("serve") => serve::serve(&root, serve::parse_port(&args[1..])?),
         Some("test") => {
             no_more_args(&args[1..])?;
