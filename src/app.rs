@@ -4,13 +4,19 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
+use crate::components::audit_download::AuditDownload;
+use crate::components::categories::Categories;
 use crate::components::clusters::Clusters;
 use crate::components::consistency::ConsistencyPanel;
+use crate::components::criteria::CriteriaTable;
 use crate::components::diagnostics::DiagnosticsPanel;
 use crate::components::drop_zone::DropZone;
 use crate::components::groups::Groups;
+use crate::components::rules_editor::RulesEditor;
 use crate::components::runs::RunsTable;
+use crate::components::suite_tree::SuiteTree;
 use crate::components::summary::Summary;
+use crate::components::summary_audit::SummaryAudit;
 use crate::components::test_detail::TestDetail;
 use crate::components::test_table::TestTable;
 use crate::dropped::Dropped;
@@ -31,8 +37,8 @@ pub fn app() -> Html {
                     let d = dispatcher.clone();
                     move |s: String| d.dispatch(Action::Progress(s))
                 };
-                let reads = loader::read_dropped(files, progress).await;
-                dispatcher.dispatch(Action::Add(reads));
+                let loaded = loader::read_dropped(files, progress).await;
+                dispatcher.dispatch(Action::Add(Box::new(loaded)));
             });
         })
     };
@@ -66,29 +72,70 @@ pub fn app() -> Html {
         move |()| Callback::from(move |()| dispatcher.dispatch(Action::Deselect))
     });
 
+    let on_filter = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |id: Option<String>| dispatcher.dispatch(Action::FilterCategory(id)))
+    };
+    let on_clear_filter = on_filter.reform(|()| None);
+    let on_apply_rules = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |text: String| dispatcher.dispatch(Action::ApplyRules(text)))
+    };
+    let on_label = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |(file, label): (String, String)| {
+            dispatcher.dispatch(Action::SetLabel { file, label })
+        })
+    };
+    let on_include = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |(file, included): (String, bool)| {
+            dispatcher.dispatch(Action::SetIncluded { file, included })
+        })
+    };
+
     let analysis = state.analysis.clone();
+    let has_data = analysis.is_some() || state.summary_audit.is_some();
     html! {
         <main id="app" data-busy={state.busy.then_some("true")}>
             <header class="masthead">
                 <h1>{"flakelens"}</h1>
                 <p class="tagline">
-                    {"Drop the JUnit XML reports of many runs of one test suite and see which tests are flaky. Everything is computed in this page; nothing is uploaded."}
+                    {"Drop the JUnit XML reports of many runs of one test suite, or a flakelens audit JSON, and see which tests are flaky. Everything is computed in this page; nothing is uploaded."}
                 </p>
             </header>
-            <DropZone {on_files} {on_example} {on_clear} busy={state.busy}
-                has_data={analysis.is_some()} />
+            <DropZone {on_files} {on_example} {on_clear} busy={state.busy} {has_data} />
             if let Some(status) = &state.status {
                 <p class="status" role="status">{status}</p>
             }
-            if let Some(analysis) = analysis.map(SharedAnalysis) {
+            if let Some(audit) = state.summary_audit.clone() {
+                <SummaryAudit {audit} />
+                if let Some(analysis) = analysis.map(SharedAnalysis) {
+                    <DiagnosticsPanel {analysis} />
+                }
+            } else if let Some(analysis) = analysis.map(SharedAnalysis) {
+                if let Some(title) = &state.title {
+                    <h2 class="audit-title" data-testid="audit-title">{title}</h2>
+                }
+                <CriteriaTable criteria={state.criteria.clone()}>
+                    <AuditDownload analysis={analysis.clone()} criteria={state.criteria_config.clone()}
+                        title={state.title.clone()} />
+                </CriteriaTable>
                 <Summary analysis={analysis.clone()} />
                 <DiagnosticsPanel analysis={analysis.clone()} />
+                <Categories analysis={analysis.clone()} filter={state.category_filter.clone()}
+                    on_filter={on_filter.clone()} />
                 <TestTable analysis={analysis.clone()} selected={state.selected.clone()}
-                    on_select={(*on_select).clone()} />
+                    on_select={(*on_select).clone()} filter={state.category_filter.clone()}
+                    {on_clear_filter} />
+                <SuiteTree analysis={analysis.clone()} />
                 <Groups analysis={analysis.clone()} />
                 <ConsistencyPanel analysis={analysis.clone()} />
                 <Clusters analysis={analysis.clone()} />
-                <RunsTable analysis={analysis.clone()} />
+                <RunsTable analysis={analysis.clone()} files={Rc::new(state.run_files())}
+                    excluded={state.options.excluded_runs.clone()} {on_label} {on_include} />
+                <RulesEditor rules_text={state.rules_text.clone()} error={state.rules_error.clone()}
+                    on_apply={on_apply_rules} />
                 if let Some(id) = state.selected.clone() {
                     <TestDetail {analysis} {id} on_close={(*on_close).clone()} />
                 }

@@ -1,7 +1,10 @@
 //! Small pure formatting helpers for the views, built on the core's `format` so the page and
 //! the CLI print the same figures. Plain Rust with native unit tests.
 
+use flakelens_core::audit::CriterionStatus;
+use flakelens_core::categories::Confidence;
 use flakelens_core::format::percent;
+use flakelens_core::Analysis;
 
 /// A failure-rate interval such as `25.8%–65.8%`; `n/a` when there is none.
 pub fn interval(bounds: Option<[f64; 2]>) -> String {
@@ -58,6 +61,59 @@ pub fn heat(agreement: f64) -> u8 {
     (t * 100.0).round() as u8
 }
 
+/// A criterion's badge text: `PASS`, `FAIL` or `n/a`.
+pub fn criterion_badge(status: CriterionStatus) -> &'static str {
+    match status {
+        CriterionStatus::Pass => "PASS",
+        CriterionStatus::Fail => "FAIL",
+        CriterionStatus::NotApplicable => "n/a",
+    }
+}
+
+/// A criterion's CSS class: `pass`, `fail` or `na`.
+pub fn criterion_class(status: CriterionStatus) -> &'static str {
+    match status {
+        CriterionStatus::Pass => "pass",
+        CriterionStatus::Fail => "fail",
+        CriterionStatus::NotApplicable => "na",
+    }
+}
+
+/// A match's confidence as its JSON spelling: `low`, `medium` or `high`.
+pub fn confidence_label(confidence: Confidence) -> &'static str {
+    match confidence {
+        Confidence::Low => "low",
+        Confidence::Medium => "medium",
+        Confidence::High => "high",
+    }
+}
+
+/// The display name of a category id: from the analysis's category list, else its breakdown
+/// row, else the id itself; empty for the empty id (a test that never failed).
+pub fn category_name(analysis: &Analysis, id: &str) -> String {
+    if id.is_empty() {
+        return String::new();
+    }
+    analysis
+        .category_list
+        .iter()
+        .find(|c| c.id == id)
+        .map(|c| c.name.clone())
+        .or_else(|| {
+            analysis
+                .categories
+                .iter()
+                .find(|r| r.id == id)
+                .map(|r| r.name.clone())
+        })
+        .unwrap_or_else(|| id.to_owned())
+}
+
+/// An optional count for a table cell: the number, or `—`.
+pub fn optional_count(value: Option<u64>) -> String {
+    value.map_or_else(|| "—".to_owned(), |v| v.to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -89,5 +145,24 @@ mod tests {
         assert_eq!(heat(0.75), 50);
         assert_eq!(heat(0.5), 100);
         assert_eq!(heat(0.0), 100);
+    }
+
+    #[test]
+    fn badges_and_names() {
+        assert_eq!(criterion_badge(CriterionStatus::Pass), "PASS");
+        assert_eq!(criterion_badge(CriterionStatus::Fail), "FAIL");
+        assert_eq!(criterion_badge(CriterionStatus::NotApplicable), "n/a");
+        assert_eq!(criterion_class(CriterionStatus::NotApplicable), "na");
+        assert_eq!(confidence_label(Confidence::High), "high");
+        assert_eq!(optional_count(Some(4)), "4");
+        assert_eq!(optional_count(None), "—");
+        let analysis = Analysis::from_runs(&[], Vec::new());
+        // The default taxonomy is listed even with no run.
+        assert_eq!(
+            category_name(&analysis, "network"),
+            "External dependency / network"
+        );
+        assert_eq!(category_name(&analysis, "known-bug"), "known-bug");
+        assert_eq!(category_name(&analysis, ""), "");
     }
 }

@@ -5,14 +5,22 @@
 
 #[cfg(target_arch = "wasm32")]
 mod app;
+#[cfg(any(target_arch = "wasm32", test))]
+mod chart;
 #[cfg(target_arch = "wasm32")]
 mod components;
 #[cfg(any(target_arch = "wasm32", test))]
 mod display;
 #[cfg(target_arch = "wasm32")]
+mod download;
+#[cfg(target_arch = "wasm32")]
 mod dropped;
 #[cfg(target_arch = "wasm32")]
 mod loader;
+#[cfg(any(target_arch = "wasm32", test))]
+mod rules;
+#[cfg(any(target_arch = "wasm32", test))]
+mod sniff;
 #[cfg(target_arch = "wasm32")]
 mod state;
 

@@ -77,7 +77,7 @@ pub fn drop_zone(props: &DropZoneProps) -> Html {
         <section class={classes!("drop-zone", dragging.then_some("dragging"))}
             {ondragover} {ondragleave} {ondrop} aria-label="Add JUnit reports">
             <p class="drop-hint">
-                {"Drop JUnit XML reports here (one file per run; folders, .zip, .gz and CTRF JSON too), or "}
+                {"Drop JUnit XML reports here (one file per run; folders, .zip, .gz and CTRF JSON too) or a flakelens audit JSON, or "}
                 <label class="file-label">
                     {"choose files"}
                     <input type="file" id="file-input" class="visually-hidden" multiple=true

@@ -1,6 +1,11 @@
-//! The runs: one row per report file, in run order.
+//! The runs: one row per report file, in run order. Each run's group label can be changed
+//! and each run left out of the analysis; both re-analyze.
+
+use std::rc::Rc;
 
 use flakelens_core::format::seconds;
+use flakelens_core::RunSummary;
+use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use crate::app::SharedAnalysis;
@@ -10,18 +15,31 @@ use crate::app::SharedAnalysis;
 pub struct RunsProps {
     /// The analysis whose runs to list.
     pub analysis: SharedAnalysis,
+    /// Every run read, excluded ones included, by file name in the order read.
+    pub files: Rc<Vec<String>>,
+    /// Runs left out of the analysis.
+    pub excluded: Vec<String>,
+    /// Called with (file, label) when a run is relabelled; an empty label restores the guess.
+    pub on_label: Callback<(String, String)>,
+    /// Called with (file, included) when a run's checkbox changes.
+    pub on_include: Callback<(String, bool)>,
 }
 
 /// File, group label and where it came from, dialect, timestamp, counts and partial.
 #[function_component(RunsTable)]
 pub fn runs_table(props: &RunsProps) -> Html {
+    let runs = &props.analysis.runs;
     html! {
         <section class="runs" data-testid="runs" aria-labelledby="runs-title">
             <h2 id="runs-title">{"Runs"}</h2>
+            <p class="hint">
+                {"Untick a run to leave it out; type a group label and press Enter to move a run to another group (such as sequential or parallel). Each change analyzes again."}
+            </p>
             <div class="scroll">
                 <table>
                     <thead>
                         <tr>
+                            <th scope="col" title="Included in the analysis">{"Use"}</th>
                             <th scope="col" class="num">{"#"}</th>
                             <th scope="col">{"File"}</th>
                             <th scope="col" title="The run's group label, and where it came from">{"Group"}</th>
@@ -37,32 +55,101 @@ pub fn runs_table(props: &RunsProps) -> Html {
                         </tr>
                     </thead>
                     <tbody>
-                        { for props.analysis.runs.iter().enumerate().map(|(i, r)| html! {
-                            <tr data-run={i.to_string()}>
-                                <td class="num">{i + 1}</td>
-                                <td class="file"><code>{&r.file}</code></td>
-                                <td>
-                                    <span data-testid="run-label">{&r.label}</span>
-                                    <span class="muted">{format!(" ({})", r.label_source)}</span>
-                                </td>
-                                <td>{r.dialect.as_str()}</td>
-                                <td class="nowrap">{r.timestamp.as_ref().map_or("—", |t| t.iso.as_str())}</td>
-                                <td class="num">{r.counts.tests()}</td>
-                                <td class="num">{r.counts.passed()}</td>
-                                <td class="num">{r.counts.failed()}</td>
-                                <td class="num">{r.counts.errored()}</td>
-                                <td class="num">{r.counts.skipped()}</td>
-                                <td class="num nowrap">{r.total_time_seconds.map_or_else(|| "—".to_owned(), seconds)}</td>
-                                <td>
-                                    if r.partial {
-                                        <span class="verdict broken">{"partial"}</span>
+                        { for props.files.iter().map(|file| {
+                            let checkbox = include_box(file, &props.on_include, props.excluded.contains(file));
+                            match runs.iter().position(|r| &r.file == file) {
+                                Some(i) => run_row(i, &runs[i], checkbox, &props.on_label),
+                                None => {
+                                    let why = if props.excluded.contains(file) {
+                                        "left out of the analysis"
+                                    } else {
+                                        "merged with other shards into one run"
+                                    };
+                                    html! {
+                                        <tr class="excluded" data-file={file.clone()}>
+                                            <td>{checkbox}</td>
+                                            <td class="num">{"—"}</td>
+                                            <td class="file"><code>{file}</code></td>
+                                            <td colspan="10" class="muted">{why}</td>
+                                        </tr>
                                     }
-                                </td>
-                            </tr>
+                                }
+                            }
                         }) }
                     </tbody>
                 </table>
             </div>
         </section>
+    }
+}
+
+fn include_box(file: &str, on_include: &Callback<(String, bool)>, excluded: bool) -> Html {
+    let onchange = {
+        let file = file.to_owned();
+        on_include.reform(move |e: Event| {
+            (
+                file.clone(),
+                e.target_unchecked_into::<HtmlInputElement>().checked(),
+            )
+        })
+    };
+    html! {
+        <input type="checkbox" data-testid="run-include" checked={!excluded} {onchange}
+            aria-label={format!("Include {file} in the analysis")} />
+    }
+}
+
+fn run_row(
+    i: usize,
+    r: &RunSummary,
+    checkbox: Html,
+    on_label: &Callback<(String, String)>,
+) -> Html {
+    let onchange = {
+        let file = r.file.clone();
+        let on_label = on_label.clone();
+        Callback::from(move |e: Event| {
+            let input = e.target_unchecked_into::<HtmlInputElement>();
+            let label = input.value().trim().to_owned();
+            input.set_value("");
+            if !label.is_empty() {
+                on_label.emit((file.clone(), label));
+            }
+        })
+    };
+    let reset = (r.label_source == "user").then(|| {
+        let file = r.file.clone();
+        let onclick = on_label.reform(move |_: MouseEvent| (file.clone(), String::new()));
+        html! {
+            <button type="button" class="link reset-label" {onclick}
+                title="Back to the guessed label">{"reset"}</button>
+        }
+    });
+    html! {
+        <tr data-run={i.to_string()} data-file={r.file.clone()}>
+            <td>{checkbox}</td>
+            <td class="num">{i + 1}</td>
+            <td class="file"><code>{&r.file}</code></td>
+            <td>
+                <span data-testid="run-label">{&r.label}</span>
+                <span class="muted">{format!(" ({})", r.label_source)}</span>
+                {" "}{reset}
+                <input type="text" class="label-input" data-testid="run-label-input" placeholder="new label"
+                    size="10" aria-label={format!("New group label for run {}", i + 1)} {onchange} />
+            </td>
+            <td>{r.dialect.as_str()}</td>
+            <td class="nowrap">{r.timestamp.as_ref().map_or("—", |t| t.iso.as_str())}</td>
+            <td class="num">{r.counts.tests()}</td>
+            <td class="num">{r.counts.passed()}</td>
+            <td class="num">{r.counts.failed()}</td>
+            <td class="num">{r.counts.errored()}</td>
+            <td class="num">{r.counts.skipped()}</td>
+            <td class="num nowrap">{r.total_time_seconds.map_or_else(|| "—".to_owned(), seconds)}</td>
+            <td>
+                if r.partial {
+                    <span class="verdict broken">{"partial"}</span>
+                }
+            </td>
+        </tr>
     }
 }

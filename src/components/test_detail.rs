@@ -13,6 +13,7 @@ use crate::app::SharedAnalysis;
 use crate::components::attempt_strip::AttemptStrip;
 use crate::components::flag_chips::FlagChips;
 use crate::components::metric_list::MetricList;
+use crate::display::{category_name, confidence_label};
 
 /// Props of [`TestDetail`].
 #[derive(Properties, PartialEq)]
@@ -119,6 +120,27 @@ pub fn test_detail(props: &TestDetailProps) -> Html {
             </p>
             <h3>{"Flags"}</h3>
             <FlagChips flags={test.flags.clone()} with_rules=true />
+            <h3>{"Root cause"}</h3>
+            if test.categories.matches.is_empty() {
+                <p class="hint">{if test.categories.primary.is_empty() {
+                    "Not categorized: it never failed.".to_owned()
+                } else {
+                    format!("{}: no rule matched.", category_name(analysis, &test.categories.primary))
+                }}</p>
+            } else {
+                <ol class="category-matches">
+                    { for test.categories.matches.iter().enumerate().map(|(i, m)| html! {
+                        <li data-testid="detail-category" data-category={m.category.clone()}>
+                            <span class="category-name">{category_name(analysis, &m.category)}</span>
+                            if i == 0 { <span class="muted">{" (primary)"}</span> }
+                            {" · rule "}<code data-testid="match-rule">{&m.rule}</code>
+                            {" · "}<span class={classes!("confidence", confidence_label(m.confidence))}
+                                data-testid="match-confidence">{format!("{} confidence", confidence_label(m.confidence))}</span>
+                            <div class="evidence" data-testid="match-evidence">{&m.evidence}</div>
+                        </li>
+                    }) }
+                </ol>
+            }
             <h3>{"Runs and attempts"}</h3>
             <AttemptStrip outcomes={test.outcomes.clone()} attempts={test.attempts.clone()} {runs} />
             <p class="hint">

@@ -7,7 +7,7 @@ use yew::prelude::*;
 use crate::app::SharedAnalysis;
 use crate::components::flag_chips::FlagChips;
 use crate::components::outcome_strip::OutcomeStrip;
-use crate::display::interval;
+use crate::display::{category_name, confidence_label, interval};
 
 /// Props of [`TestTable`].
 #[derive(Properties, PartialEq)]
@@ -18,6 +18,10 @@ pub struct TestTableProps {
     pub selected: Option<String>,
     /// Called with a test's id when its name is clicked.
     pub on_select: Callback<String>,
+    /// Show only the tests whose primary category is this id.
+    pub filter: Option<String>,
+    /// Called to show every test again.
+    pub on_clear_filter: Callback<()>,
 }
 
 /// One row per test, in the core's order: flaky, broken, stable, skipped.
@@ -25,10 +29,28 @@ pub struct TestTableProps {
 pub fn test_table(props: &TestTableProps) -> Html {
     let files: Vec<String> = props.analysis.runs.iter().map(|r| r.file.clone()).collect();
     let level = confidence(props.analysis.options.confidence);
+    let analysis = &props.analysis;
+    let shown: Vec<&TestSummary> = analysis
+        .tests
+        .iter()
+        .filter(|t| {
+            props
+                .filter
+                .as_ref()
+                .is_none_or(|id| &t.categories.primary == id)
+        })
+        .collect();
     html! {
         <section class="tests" aria-label="Tests">
             <h2>{"Tests"}</h2>
-            <p class="hint">{"Click a test's name for every metric, its flags and each run's attempts."}</p>
+            <p class="hint">{"Click a test's name for every metric, its flags, its root-cause matches and each run's attempts."}</p>
+            if let Some(id) = &props.filter {
+                <p class="filter-chip" data-testid="category-filter">
+                    {format!("Category: {} · {} of {} tests ", category_name(analysis, id), shown.len(), analysis.tests.len())}
+                    <button type="button" class="secondary small" data-testid="clear-filter"
+                        onclick={props.on_clear_filter.reform(|_: MouseEvent| ())}>{"clear filter"}</button>
+                </p>
+            }
             <table>
                 <thead>
                     <tr>
@@ -44,13 +66,17 @@ pub fn test_table(props: &TestTableProps) -> Html {
                             title={format!("Wilson {level} interval: the range the true failure rate lies in, given these runs")}>
                             {format!("{level} interval")}
                         </th>
+                        <th scope="col" title="Root-cause category; hover it for the rule, its confidence and the matched text">{"Category"}</th>
                         <th scope="col" title="Verdict flags; hover a flag for the rule that raised it">{"Flags"}</th>
                     </tr>
                 </thead>
                 <tbody>
-                    { for props.analysis.tests.iter().map(|t| {
+                    if shown.is_empty() {
+                        <tr><td colspan="11" class="muted">{"No test in this category."}</td></tr>
+                    }
+                    { for shown.iter().map(|t| {
                         let open = props.selected.as_deref() == Some(t.id.as_str());
-                        row(t, &files, open, &props.on_select)
+                        row(analysis, t, &files, open, &props.on_select)
                     }) }
                 </tbody>
             </table>
@@ -58,7 +84,13 @@ pub fn test_table(props: &TestTableProps) -> Html {
     }
 }
 
-fn row(test: &TestSummary, files: &[String], open: bool, on_select: &Callback<String>) -> Html {
+fn row(
+    analysis: &SharedAnalysis,
+    test: &TestSummary,
+    files: &[String],
+    open: bool,
+    on_select: &Callback<String>,
+) -> Html {
     let verdict = test.verdict.as_str();
     let failure = test.first_failure.as_ref().map(|f| {
         let text = match (&f.failure_type, &f.message) {
@@ -69,6 +101,14 @@ fn row(test: &TestSummary, files: &[String], open: bool, on_select: &Callback<St
         };
         let shown: String = text.chars().take(240).collect();
         html! { <div class="failure-message" title={text}>{shown}</div> }
+    });
+    let category_title = test.categories.matches.first().map(|m| {
+        format!(
+            "rule {} · {} confidence · {}",
+            m.rule,
+            confidence_label(m.confidence),
+            m.evidence
+        )
     });
     let onclick = {
         let id = test.id.clone();
@@ -91,6 +131,9 @@ fn row(test: &TestSummary, files: &[String], open: bool, on_select: &Callback<St
             <td class="num" data-testid="count-skipped">{test.counts.skipped()}</td>
             <td class="num" data-testid="failure-rate">{percent(test.failure_rate)}</td>
             <td class="num nowrap" data-testid="wilson">{interval(test.metrics.wilson_95)}</td>
+            <td data-testid="category" data-category-id={test.categories.primary.clone()} title={category_title}>
+                {category_name(analysis, &test.categories.primary)}
+            </td>
             <td><FlagChips flags={test.flags.clone()} /></td>
         </tr>
     }

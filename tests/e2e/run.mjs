@@ -5,8 +5,12 @@
 // `flakelens analyze --json` on the same files. Then the "Load example" button (whose file names
 // carry the sequential/parallel folders, so the page sees two groups): the claim, intervals,
 // flags, groups, comparison, agreement matrix and the test detail panel. Then a drop with a
-// truncated XML file and a plain-text file. Every request the page makes must go to the local
-// server.
+// truncated XML file and a plain-text file. Then the features over the example: root-cause
+// categories (chart, table with zero rows, filtering, the Category column, the suite tree), the
+// rules editor (a bad pattern, then a user rule, against `analyze --rules`), the success
+// criteria, relabelled and excluded runs (against `--label` / `--exclude`), the audit JSON round
+// trip (download, then drop the file in a fresh context) and the seed summary-only audit. Every
+// request the page makes must go to the local server.
 //
 // Environment (all optional; `cargo xtask test` sets the first three):
 //   FLAKELENS_DIST     the built page            (default <repo>/dist)
@@ -142,12 +146,16 @@ function serveDir(dir) {
 // ---------------------------------------------------------------------------------------
 // The CLI's view: what the page must show
 
-/** Runs `flakelens analyze <files> --json` and parses its output. */
-function analyzeWithCli(files) {
-  const out = spawnSync(CLI, ['analyze', ...files, '--json'], {
+/**
+ * Runs `flakelens analyze <files> --json` (plus `extra` options, in `cwd`) and parses its
+ * output.
+ */
+function analyzeWithCli(files, extra = [], cwd = undefined) {
+  const out = spawnSync(CLI, ['analyze', ...files, ...extra, '--json'], {
     encoding: 'utf8',
     maxBuffer: 256 * 1024 * 1024,
     timeout: 60_000,
+    cwd,
   });
   if (out.error) throw new Abort(`cannot run ${CLI}: ${out.error.message}`);
   // Exit 2 means "no run could be read"; the JSON is still printed.
@@ -232,6 +240,7 @@ function readPage(page) {
         wilson: cell('wilson'),
         flags: [...tr.querySelectorAll('[data-testid=flag]')].map((el) => el.textContent.trim()).join(' '),
         flagRules: [...tr.querySelectorAll('[data-testid=flag]')].map((el) => el.getAttribute('title')).join(' | '),
+        category: cell('category'),
       };
     });
     const panel = document.querySelector('[data-testid=diagnostics]');
@@ -365,6 +374,8 @@ async function scenarioLoadExample(page, base, analysis) {
   await page.locator('[data-testid=groups]').screenshot({ path: path.join(OUTPUT, 'groups.png') });
   await page.locator('[data-testid=consistency]').screenshot({ path: path.join(OUTPUT, 'consistency.png') });
   await checkDetail(label, page, analysis);
+  await checkCriteria(label, page, analysis);
+  await checkCategories(label, page, analysis);
 }
 
 /** Reads the groups, comparison and consistency sections. */
@@ -562,6 +573,408 @@ async function checkDetail(label, page, analysis) {
   await page.emulateMedia({ colorScheme: 'light' });
 }
 
+// ---------------------------------------------------------------------------------------
+// Criteria, categories, rules, run labels, audits
+
+/** Reads the criteria rows inside `scope` (a CSS selector; the whole page by default). */
+function readCriteria(page, scope = 'body') {
+  return page.evaluate((scope) => [...document.querySelectorAll(`${scope} [data-criterion]`)].map((tr) => {
+    const cell = (name) => tr.querySelector(`[data-testid=${name}]`)?.textContent.trim() ?? '(missing)';
+    return {
+      id: tr.getAttribute('data-criterion'),
+      name: tr.querySelector('th')?.textContent.trim(),
+      target: cell('criterion-target'),
+      actual: cell('criterion-actual'),
+      status: cell('criterion-status'),
+      evidence: cell('criterion-evidence'),
+    };
+  }), scope);
+}
+
+const badge = (status) => ({ pass: 'PASS', fail: 'FAIL', 'not-applicable': 'n/a' })[status] ?? `(${status})`;
+
+function expectedCriteria(criteria) {
+  return criteria.map((c) => ({ id: c.id, name: c.name, target: c.target, actual: c.actual, status: badge(c.status), evidence: c.evidence }));
+}
+
+async function checkCriteria(label, page, analysis) {
+  const shown = await readCriteria(page, '[data-testid=criteria]');
+  const want = expectedCriteria(analysis.criteria);
+  check(
+    `${label}: criteria table lists the CLI's ${want.length} criteria with their statuses (${want.map((c) => `${c.id} ${c.status}`).join(', ')})`,
+    want.length === 6 && JSON.stringify(shown) === JSON.stringify(want),
+    `page: ${JSON.stringify(shown)}\nCLI:  ${JSON.stringify(want)}`,
+  );
+  const first = await page.evaluate(() => {
+    const sections = [...document.querySelectorAll('#app > section, #app > h2')];
+    return sections.find((el) => !el.classList.contains('drop-zone'))?.getAttribute('data-testid') ?? null;
+  });
+  check(`${label}: the criteria table is the first section after the drop zone`, first === 'criteria', `first: ${first}`);
+  await page.locator('[data-testid=criteria]').screenshot({ path: path.join(OUTPUT, 'criteria.png') });
+}
+
+/** Reads the category table. */
+function readCategoryTable(page) {
+  return page.evaluate(() => [...document.querySelectorAll('[data-testid=categories] tr[data-category-row]')].map((tr) => ({
+    id: tr.getAttribute('data-category-row'),
+    name: tr.querySelector('[data-category]')?.textContent.trim(),
+    tests: tr.querySelector('[data-testid=category-tests]')?.textContent.trim(),
+    failures: tr.querySelector('[data-testid=category-failures]')?.textContent.trim(),
+    share: tr.querySelector('[data-testid=category-share]')?.textContent.trim(),
+  })));
+}
+
+const sharePercent = (ratio) => (ratio === null || ratio === undefined ? 'n/a' : corePercent(ratio));
+
+function expectedCategoryTable(analysis) {
+  return analysis.categories.map((c) => ({ id: c.id, name: c.name, tests: String(c.tests), failures: String(c.failures), share: sharePercent(c.share) }));
+}
+
+/** The Category column the page must show for each test: the primary category's name. */
+function expectedCategoryCells(analysis) {
+  const names = new Map(analysis.category_list.map((c) => [c.id, c.name]));
+  for (const row of analysis.categories) if (!names.has(row.id)) names.set(row.id, row.name);
+  return new Map(analysis.tests.map((t) => [t.id, t.categories.primary ? names.get(t.categories.primary) ?? t.categories.primary : '']));
+}
+
+function checkCategoryTable(label, shown, analysis) {
+  const want = expectedCategoryTable(analysis);
+  check(
+    `${label}: category table has the CLI's ${want.length} rows (zero rows included) with tests, failures and share`,
+    JSON.stringify(shown) === JSON.stringify(want),
+    `page: ${JSON.stringify(shown)}\nCLI:  ${JSON.stringify(want)}`,
+  );
+}
+
+function checkCategoryCells(label, rows, analysis) {
+  const want = expectedCategoryCells(analysis);
+  const diffs = rows.filter((r) => r.category !== want.get(r.id)).map((r) => `${r.id}: page "${r.category}", CLI "${want.get(r.id)}"`);
+  check(`${label}: each test's Category cell is its primary category in the JSON (${rows.length} rows)`,
+    rows.length === analysis.tests.length && diffs.length === 0, diffs.slice(0, 5).join('\n') || `rows: ${rows.length}`);
+}
+
+async function checkCategories(label, page, analysis) {
+  checkCategoryTable(label, await readCategoryTable(page), analysis);
+  check(`${label}: the category table of the example has 10 rows, 3 of them zero`,
+    analysis.categories.length === 10 && analysis.categories.filter((c) => c.tests === 0).length === 3,
+    `CLI rows: ${analysis.categories.map((c) => `${c.id}=${c.tests}`).join(', ')}`);
+  const bars = await page.evaluate(() => document.querySelectorAll('[data-testid=category-chart] [data-chart-category]').length);
+  check(`${label}: the chart draws one bar per category (${analysis.categories.length})`, bars === analysis.categories.length, `bars: ${bars}`);
+  const shown = await readPage(page);
+  checkCategoryCells(label, shown.rows, analysis);
+  const titles = await page.evaluate(() => Object.fromEntries([...document.querySelectorAll('tr[data-test-id]')].map((tr) =>
+    [tr.getAttribute('data-test-id'), tr.querySelector('[data-testid=category]')?.getAttribute('title') ?? ''])));
+  const badTitles = analysis.tests.filter((t) => t.categories.matches.length > 0).filter((t) => {
+    const m = t.categories.matches[0];
+    const title = titles[t.id] ?? '';
+    return !(title.includes(m.rule) && title.includes(m.confidence) && title.includes(m.evidence));
+  });
+  check(`${label}: each Category cell's title gives the primary match's rule, confidence and evidence`, badTitles.length === 0,
+    badTitles.map((t) => `${t.id}: "${titles[t.id]}"`).join('\n'));
+
+  // Filtering by a category.
+  await page.click('[data-testid=categories] [data-category=network]');
+  await page.waitForSelector('[data-testid=category-filter]', { timeout: WAIT_MS }).catch(() => {});
+  const networkIds = analysis.tests.filter((t) => t.categories.primary === 'network').map((t) => t.id);
+  const filtered = (await readPage(page)).rows.map((r) => r.id);
+  check(
+    `${label}: clicking the network category leaves only its test (${networkIds.map((id) => id.split('::').pop()).join(', ')})`,
+    JSON.stringify(filtered) === JSON.stringify(networkIds) && networkIds.length === 1 && networkIds[0].endsWith('::test_peer_echo_without_readiness_check'),
+    `page rows: ${JSON.stringify(filtered)}\nCLI network tests: ${JSON.stringify(networkIds)}`,
+  );
+  const chip = await page.evaluate(() => document.querySelector('[data-testid=category-filter]')?.textContent.trim() ?? null);
+  check(`${label}: the active filter is shown`, chip !== null && chip.includes('External dependency / network'), `chip: ${chip}`);
+  await page.locator('[data-testid=categories]').screenshot({ path: path.join(OUTPUT, 'categories.png') });
+  await page.click('[data-testid=clear-filter]');
+  await page.waitForSelector('[data-testid=category-filter]', { state: 'detached', timeout: WAIT_MS }).catch(() => {});
+  const cleared = (await readPage(page)).rows.length;
+  check(`${label}: "clear filter" shows every test again`, cleared === analysis.tests.length, `rows: ${cleared}`);
+  // Clicking the same category twice also resets.
+  await page.click('[data-testid=categories] [data-category=network]');
+  await page.click('[data-testid=categories] [data-category=network]');
+  const toggled = (await readPage(page)).rows.length;
+  check(`${label}: clicking the active category again resets the filter`, toggled === analysis.tests.length, `rows: ${toggled}`);
+
+  // The detail panel lists every match.
+  const multi = analysis.tests.find((t) => t.categories.matches.length > 1) ?? analysis.tests.find((t) => t.categories.matches.length > 0);
+  await page.locator(`tr[data-test-id="${multi.id}"] button.name`).click();
+  await page.waitForSelector('[data-testid=test-detail]', { timeout: WAIT_MS });
+  const matches = await page.evaluate(() => [...document.querySelectorAll('[data-testid=test-detail] [data-testid=detail-category]')].map((li) => ({
+    category: li.getAttribute('data-category'),
+    rule: li.querySelector('[data-testid=match-rule]')?.textContent.trim(),
+    confidence: li.querySelector('[data-testid=match-confidence]')?.textContent.trim(),
+    evidence: li.querySelector('[data-testid=match-evidence]')?.textContent.trim(),
+  })));
+  const wantMatches = multi.categories.matches.map((m) => ({ category: m.category, rule: m.rule, confidence: `${m.confidence} confidence`, evidence: m.evidence }));
+  check(`${label}: the detail of ${multi.name} lists all ${wantMatches.length} category matches with rule, confidence and evidence`,
+    JSON.stringify(matches) === JSON.stringify(wantMatches), `page: ${JSON.stringify(matches)}\nCLI:  ${JSON.stringify(wantMatches)}`);
+  await page.keyboard.press('Escape');
+
+  // The suite tree.
+  const tree = await page.evaluate(() => {
+    const root = document.querySelector('[data-testid=suite-tree] [data-testid=suite-root]');
+    const cell = (el, name) => el?.querySelector(`:scope > summary [data-testid=${name}], :scope > [data-testid=${name}]`)?.textContent.trim();
+    return root ? {
+      tests: cell(root, 'node-tests'), flaky: cell(root, 'node-flaky'), broken: cell(root, 'node-broken'),
+      failures: cell(root, 'node-failures'), rate: cell(root, 'node-failure-rate'),
+      nodes: document.querySelectorAll('[data-testid=suite-tree] [data-testid=suite-node]').length,
+    } : null;
+  });
+  const r = analysis.suite_tree;
+  const wantTree = { tests: String(r.tests), flaky: String(r.flaky), broken: String(r.broken), failures: `${r.failures} / ${r.executions}`, rate: sharePercent(r.failure_rate) };
+  check(`${label}: the suite tree's root shows ${r.tests} tests, ${r.flaky} flaky, ${r.broken} broken, ${r.failures}/${r.executions} failures`,
+    tree !== null && r.tests === 19 && Object.keys(wantTree).every((k) => tree[k] === wantTree[k]),
+    `page: ${JSON.stringify(tree)}\nCLI:  ${JSON.stringify(wantTree)}`);
+  check(`${label}: the suite tree shows nodes below the root`, (tree?.nodes ?? 0) > 0, `nodes: ${tree?.nodes}`);
+  await page.locator('[data-testid=suite-tree]').screenshot({ path: path.join(OUTPUT, 'suite-tree.png') });
+}
+
+/** Loads the example through the button and waits for it. */
+async function loadExample(page, base, runs) {
+  await openPage(page, base);
+  await page.click('#load-example');
+  return waitForSummary(page, runs);
+}
+
+/** The example's report paths relative to REPORTS, as the page names them. */
+function exampleNames() {
+  return JSON.parse(fs.readFileSync(path.join(REPORTS, 'index.json'), 'utf8')).files.map((f) => (typeof f === 'string' ? f : f.path));
+}
+
+async function scenarioRules(page, base, analysis, scratch) {
+  const label = 'rules editor';
+  const late = await loadExample(page, base, analysis.totals.runs);
+  check(`${label}: example loaded`, late === null, late);
+  const before = await readPage(page);
+  const categoriesBefore = await readCategoryTable(page);
+
+  // A rule whose pattern does not compile: an error naming it, nothing else changes.
+  const bad = '{"rules": [{"name": "unbalanced group", "category": "network", "message": "(refused"}]}';
+  await page.fill('#rules-text', bad);
+  await page.click('#apply-rules');
+  const error = await page.waitForSelector('[data-testid=rules-error]', { timeout: WAIT_MS }).then((el) => el.textContent(), () => null);
+  check(`${label}: a bad pattern shows an error naming the rule`, error !== null && error.includes('unbalanced group') && /pattern is invalid/.test(error),
+    `error: ${error}`);
+  const after = await readPage(page);
+  check(`${label}: after the error the summary and the table are unchanged`,
+    JSON.stringify(after.summary) === JSON.stringify(before.summary) && JSON.stringify(after.rows) === JSON.stringify(before.rows),
+    `before: ${JSON.stringify(before.summary)}\nafter:  ${JSON.stringify(after.summary)}`);
+  check(`${label}: after the error the category table is unchanged`,
+    JSON.stringify(await readCategoryTable(page)) === JSON.stringify(categoriesBefore), 'the category table changed');
+  await page.locator('[data-testid=rules-editor]').screenshot({ path: path.join(OUTPUT, 'rules-error.png') });
+
+  // A user rule with its own category, against `flakelens analyze --rules`.
+  const rules = '{"categories":[{"id":"known-bug","name":"Known bug"}],"rules":[{"name":"page count","category":"known-bug","message":"page_count\\\\("}]}';
+  const rulesFile = path.join(scratch, 'rules.json');
+  fs.writeFileSync(rulesFile, rules);
+  const want = analyzeWithCli(exampleNames(), ['--rules', rulesFile], REPORTS);
+  await page.fill('#rules-text', rules);
+  await page.click('#apply-rules');
+  const applied = await page.waitForFunction(() => {
+    const row = [...document.querySelectorAll('tr[data-test-id]')].find((tr) => tr.getAttribute('data-test-id').endsWith('::test_page_count_includes_partial_page'));
+    return row?.querySelector('[data-testid=category]')?.textContent.trim() === 'Known bug';
+  }, null, { timeout: WAIT_MS }).then(() => true, () => false);
+  const pageCount = want.tests.find((t) => t.id.endsWith('::test_page_count_includes_partial_page'));
+  check(`${label}: test_page_count_includes_partial_page shows "Known bug" (CLI: ${pageCount?.categories.primary})`,
+    applied && pageCount?.categories.primary === 'known-bug', `applied: ${applied}`);
+  const shown = await readPage(page);
+  checkCategoryCells(label, shown.rows, want);
+  checkCategoryTable(label, await readCategoryTable(page), want);
+  checkSummary(label, shown, want);
+  const noError = await page.evaluate(() => document.querySelector('[data-testid=rules-error]') === null);
+  check(`${label}: the error is gone after a good Apply`, noError, 'rules-error still shown');
+  await page.locator('[data-testid=rules-editor]').screenshot({ path: path.join(OUTPUT, 'rules-editor.png') });
+}
+
+/** Reads the groups table: label -> "runs executions failures". */
+function readGroups(page) {
+  return page.evaluate(() => [...document.querySelectorAll('[data-testid=groups] tr[data-group]')].map((tr) => {
+    const cell = (name) => tr.querySelector(`[data-testid=${name}]`)?.textContent.trim();
+    return `${tr.getAttribute('data-group')}: ${cell('group-runs')} runs, ${cell('group-failures')}/${cell('group-executions')} failed`;
+  }));
+}
+
+async function scenarioRunLabels(page, base, analysis) {
+  const label = 'run labels';
+  const late = await loadExample(page, base, analysis.totals.runs);
+  check(`${label}: example loaded`, late === null, late);
+  const names = exampleNames();
+  const moved = names.find((n) => n.startsWith('parallel/'));
+  const dropped = names[0];
+
+  // Move one parallel run into the sequential group.
+  const input = page.locator(`[data-testid=runs] tr[data-file="${moved}"] [data-testid=run-label-input]`);
+  await input.fill('sequential');
+  await input.press('Enter');
+  await page.waitForFunction(() => document.querySelector('[data-testid=groups] tr[data-group=sequential] [data-testid=group-runs]')?.textContent.trim() === '11',
+    null, { timeout: WAIT_MS }).catch(() => {});
+  const relabelled = analyzeWithCli(names, ['--label', `${moved}=sequential`], REPORTS);
+  const want = relabelled.groups.map((g) => `${g.label}: ${g.runs.length} runs, ${g.failures}/${g.executions} failed`);
+  const got = await readGroups(page);
+  check(`${label}: relabelling ${moved} as sequential gives the CLI's groups (${want.join('; ')})`,
+    JSON.stringify(got) === JSON.stringify(want) && want[0].startsWith('sequential: 11 runs'), `page: ${JSON.stringify(got)}\nCLI:  ${JSON.stringify(want)}`);
+  const source = await page.evaluate((file) => document.querySelector(`[data-testid=runs] tr[data-file="${file}"]`)?.textContent ?? '', moved);
+  check(`${label}: the relabelled run shows its label came from the user`, source.includes('sequential') && source.includes('(user)'), `row: ${source}`);
+
+  // Leave one run out.
+  await page.locator(`[data-testid=runs] tr[data-file="${dropped}"] [data-testid=run-include]`).uncheck();
+  const lateExcluded = await waitForSummary(page, analysis.totals.runs - 1);
+  check(`${label}: excluding ${dropped} drops the runs figure by one`, lateExcluded === null, lateExcluded);
+  const excluded = analyzeWithCli(names, ['--label', `${moved}=sequential`, '--exclude', dropped], REPORTS);
+  const shown = await readPage(page);
+  checkSummary(`${label} (one run excluded)`, shown, excluded);
+  checkTable(`${label} (one run excluded)`, shown, excluded, true);
+  const row = await page.evaluate((file) => {
+    const tr = document.querySelector(`[data-testid=runs] tr[data-file="${file}"]`);
+    return tr ? { excluded: tr.classList.contains('excluded'), checked: tr.querySelector('[data-testid=run-include]')?.checked } : null;
+  }, dropped);
+  check(`${label}: the excluded run stays listed, unticked`, row?.excluded === true && row?.checked === false, `row: ${JSON.stringify(row)}`);
+  await page.locator('[data-testid=runs]').screenshot({ path: path.join(OUTPUT, 'runs.png') });
+
+  // And back in.
+  await page.locator(`[data-testid=runs] tr[data-file="${dropped}"] [data-testid=run-include]`).check();
+  const lateBack = await waitForSummary(page, analysis.totals.runs);
+  check(`${label}: including it again restores ${analysis.totals.runs} runs`, lateBack === null, lateBack);
+}
+
+/** Clicks "Download audit JSON" and saves the file; returns its path. */
+async function downloadAudit(page, file) {
+  const [download] = await Promise.all([page.waitForEvent('download', { timeout: WAIT_MS }), page.click('#download-audit')]);
+  await download.saveAs(file);
+  return download.suggestedFilename();
+}
+
+/** Everything the round trip compares. */
+async function readViews(page) {
+  return {
+    ...(await readPage(page)),
+    criteria: await readCriteria(page, '[data-testid=criteria]'),
+    categories: await readCategoryTable(page),
+    sections: await readSections(page),
+  };
+}
+
+async function scenarioRoundTrip(withPage, base, analysis, scratch) {
+  const label = 'audit round trip';
+  const file = path.join(scratch, 'flakelens-audit.json');
+  const privateFile = path.join(scratch, 'flakelens-audit-private.json');
+  const original = await withPage(async (page) => {
+    const late = await loadExample(page, base, analysis.totals.runs);
+    check(`${label}: example loaded`, late === null, late);
+    const name = await downloadAudit(page, file);
+    check(`${label}: the download is named flakelens-audit.json`, name === 'flakelens-audit.json', `name: ${name}`);
+    await page.uncheck('#audit-messages');
+    await downloadAudit(page, privateFile);
+    return readViews(page);
+  });
+  let audit = null;
+  try {
+    audit = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (e) {
+    fail(`${label}: the downloaded audit is JSON`, e.message);
+  }
+  if (audit) {
+    check(`${label}: the download is a flakelens-audit/1 document with ${analysis.totals.runs} runs and the criteria`,
+      audit.schema === 'flakelens-audit/1' && audit.runs.length === analysis.totals.runs && audit.criteria.length === 6,
+      `schema ${audit.schema}, runs ${audit.runs?.length}, criteria ${audit.criteria?.length}`);
+    const checked = spawnSync(CLI, ['check', file], { encoding: 'utf8', timeout: 60_000 });
+    check(`${label}: \`flakelens check\` reads the page's audit (exit 1: some criteria fail)`, checked.status === 1,
+      `exit ${checked.status}\n${checked.stdout}${checked.stderr}`);
+  }
+  try {
+    const priv = JSON.parse(fs.readFileSync(privateFile, 'utf8'));
+    const leaks = priv.tests.filter((t) => t.first_failure?.message
+      || (t.details ?? []).some((d) => d?.attempts.some((a) => a.message || a.trace)));
+    check(`${label}: with "include messages" unticked the audit holds no failure message or trace`,
+      priv.privacy.messages === false && leaks.length === 0, `privacy ${JSON.stringify(priv.privacy)}; leaks in ${leaks.map((t) => t.id).join(', ')}`);
+  } catch (e) {
+    fail(`${label}: the private audit is JSON`, e.message);
+  }
+
+  await withPage(async (page) => {
+    await openPage(page, base);
+    await page.setInputFiles('#file-input', file);
+    const late = await waitForSummary(page, analysis.totals.runs);
+    check(`${label}: the page loads the downloaded audit`, late === null, late);
+    const loaded = await readViews(page);
+    for (const key of ['summary', 'rows', 'criteria', 'categories', 'sections', 'diagnostics']) {
+      check(`${label}: after loading, the ${key} equal the original's`, JSON.stringify(loaded[key]) === JSON.stringify(original[key]),
+        `original: ${JSON.stringify(original[key]).slice(0, 600)}\nloaded:   ${JSON.stringify(loaded[key]).slice(0, 600)}`);
+    }
+    checkSummary(label, loaded, analysis);
+    // The loaded audit can still be relabelled: its runs were rebuilt.
+    const names = exampleNames();
+    const moved = names.find((n) => n.startsWith('parallel/'));
+    const input = page.locator(`[data-testid=runs] tr[data-file="${moved}"] [data-testid=run-label-input]`);
+    await input.fill('sequential');
+    await input.press('Enter');
+    await page.waitForFunction(() => document.querySelector('[data-testid=groups] tr[data-group=sequential] [data-testid=group-runs]')?.textContent.trim() === '11',
+      null, { timeout: WAIT_MS }).catch(() => {});
+    const want = analyzeWithCli(names, ['--label', `${moved}=sequential`], REPORTS).groups
+      .map((g) => `${g.label}: ${g.runs.length} runs, ${g.failures}/${g.executions} failed`);
+    const got = await readGroups(page);
+    check(`${label}: a loaded audit can be relabelled (groups equal the CLI's)`, JSON.stringify(got) === JSON.stringify(want),
+      `page: ${JSON.stringify(got)}\nCLI:  ${JSON.stringify(want)}`);
+  });
+}
+
+async function scenarioSeedAudit(page, base, scratch) {
+  const label = 'seed audit';
+  const seedPath = path.join(repo, 'examples', 'audits', 'seed-summary.json');
+  const seed = JSON.parse(fs.readFileSync(seedPath, 'utf8'));
+  await openPage(page, base);
+  await page.setInputFiles('#file-input', seedPath);
+  const shownUp = await page.waitForSelector('[data-testid=summary-audit]', { timeout: WAIT_MS }).then(() => true, () => false);
+  if (!check(`${label}: the summary-audit section is shown`, shownUp, 'no [data-testid=summary-audit]')) return;
+  const shown = await page.evaluate(() => {
+    const section = document.querySelector('[data-testid=summary-audit]');
+    const rows = (testid, cells) => [...section.querySelectorAll(`[data-testid=${testid}]`)].map((tr) =>
+      Object.fromEntries(cells.map((c) => [c, tr.querySelector(`[data-testid=${c}]`)?.textContent.trim() ?? '(missing)'])));
+    return {
+      title: section.querySelector('[data-testid=audit-title]')?.textContent.trim(),
+      categories: rows('category-count', ['count', 'note']).map((r, i) => ({ name: section.querySelectorAll('[data-testid=category-count] th')[i]?.textContent.trim(), ...r })),
+      inventory: rows('inventory-row', ['area', 'tests', 'note']),
+      stability: rows('stability-row', ['name', 'runs', 'workers', 'consistency', 'result']),
+      markers: section.querySelector('[data-testid=audit-markers]')?.textContent.trim(),
+      notes: [...section.querySelectorAll('[data-testid=audit-note]')].map((li) => li.textContent.trim()),
+      analysisViews: document.querySelectorAll('tr[data-test-id], [data-testid=summary-runs]').length,
+    };
+  });
+  const criteria = await readCriteria(page, '[data-testid=summary-audit]');
+  check(`${label}: title "${seed.title}"`, shown.title === seed.title, `page: ${shown.title}`);
+  check(`${label}: 5 criteria, all PASS, as written`,
+    criteria.length === 5 && criteria.every((c) => c.status === 'PASS') && JSON.stringify(criteria) === JSON.stringify(expectedCriteria(seed.criteria)),
+    `page: ${JSON.stringify(criteria)}`);
+  const wantCategories = seed.summary.categories.map((c) => ({ name: c.name, count: String(c.tests), note: c.note }));
+  check(`${label}: 6 root-cause rows, all 0, with their notes`,
+    shown.categories.length === 6 && shown.categories.every((c) => c.count === '0') && JSON.stringify(shown.categories) === JSON.stringify(wantCategories),
+    `page: ${JSON.stringify(shown.categories)}\nfile: ${JSON.stringify(wantCategories)}`);
+  const wantInventory = seed.summary.inventory.map((r) => ({ area: r.area, tests: String(r.tests), note: r.note ?? '' }));
+  check(`${label}: the ${wantInventory.length} inventory rows from the file`, JSON.stringify(shown.inventory) === JSON.stringify(wantInventory),
+    `page: ${JSON.stringify(shown.inventory)}\nfile: ${JSON.stringify(wantInventory)}`);
+  const opt = (v) => (v === undefined || v === null ? '—' : String(v));
+  const wantStability = seed.summary.stability.map((r) => ({ name: r.name, runs: opt(r.runs), workers: opt(r.workers),
+    consistency: r.consistency === undefined ? '—' : corePercent(r.consistency), result: r.result }));
+  check(`${label}: the ${wantStability.length} stability rows from the file`, JSON.stringify(shown.stability) === JSON.stringify(wantStability),
+    `page: ${JSON.stringify(shown.stability)}\nfile: ${JSON.stringify(wantStability)}`);
+  check(`${label}: markers and notes`, shown.markers === `Flaky markers: ${seed.summary.markers}` && JSON.stringify(shown.notes) === JSON.stringify(seed.summary.notes),
+    `markers: ${shown.markers}; notes: ${shown.notes.length}`);
+  check(`${label}: no per-test views for a summary-only audit`, shown.analysisViews === 0, `elements: ${shown.analysisViews}`);
+  await page.screenshot({ path: path.join(OUTPUT, 'seed-audit.png'), fullPage: true });
+
+  // An audit with a fault, dropped onto the seed: the seed stays, the diagnostics panel names
+  // the file and the JSON path.
+  const broken = path.join(scratch, 'broken-audit.json');
+  fs.writeFileSync(broken, '{"schema": "flakelens-audit/1", "tests": [{"id": 3}]}');
+  await page.setInputFiles('#file-input', broken);
+  await page.waitForSelector('[data-testid=diagnostics]', { timeout: WAIT_MS }).catch(() => {});
+  const diagnostics = (await readPage(page)).diagnostics;
+  const seedStays = await page.evaluate(() => document.querySelector('[data-testid=summary-audit]') !== null);
+  check(`${label}: a broken audit is reported in the diagnostics with its JSON path; the seed stays`,
+    seedStays && diagnostics.some((d) => d.includes('broken-audit.json') && d.includes('at tests[0].id: invalid type')),
+    `seed shown: ${seedStays}; diagnostics: ${JSON.stringify(diagnostics)}`);
+}
+
 async function scenarioMalformed(page, base, reportFiles, scratch) {
   const label = 'malformed files';
   const broken = path.join(scratch, 'broken.xml');
@@ -651,6 +1064,10 @@ async function main() {
     const analysis = await withPage((page) => scenarioExampleFiles(page, base, reportFiles));
     await withPage((page) => scenarioLoadExample(page, base, analysis));
     await withPage((page) => scenarioMalformed(page, base, reportFiles, scratch));
+    await withPage((page) => scenarioRules(page, base, analysis, scratch));
+    await withPage((page) => scenarioRunLabels(page, base, analysis));
+    await scenarioRoundTrip(withPage, base, analysis, scratch);
+    await withPage((page) => scenarioSeedAudit(page, base, scratch));
 
     const foreign = requests.filter((url) => !isLocal(url));
     check(

@@ -1,0 +1,72 @@
+//! "Download audit JSON": the current analysis and its criteria as a `flakelens-audit/1`
+//! document, made in the page and saved through a Blob; the privacy choices decide which
+//! texts it holds.
+
+use flakelens_core::audit::{Audit, Criteria, Privacy};
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+use crate::app::SharedAnalysis;
+use crate::download::save_text;
+
+/// Props of [`AuditDownload`].
+#[derive(Properties, PartialEq)]
+pub struct AuditDownloadProps {
+    /// The analysis to write.
+    pub analysis: SharedAnalysis,
+    /// The criteria to evaluate in it.
+    pub criteria: Criteria,
+    /// The audit's title, if any.
+    pub title: Option<String>,
+}
+
+/// The button and its two privacy checkboxes.
+#[function_component(AuditDownload)]
+pub fn audit_download(props: &AuditDownloadProps) -> Html {
+    let messages = use_state(|| true);
+    let output = use_state(|| true);
+    let error = use_state(|| None::<String>);
+    let toggle = |flag: UseStateHandle<bool>| {
+        Callback::from(move |e: Event| {
+            flag.set(e.target_unchecked_into::<HtmlInputElement>().checked())
+        })
+    };
+    let onclick = {
+        let (analysis, criteria, title) = (
+            props.analysis.clone(),
+            props.criteria.clone(),
+            props.title.clone(),
+        );
+        let (messages, output, error) = (messages.clone(), output.clone(), error.clone());
+        Callback::from(move |_: MouseEvent| {
+            let privacy = Privacy {
+                messages: *messages,
+                output: *output,
+            };
+            let mut audit = Audit::new((*analysis.0).clone(), criteria.clone(), privacy);
+            audit.title = title.clone();
+            let saved = save_text("flakelens-audit.json", &audit.to_json(), "application/json");
+            error.set(saved.err().map(|e| format!("cannot save the audit: {e:?}")));
+        })
+    };
+    html! {
+        <div class="download">
+            <button id="download-audit" type="button" {onclick}
+                title="Save the analysis and its criteria as a flakelens-audit/1 JSON file (made in this page; nothing is uploaded)">
+                {"Download audit JSON"}
+            </button>
+            <label>
+                <input type="checkbox" id="audit-messages" checked={*messages} onchange={toggle(messages.clone())} />
+                {" include messages"}
+            </label>
+            <label>
+                <input type="checkbox" id="audit-output" checked={*output} onchange={toggle(output.clone())} />
+                {" include output"}
+            </label>
+            <span class="hint">{"Messages: failure messages and stack traces. Output: system-out and system-err."}</span>
+            if let Some(e) = &*error {
+                <p class="rules-error" role="alert">{e}</p>
+            }
+        </div>
+    }
+}

@@ -1,0 +1,72 @@
+//! Telling an audit JSON from a report by its content, before reading it.
+
+/// The schema prefix every flakelens audit version starts with.
+const AUDIT_SCHEMA_PREFIX: &[u8] = b"flakelens-audit/";
+
+/// True when `bytes` look like a flakelens audit: a JSON object (after an optional UTF-8 BOM
+/// and whitespace) with a `"schema"` key whose value starts with `flakelens-audit/`. Any
+/// version matches, so that a newer audit gets the reader's "wrong schema" error rather than
+/// being read as a report.
+pub fn looks_like_audit(bytes: &[u8]) -> bool {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let start = skip_whitespace(bytes, 0);
+    if bytes.get(start) != Some(&b'{') {
+        return false;
+    }
+    const KEY: &[u8] = b"\"schema\"";
+    let mut from = start;
+    while let Some(offset) = find(&bytes[from..], KEY) {
+        let after_key = from + offset + KEY.len();
+        let colon = skip_whitespace(bytes, after_key);
+        if bytes.get(colon) == Some(&b':') {
+            let value = skip_whitespace(bytes, colon + 1);
+            if bytes.get(value) == Some(&b'"')
+                && bytes[value + 1..].starts_with(AUDIT_SCHEMA_PREFIX)
+            {
+                return true;
+            }
+        }
+        from = after_key;
+    }
+    false
+}
+
+fn skip_whitespace(bytes: &[u8], mut at: usize) -> usize {
+    while bytes.get(at).is_some_and(u8::is_ascii_whitespace) {
+        at += 1;
+    }
+    at
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn audits_are_recognized_by_their_schema() {
+        assert!(looks_like_audit(br#"{"schema": "flakelens-audit/1"}"#));
+        assert!(looks_like_audit(
+            b"\xEF\xBB\xBF \n{\n  \"title\": \"x\",\n  \"schema\" :\n \"flakelens-audit/1\" }"
+        ));
+        // Another version is still an audit: the reader explains the version mismatch.
+        assert!(looks_like_audit(br#"{"schema":"flakelens-audit/2"}"#));
+    }
+
+    #[test]
+    fn reports_and_other_json_are_not_audits() {
+        assert!(!looks_like_audit(b"<testsuites/>"));
+        assert!(!looks_like_audit(br#"{"results": {"tests": []}}"#));
+        assert!(!looks_like_audit(br#"{"schema": "ctrf/1"}"#));
+        // Inside a string, the key is escaped.
+        assert!(!looks_like_audit(
+            br#"{"message": "\"schema\": \"flakelens-audit/1\""}"#
+        ));
+        assert!(!looks_like_audit(br#"["schema", "flakelens-audit/1"]"#));
+        assert!(!looks_like_audit(b""));
+        assert!(!looks_like_audit(br#"{"schema""#));
+    }
+}
