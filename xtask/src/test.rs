@@ -14,12 +14,15 @@ use anyhow::{bail, Result};
 use crate::{cmd, target_dir, tools};
 
 struct Step {
-    name: &'static str,
+    name: String,
     command: Command,
 }
 
-fn step(name: &'static str, command: Command) -> Step {
-    Step { name, command }
+fn step(name: impl Into<String>, command: Command) -> Step {
+    Step {
+        name: name.into(),
+        command,
+    }
 }
 
 fn cargo(args: &[&str]) -> Command {
@@ -88,12 +91,24 @@ fn steps(root: &Path) -> Vec<Step> {
     let mut trunk = tools::trunk_command();
     trunk.args(["build", "--release", "--dist", "dist"]);
     steps.push(step("trunk build --release", trunk));
-    let mut e2e = Command::new("node");
-    e2e.env("FLAKELENS_DIST", root.join("dist"))
-        .env("FLAKELENS_CLI", target_dir(root).join("release/flakelens"))
-        .env("FLAKELENS_OUTPUT", root.join("test-output/e2e"))
-        .arg("tests/e2e/run.mjs");
-    steps.push(step("end-to-end (Chromium)", e2e));
+    // Every tests/e2e/*.mjs is an end-to-end test (files starting with `_` are helpers).
+    let mut scripts: Vec<String> = std::fs::read_dir(root.join("tests/e2e"))
+        .map(|dir| {
+            dir.flatten()
+                .filter_map(|e| e.file_name().into_string().ok())
+                .filter(|n| n.ends_with(".mjs") && !n.starts_with('_'))
+                .collect()
+        })
+        .unwrap_or_default();
+    scripts.sort();
+    for script in scripts {
+        let mut e2e = Command::new("node");
+        e2e.env("FLAKELENS_DIST", root.join("dist"))
+            .env("FLAKELENS_CLI", target_dir(root).join("release/flakelens"))
+            .env("FLAKELENS_OUTPUT", root.join("test-output/e2e"))
+            .arg(format!("tests/e2e/{script}"));
+        steps.push(step(format!("end-to-end (Chromium): {script}"), e2e));
+    }
     steps
 }
 
