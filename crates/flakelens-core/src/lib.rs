@@ -41,6 +41,7 @@ pub mod metrics;
 mod model;
 pub mod options;
 mod prepare;
+pub mod report;
 pub mod share;
 
 pub use analysis::{

@@ -65,6 +65,17 @@ pub struct TestMetrics {
     pub durations: Option<DurationStats>,
 }
 
+/// The runs in which a test executed, in run order: true where it failed or errored.
+/// Skipped runs and absences are left out.
+pub fn executed_failures(outcomes: &[Option<Outcome>]) -> Vec<bool> {
+    outcomes
+        .iter()
+        .flatten()
+        .filter(|o| o.is_executed())
+        .map(|o| o.is_failure())
+        .collect()
+}
+
 /// Computes the metrics of one test from its outcomes and durations, one entry per run in
 /// run order (`None` where the test is absent).
 pub fn test_metrics(
@@ -72,12 +83,7 @@ pub fn test_metrics(
     durations: &[Option<f64>],
     options: &AnalysisOptions,
 ) -> TestMetrics {
-    let executed: Vec<bool> = outcomes
-        .iter()
-        .flatten()
-        .filter(|o| o.is_executed())
-        .map(|o| o.is_failure())
-        .collect();
+    let executed = executed_failures(outcomes);
     let n = u32::try_from(executed.len()).unwrap_or(u32::MAX);
     let k = u32::try_from(executed.iter().filter(|f| **f).count()).unwrap_or(u32::MAX);
     let failure_rate = (n > 0).then(|| f64::from(k) / f64::from(n));
@@ -226,12 +232,7 @@ pub fn flags(
     }
     let share = f64::from(k) / f64::from(n);
     let last_k = options.broken_last_k as usize;
-    let executed: Vec<bool> = outcomes
-        .iter()
-        .flatten()
-        .filter(|o| o.is_executed())
-        .map(|o| o.is_failure())
-        .collect();
+    let executed = executed_failures(outcomes);
     if k > 0 && share >= options.broken_share {
         hits.push(FlagHit {
             flag: Flag::Broken,
