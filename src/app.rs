@@ -1,33 +1,312 @@
-//! The root component: wires the loader and the state to the views.
+//! The root component: wires the loader and the state to the routed views, keeps the URL
+//! fragment and the state in step, and handles the page's keyboard shortcuts.
 
+use std::cell::RefCell;
 use std::rc::Rc;
 
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{HtmlElement, KeyboardEvent};
 use yew::prelude::*;
 
 use crate::components::audit_download::AuditDownload;
 use crate::components::categories::Categories;
+use crate::components::category_chart::CategoryChart;
 use crate::components::clusters::Clusters;
+use crate::components::confirm_fetch::ConfirmFetch;
 use crate::components::consistency::ConsistencyPanel;
 use crate::components::criteria::CriteriaTable;
 use crate::components::diagnostics::DiagnosticsPanel;
 use crate::components::drop_zone::DropZone;
 use crate::components::groups::Groups;
+use crate::components::load_progress::{use_load_progress, LoadProgress};
+use crate::components::nav_bar::NavBar;
+use crate::components::rate_histogram::RateHistogram;
 use crate::components::rules_editor::RulesEditor;
 use crate::components::runs::RunsTable;
+use crate::components::runs_timeline::RunsTimeline;
+use crate::components::share_link::ShareLink;
 use crate::components::suite_tree::SuiteTree;
 use crate::components::summary::Summary;
 use crate::components::summary_audit::SummaryAudit;
 use crate::components::test_detail::TestDetail;
+use crate::components::test_heatmap::TestHeatmap;
 use crate::components::test_table::TestTable;
+use crate::components::theme_toggle::ThemeToggle;
+use crate::display::route::{others, search_text, step_cursor, visible, Query, Route, View};
+use crate::display::SharedAnalysis;
 use crate::dropped::Dropped;
 use crate::loader;
-use crate::state::{Action, State};
+use crate::state::{Action, State, Theme};
+
+/// Where the theme choice is kept.
+const THEME_KEY: &str = "flakelens-theme";
+
+/// The page's URL fragment, `""` when there is none.
+fn location_hash() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().hash().ok())
+        .unwrap_or_default()
+}
+
+/// The theme stored by the toggle, if any.
+fn stored_theme() -> Option<Theme> {
+    let storage = web_sys::window()?.local_storage().ok()??;
+    Theme::parse(&storage.get_item(THEME_KEY).ok()??)
+}
+
+/// Shows `route` in the address bar: a new history entry when the view changes, the same
+/// entry when only the query does. Parts of the fragment owned by others (`audit=`) stay.
+fn write_route(route: &Route) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let current = location_hash();
+    let shown = Route::parse(&current);
+    if shown == *route {
+        return;
+    }
+    let fragment = route.to_fragment(&others(&current));
+    let written = window.history().and_then(|history| {
+        if shown.view == route.view {
+            history.replace_state_with_url(&JsValue::NULL, "", Some(&fragment))
+        } else {
+            history.push_state_with_url(&JsValue::NULL, "", Some(&fragment))
+        }
+    });
+    if written.is_err() {
+        // Some file:// pages refuse the History API; the hash itself always works.
+        let _ = window.location().set_hash(&fragment);
+    }
+}
+
+/// Sets `data-theme` on `<html>` and remembers the choice; `None` follows the system.
+fn apply_theme(theme: Option<Theme>) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    if let Some(root) = window.document().and_then(|d| d.document_element()) {
+        let _ = match theme {
+            Some(t) => root.set_attribute("data-theme", t.as_str()),
+            None => root.remove_attribute("data-theme"),
+        };
+    }
+    if let Ok(Some(storage)) = window.local_storage() {
+        let _ = match theme {
+            Some(t) => storage.set_item(THEME_KEY, t.as_str()),
+            None => storage.remove_item(THEME_KEY),
+        };
+    }
+}
+
+/// What the keyboard handler needs from the latest render.
+struct KeyContext {
+    view: View,
+    analysis: Option<Rc<flakelens_core::Analysis>>,
+    shown: Rc<Vec<usize>>,
+    cursor: Option<String>,
+}
+
+/// True for elements that take typed text or handle Enter themselves.
+fn is_interactive(target: Option<web_sys::EventTarget>, typing_only: bool) -> bool {
+    let Some(el) = target.and_then(|t| t.dyn_into::<HtmlElement>().ok()) else {
+        return false;
+    };
+    let tag = el.tag_name().to_ascii_lowercase();
+    let typing =
+        matches!(tag.as_str(), "input" | "textarea" | "select") || el.is_content_editable();
+    typing || (!typing_only && matches!(tag.as_str(), "button" | "a" | "summary"))
+}
+
+/// `/` focuses the search; `j`/`k` move the cursor in the test table (the open detail
+/// follows); Enter opens the cursor's detail; Esc leaves a text field or drops focus (the
+/// detail panel closes itself on Esc).
+#[hook]
+fn use_keyboard(context: Rc<RefCell<KeyContext>>, dispatcher: UseReducerDispatcher<State>) {
+    use_effect_with((), move |()| {
+        let listener = Closure::<dyn Fn(KeyboardEvent)>::new(move |e: KeyboardEvent| {
+            if e.ctrl_key() || e.meta_key() || e.alt_key() || e.default_prevented() {
+                return;
+            }
+            let ctx = context.borrow();
+            let in_tests = matches!(ctx.view, View::Tests | View::Test(_));
+            let detail_open = matches!(ctx.view, View::Test(_));
+            match e.key().as_str() {
+                "/" if !is_interactive(e.target(), true) && ctx.analysis.is_some() => {
+                    e.prevent_default();
+                    dispatcher.dispatch(Action::FocusSearch);
+                }
+                key @ ("j" | "k") if in_tests && !is_interactive(e.target(), true) => {
+                    let Some(analysis) = &ctx.analysis else {
+                        return;
+                    };
+                    e.prevent_default();
+                    let position = ctx
+                        .cursor
+                        .as_ref()
+                        .and_then(|id| ctx.shown.iter().position(|&i| &analysis.tests[i].id == id));
+                    let delta = if key == "j" { 1 } else { -1 };
+                    if let Some(next) = step_cursor(ctx.shown.len(), position, delta) {
+                        let id = analysis.tests[ctx.shown[next]].id.clone();
+                        dispatcher.dispatch(if detail_open {
+                            Action::Select(id)
+                        } else {
+                            Action::SetCursor(id)
+                        });
+                    }
+                }
+                "Enter" if in_tests && !detail_open && !is_interactive(e.target(), false) => {
+                    if let Some(id) = ctx.cursor.clone() {
+                        e.prevent_default();
+                        dispatcher.dispatch(Action::Select(id));
+                    }
+                }
+                "Escape" if !detail_open => {
+                    // Keep what was typed (a search box would clear itself without telling).
+                    if is_interactive(e.target(), true) {
+                        e.prevent_default();
+                    }
+                    let active = web_sys::window()
+                        .and_then(|w| w.document())
+                        .and_then(|d| d.active_element())
+                        .and_then(|el| el.dyn_into::<HtmlElement>().ok());
+                    if let Some(el) = active {
+                        let _ = el.blur();
+                    }
+                    dispatcher.dispatch(Action::ReleaseFocus);
+                }
+                _ => {}
+            }
+        });
+        let window = web_sys::window();
+        if let Some(w) = &window {
+            let _ =
+                w.add_event_listener_with_callback("keydown", listener.as_ref().unchecked_ref());
+        }
+        move || {
+            if let Some(w) = &window {
+                let _ = w.remove_event_listener_with_callback(
+                    "keydown",
+                    listener.as_ref().unchecked_ref(),
+                );
+            }
+        }
+    });
+}
+
+/// Follows the URL fragment: typed, back and forward.
+#[hook]
+fn use_hash_routing(dispatcher: UseReducerDispatcher<State>, route: Route) {
+    use_effect_with((), move |()| {
+        let listener = Closure::<dyn Fn(web_sys::Event)>::new(move |_: web_sys::Event| {
+            dispatcher.dispatch(Action::Navigated(Route::parse(&location_hash())));
+        });
+        let window = web_sys::window();
+        if let Some(w) = &window {
+            for event in ["hashchange", "popstate"] {
+                let _ =
+                    w.add_event_listener_with_callback(event, listener.as_ref().unchecked_ref());
+            }
+        }
+        move || {
+            if let Some(w) = &window {
+                for event in ["hashchange", "popstate"] {
+                    let _ = w.remove_event_listener_with_callback(
+                        event,
+                        listener.as_ref().unchecked_ref(),
+                    );
+                }
+            }
+        }
+    });
+    use_effect_with(route, write_route);
+}
+
+/// Caches a value computed from the analysis (by identity) and a key.
+type Cache<K, V> = Rc<RefCell<Option<(Rc<flakelens_core::Analysis>, K, Rc<V>)>>>;
+
+fn cached<K: PartialEq + Clone, V>(
+    cache: &Cache<K, V>,
+    analysis: &Rc<flakelens_core::Analysis>,
+    key: &K,
+    make: impl FnOnce() -> V,
+) -> Rc<V> {
+    if let Some((a, k, v)) = &*cache.borrow() {
+        if Rc::ptr_eq(a, analysis) && k == key {
+            return v.clone();
+        }
+    }
+    let value = Rc::new(make());
+    *cache.borrow_mut() = Some((analysis.clone(), key.clone(), value.clone()));
+    value
+}
 
 /// The whole page.
 #[function_component(App)]
 pub fn app() -> Html {
-    let state = use_reducer(State::default);
+    let state = use_reducer(|| State::starting(Route::parse(&location_hash()), stored_theme()));
+    use_hash_routing(state.dispatcher(), state.route.clone());
+    use_effect_with(state.theme, |theme| apply_theme(*theme));
+    // An audit the page carries (a single-file report, or a share link's `#audit=`).
+    {
+        let dispatcher = state.dispatcher();
+        use_effect_with((), move |()| match loader::startup_audit() {
+            Some(Ok(loaded)) => dispatcher.dispatch(Action::Add(Box::new(loaded))),
+            Some(Err(message)) => dispatcher.dispatch(Action::Failed(message)),
+            None => {}
+        });
+    }
+    let progress = use_load_progress();
+    // `/`: the search box takes focus once the tests view is rendered.
+    use_effect_with(state.focus_search, |request| {
+        if *request > 0 {
+            let input = web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.get_element_by_id("search"))
+                .and_then(|el| el.dyn_into::<web_sys::HtmlInputElement>().ok());
+            if let Some(input) = input {
+                let _ = input.focus();
+                input.select();
+            }
+        }
+    });
 
+    // The search index and the shown list are made only when a view needs them, once per
+    // analysis (and query).
+    let index_cache: Cache<(), Vec<String>> = use_mut_ref(|| None);
+    let shown_cache: Cache<Query, Vec<usize>> = use_mut_ref(|| None);
+    let view = state.route.view.clone();
+    let needs_list = matches!(view, View::Tests | View::Test(_) | View::Consistency);
+    let shown: Rc<Vec<usize>> = match (&state.analysis, needs_list) {
+        (Some(analysis), true) => {
+            let index = cached(&index_cache, analysis, &(), || {
+                analysis.tests.iter().map(search_text).collect()
+            });
+            cached(&shown_cache, analysis, &state.route.query, || {
+                visible(analysis, &state.route.query, &index)
+            })
+        }
+        _ => Rc::new(Vec::new()),
+    };
+
+    let keys = use_mut_ref(|| KeyContext {
+        view: View::Overview,
+        analysis: None,
+        shown: Rc::new(Vec::new()),
+        cursor: None,
+    });
+    *keys.borrow_mut() = KeyContext {
+        view: view.clone(),
+        analysis: state.analysis.clone(),
+        shown: shown.clone(),
+        cursor: state.cursor.clone(),
+    };
+    use_keyboard(keys, state.dispatcher());
+
+    let dispatch = |make: fn(String) -> Action| {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |s: String| dispatcher.dispatch(make(s)))
+    };
     let on_files = {
         let dispatcher = state.dispatcher();
         Callback::from(move |files: Dropped| {
@@ -62,6 +341,10 @@ pub fn app() -> Html {
         let dispatcher = state.dispatcher();
         Callback::from(move |()| dispatcher.dispatch(Action::Clear))
     };
+    let on_hosted = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |loaded| dispatcher.dispatch(Action::Add(Box::new(loaded))))
+    };
     // Built once, so the detail panel's Esc listener is not re-registered on every render.
     let on_select = use_memo((), {
         let dispatcher = state.dispatcher();
@@ -71,16 +354,19 @@ pub fn app() -> Html {
         let dispatcher = state.dispatcher();
         move |()| Callback::from(move |()| dispatcher.dispatch(Action::Deselect))
     });
-
+    let on_query = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |q: Query| dispatcher.dispatch(Action::SetQuery(q)))
+    };
     let on_filter = {
         let dispatcher = state.dispatcher();
         Callback::from(move |id: Option<String>| dispatcher.dispatch(Action::FilterCategory(id)))
     };
-    let on_clear_filter = on_filter.reform(|()| None);
-    let on_apply_rules = {
+    let on_theme = {
         let dispatcher = state.dispatcher();
-        Callback::from(move |text: String| dispatcher.dispatch(Action::ApplyRules(text)))
+        Callback::from(move |t: Option<Theme>| dispatcher.dispatch(Action::SetTheme(t)))
     };
+    let on_apply_rules = dispatch(Action::ApplyRules);
     let on_label = {
         let dispatcher = state.dispatcher();
         Callback::from(move |(file, label): (String, String)| {
@@ -94,69 +380,110 @@ pub fn app() -> Html {
         })
     };
 
-    let analysis = state.analysis.clone();
+    let analysis = state.analysis.clone().map(SharedAnalysis);
     let has_data = analysis.is_some() || state.summary_audit.is_some();
+    let routed = state.summary_audit.is_none() && analysis.is_some();
+    let content = if let Some(audit) = state.summary_audit.clone() {
+        html! {
+            <>
+                <SummaryAudit audit={audit.clone()} />
+                <ShareLink summary_audit={Some(audit)} title={state.title.clone()} />
+                if let Some(analysis) = analysis.clone() {
+                    <DiagnosticsPanel {analysis} />
+                }
+            </>
+        }
+    } else if let Some(analysis) = analysis.clone() {
+        match &view {
+            View::Overview => html! {
+                <>
+                    if let Some(title) = &state.title {
+                        <h2 class="audit-title" data-testid="audit-title">{title}</h2>
+                    }
+                    <CriteriaTable criteria={state.criteria.clone()}>
+                        <AuditDownload analysis={analysis.clone()} criteria={state.criteria_config.clone()}
+                            title={state.title.clone()} />
+                        <ShareLink analysis={Some(analysis.clone())} criteria={state.criteria_config.clone()}
+                            title={state.title.clone()} />
+                    </CriteriaTable>
+                    <Summary analysis={analysis.clone()} />
+                    <section class="charts" aria-label="Charts">
+                        <RateHistogram analysis={analysis.clone()} />
+                        <figure class="chart-card">
+                            <figcaption>
+                                {"Failing or flaky tests per root-cause category · "}
+                                <a href={state.route.with_view(View::Categories).to_fragment(&others(&location_hash()))}>
+                                    {"categories"}
+                                </a>
+                            </figcaption>
+                            <CategoryChart rows={analysis.categories.clone()} active={state.route.query.cat.clone()} />
+                        </figure>
+                        <RunsTimeline analysis={analysis.clone()} />
+                    </section>
+                </>
+            },
+            View::Tests | View::Test(_) => html! {
+                <>
+                    <TestTable analysis={analysis.clone()} shown={shown.clone()} query={state.route.query.clone()}
+                        selected={state.selected().map(str::to_owned)} cursor={state.cursor.clone()}
+                        focus_cursor={state.focus_cursor} hold_focus={state.hold_cursor_focus}
+                        on_select={(*on_select).clone()} {on_query} />
+                    if let Some(id) = state.selected() {
+                        <TestDetail analysis={analysis.clone()} id={id.to_owned()} on_close={(*on_close).clone()} />
+                    }
+                </>
+            },
+            View::Consistency => html! {
+                <>
+                    <ConsistencyPanel analysis={analysis.clone()} />
+                    <TestHeatmap analysis={analysis.clone()} shown={shown.clone()}
+                        filtered={!state.route.query.is_unfiltered()} on_select={(*on_select).clone()} />
+                    <Groups analysis={analysis.clone()} />
+                    <Clusters analysis={analysis.clone()} />
+                </>
+            },
+            View::Categories => html! {
+                <>
+                    <Categories analysis={analysis.clone()} filter={state.route.query.cat.clone()} {on_filter} />
+                    <SuiteTree analysis={analysis.clone()} />
+                    <RulesEditor rules_text={state.rules_text.clone()} error={state.rules_error.clone()}
+                        on_apply={on_apply_rules} />
+                </>
+            },
+            View::Runs => html! {
+                <RunsTable analysis={analysis.clone()} files={Rc::new(state.run_files())}
+                    excluded={state.options.excluded_runs.clone()} {on_label} {on_include} />
+            },
+            View::Diagnostics => {
+                html! { <DiagnosticsPanel analysis={analysis.clone()} full=true /> }
+            }
+        }
+    } else {
+        html! {}
+    };
     html! {
-        <main id="app" data-busy={state.busy.then_some("true")}>
+        <main id="app" data-busy={state.busy.then_some("true")} data-view={routed.then_some(view.slug())}>
             <header class="masthead">
-                <h1>{"flakelens"}</h1>
-                <p class="tagline">
-                    {"Drop the JUnit XML reports of many runs of one test suite, or a flakelens audit JSON, and see which tests are flaky. Everything is computed in this page; nothing is uploaded."}
-                </p>
+                <div>
+                    <h1>{"flakelens"}</h1>
+                    <p class="tagline">
+                        {"Which tests are flaky? Drop the JUnit XML reports of many runs of one suite, or a flakelens audit JSON. Everything is computed in this page; nothing is uploaded."}
+                    </p>
+                </div>
+                <ThemeToggle theme={state.theme} on_change={on_theme} />
             </header>
+            if let Some(analysis) = analysis.clone().filter(|_| routed) {
+                <NavBar route={state.route.clone()} others={others(&location_hash())}
+                    tests={analysis.tests.len()} flaky={analysis.totals.flaky}
+                    diagnostics={analysis.diagnostics.len()} />
+            }
             <DropZone {on_files} {on_example} {on_clear} busy={state.busy} {has_data} />
+            <LoadProgress {progress} on_cancel={Callback::from(|()| loader::cancel_loading())} />
+            <ConfirmFetch on_loaded={on_hosted} />
             if let Some(status) = &state.status {
                 <p class="status" role="status">{status}</p>
             }
-            if let Some(audit) = state.summary_audit.clone() {
-                <SummaryAudit {audit} />
-                if let Some(analysis) = analysis.map(SharedAnalysis) {
-                    <DiagnosticsPanel {analysis} />
-                }
-            } else if let Some(analysis) = analysis.map(SharedAnalysis) {
-                if let Some(title) = &state.title {
-                    <h2 class="audit-title" data-testid="audit-title">{title}</h2>
-                }
-                <CriteriaTable criteria={state.criteria.clone()}>
-                    <AuditDownload analysis={analysis.clone()} criteria={state.criteria_config.clone()}
-                        title={state.title.clone()} />
-                </CriteriaTable>
-                <Summary analysis={analysis.clone()} />
-                <DiagnosticsPanel analysis={analysis.clone()} />
-                <Categories analysis={analysis.clone()} filter={state.category_filter.clone()}
-                    on_filter={on_filter.clone()} />
-                <TestTable analysis={analysis.clone()} selected={state.selected.clone()}
-                    on_select={(*on_select).clone()} filter={state.category_filter.clone()}
-                    {on_clear_filter} />
-                <SuiteTree analysis={analysis.clone()} />
-                <Groups analysis={analysis.clone()} />
-                <ConsistencyPanel analysis={analysis.clone()} />
-                <Clusters analysis={analysis.clone()} />
-                <RunsTable analysis={analysis.clone()} files={Rc::new(state.run_files())}
-                    excluded={state.options.excluded_runs.clone()} {on_label} {on_include} />
-                <RulesEditor rules_text={state.rules_text.clone()} error={state.rules_error.clone()}
-                    on_apply={on_apply_rules} />
-                if let Some(id) = state.selected.clone() {
-                    <TestDetail {analysis} {id} on_close={(*on_close).clone()} />
-                }
-            }
+            {content}
         </main>
-    }
-}
-
-/// An analysis shared between components, compared by identity so that re-renders are cheap.
-#[derive(Clone)]
-pub struct SharedAnalysis(pub Rc<flakelens_core::Analysis>);
-
-impl PartialEq for SharedAnalysis {
-    fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.0, &other.0)
-    }
-}
-
-impl std::ops::Deref for SharedAnalysis {
-    type Target = flakelens_core::Analysis;
-    fn deref(&self) -> &Self::Target {
-        &self.0
     }
 }

@@ -1,10 +1,35 @@
 //! Small pure formatting helpers for the views, built on the core's `format` so the page and
 //! the CLI print the same figures. Plain Rust with native unit tests.
 
+use std::rc::Rc;
+
 use flakelens_core::audit::CriterionStatus;
 use flakelens_core::categories::Confidence;
-use flakelens_core::format::percent;
-use flakelens_core::Analysis;
+use flakelens_core::format::{percent, seconds};
+use flakelens_core::{Analysis, Outcome, TestSummary};
+
+// The hash routes. Declared here rather than in `main.rs` (which the loading work owned while
+// the views were built), so that `cargo test` runs its unit tests natively; it can move to
+// `main.rs` as `mod route;` (then `crate::display::route` becomes `crate::route`).
+#[path = "route.rs"]
+pub mod route;
+
+/// An analysis shared between components, compared by identity so that re-renders are cheap.
+#[derive(Clone)]
+pub struct SharedAnalysis(pub Rc<Analysis>);
+
+impl PartialEq for SharedAnalysis {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl std::ops::Deref for SharedAnalysis {
+    type Target = Analysis;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
 
 /// A failure-rate interval such as `25.8%–65.8%`; `n/a` when there is none.
 pub fn interval(bounds: Option<[f64; 2]>) -> String {
@@ -114,6 +139,273 @@ pub fn optional_count(value: Option<u64>) -> String {
     value.map_or_else(|| "—".to_owned(), |v| v.to_string())
 }
 
+/// One line of a line diff.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DiffLine {
+    /// In both texts.
+    Same(String),
+    /// Only in the first text.
+    Removed(String),
+    /// Only in the second text.
+    Added(String),
+}
+
+/// Lines compared per text at most; longer texts are cut (the diff is for reading).
+pub const DIFF_MAX_LINES: usize = 400;
+
+/// A line diff of `a` and `b` by longest common subsequence: shared lines in order, with the
+/// lines only in `a` (removed) before the lines only in `b` (added) at each change.
+pub fn line_diff(a: &str, b: &str) -> Vec<DiffLine> {
+    let a: Vec<&str> = a.lines().take(DIFF_MAX_LINES).collect();
+    let b: Vec<&str> = b.lines().take(DIFF_MAX_LINES).collect();
+    let (n, m) = (a.len(), b.len());
+    // lcs[i][j]: the length of the longest common subsequence of a[i..] and b[j..].
+    let mut lcs = vec![vec![0u16; m + 1]; n + 1];
+    for i in (0..n).rev() {
+        for j in (0..m).rev() {
+            lcs[i][j] = if a[i] == b[j] {
+                lcs[i + 1][j + 1] + 1
+            } else {
+                lcs[i + 1][j].max(lcs[i][j + 1])
+            };
+        }
+    }
+    let (mut i, mut j) = (0, 0);
+    let mut out = Vec::with_capacity(n.max(m));
+    let (mut removed, mut added) = (Vec::new(), Vec::new());
+    let flush =
+        |out: &mut Vec<DiffLine>, removed: &mut Vec<DiffLine>, added: &mut Vec<DiffLine>| {
+            out.append(removed);
+            out.append(added);
+        };
+    while i < n || j < m {
+        if i < n && j < m && a[i] == b[j] {
+            flush(&mut out, &mut removed, &mut added);
+            out.push(DiffLine::Same(a[i].to_owned()));
+            i += 1;
+            j += 1;
+        } else if j < m && (i == n || lcs[i][j + 1] >= lcs[i + 1][j]) {
+            added.push(DiffLine::Added(b[j].to_owned()));
+            j += 1;
+        } else {
+            removed.push(DiffLine::Removed(a[i].to_owned()));
+            i += 1;
+        }
+    }
+    flush(&mut out, &mut removed, &mut added);
+    out
+}
+
+/// A failing run's text: its run index, the first failed attempt's type, message and trace.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FailureText {
+    /// Index into the analysis's runs.
+    pub run: usize,
+    /// `type: message`, `message`, `type` or `(no message)`.
+    pub headline: String,
+    /// The stack trace, if the report gave one.
+    pub trace: Option<String>,
+}
+
+/// The message of the first failed attempt of every run in which `test` failed or was
+/// retried, in run order.
+pub fn failure_texts(test: &TestSummary) -> Vec<FailureText> {
+    test.details
+        .iter()
+        .enumerate()
+        .filter_map(|(run, detail)| {
+            let attempt = detail
+                .as_ref()?
+                .attempts
+                .iter()
+                .find(|a| a.status.is_failure())?;
+            let headline = match (&attempt.failure_type, &attempt.message) {
+                (Some(t), Some(m)) => format!("{t}: {m}"),
+                (Some(t), None) => t.clone(),
+                (None, Some(m)) => m.clone(),
+                (None, None) => "(no message)".to_owned(),
+            };
+            Some(FailureText {
+                run,
+                headline,
+                trace: attempt.trace.clone(),
+            })
+        })
+        .collect()
+}
+
+/// The distinct failure headlines with the runs that gave each, in order of first appearance.
+pub fn distinct_headlines(texts: &[FailureText]) -> Vec<(String, Vec<usize>)> {
+    let mut out: Vec<(String, Vec<usize>)> = Vec::new();
+    for t in texts {
+        match out.iter_mut().find(|(h, _)| *h == t.headline) {
+            Some((_, runs)) => runs.push(t.run),
+            None => out.push((t.headline.clone(), vec![t.run])),
+        }
+    }
+    out
+}
+
+/// Backslash-escapes Markdown's special characters (CommonMark lets any ASCII punctuation be
+/// escaped) and folds line breaks into spaces, so untrusted text stays one plain line: no
+/// links, images, HTML, emphasis, table cells or mentions.
+pub fn md_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\\' | '`' | '*' | '_' | '{' | '}' | '[' | ']' | '<' | '>' | '(' | ')' | '#' | '+'
+            | '-' | '.' | '!' | '|' | '~' | '@' | '&' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\r' | '\n' | '\t' => out.push(' '),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The longest run of backticks in `text`.
+fn longest_backtick_run(text: &str) -> usize {
+    let (mut longest, mut current) = (0, 0);
+    for c in text.chars() {
+        if c == '`' {
+            current += 1;
+            longest = longest.max(current);
+        } else {
+            current = 0;
+        }
+    }
+    longest
+}
+
+/// `text` as a Markdown code span on one line, fenced with more backticks than it holds.
+pub fn md_code(text: &str) -> String {
+    let one_line: String = text
+        .chars()
+        .map(|c| if c == '\n' || c == '\r' { ' ' } else { c })
+        .collect();
+    let fence = "`".repeat(longest_backtick_run(&one_line) + 1);
+    let pad = if one_line.starts_with('`') || one_line.ends_with('`') {
+        " "
+    } else {
+        ""
+    };
+    format!("{fence}{pad}{one_line}{pad}{fence}")
+}
+
+/// `text` as a fenced code block with `info` (`text`, `diff`), fenced with more backticks than
+/// it holds so it cannot close the block early.
+pub fn md_block(info: &str, text: &str) -> String {
+    let fence = "`".repeat((longest_backtick_run(text) + 1).max(3));
+    let body = text.trim_end_matches(['\n', '\r']);
+    format!("{fence}{info}\n{body}\n{fence}\n")
+}
+
+/// A GitHub-style issue about one test, in Markdown: what it is, how often it fails, its
+/// category, every run's outcome, the first failure and the lines that differ between the
+/// failing runs' messages. Every text from a report is escaped or fenced.
+pub fn markdown_issue(analysis: &Analysis, test: &TestSummary) -> String {
+    let mut md = String::new();
+    let kind = match test.verdict.as_str() {
+        "flaky" => "Flaky test",
+        "broken" => "Broken test",
+        _ => "Test",
+    };
+    md.push_str(&format!("## {kind}: {}\n\n", md_escape(&test.name)));
+    md.push_str(&format!("- **Test id:** {}\n", md_code(&test.id)));
+    md.push_str(&format!("- **Verdict:** {}\n", test.verdict.as_str()));
+    md.push_str(&format!(
+        "- **Failures:** {} of {} executed runs ({}; 95% interval {})\n",
+        test.counts.failures(),
+        test.counts.executed(),
+        percent(test.failure_rate),
+        interval(test.metrics.wilson_95)
+    ));
+    if !test.categories.primary.is_empty() {
+        let name = category_name(analysis, &test.categories.primary);
+        match test.categories.matches.first() {
+            Some(m) => md.push_str(&format!(
+                "- **Category:** {} (rule {}, {} confidence)\n",
+                md_escape(&name),
+                md_code(&m.rule),
+                confidence_label(m.confidence)
+            )),
+            None => md.push_str(&format!("- **Category:** {}\n", md_escape(&name))),
+        }
+    }
+    if !test.flags.is_empty() {
+        let flags: Vec<String> = test.flags.iter().map(|f| md_code(&f.flag.name())).collect();
+        md.push_str(&format!("- **Flags:** {}\n", flags.join(", ")));
+    }
+    md.push_str("\n### Runs\n\n| Run | File | Outcome | Attempts | Duration |\n| --- | --- | --- | --- | --- |\n");
+    for (i, run) in analysis.runs.iter().enumerate() {
+        let outcome = test.outcomes.get(i).copied().flatten();
+        let attempts: Vec<&str> = test
+            .attempts
+            .get(i)
+            .map(|a| a.iter().map(|o| o.as_str()).collect())
+            .unwrap_or_default();
+        let duration = test
+            .durations_seconds
+            .get(i)
+            .copied()
+            .flatten()
+            .map_or_else(|| "—".to_owned(), seconds);
+        md.push_str(&format!(
+            "| {} | {} | {} | {} | {} |\n",
+            md_escape(&run_name(i, &run.label)),
+            md_escape(&run.file),
+            outcome.map_or("absent", Outcome::as_str),
+            if attempts.is_empty() {
+                "—".to_owned()
+            } else {
+                attempts.join(" → ")
+            },
+            duration
+        ));
+    }
+    let texts = failure_texts(test);
+    if let Some(first) = texts.first() {
+        let run = analysis
+            .runs
+            .get(first.run)
+            .map_or("", |r| r.label.as_str());
+        md.push_str(&format!(
+            "\n### First failure ({})\n\n",
+            md_escape(&run_name(first.run, run))
+        ));
+        md.push_str(&md_block("text", &first.headline));
+        if let Some(trace) = &first.trace {
+            md.push_str("\n<details><summary>Stack trace</summary>\n\n");
+            md.push_str(&md_block("text", trace));
+            md.push_str("\n</details>\n");
+        }
+    }
+    let distinct = distinct_headlines(&texts);
+    if distinct.len() > 1 {
+        md.push_str("\n### Lines that differ between failing runs\n\n");
+        let base = &distinct[0].0;
+        let mut diff = String::new();
+        for (other, _) in distinct.iter().skip(1).take(5) {
+            for line in line_diff(base, other) {
+                match line {
+                    DiffLine::Same(_) => {}
+                    DiffLine::Removed(l) => diff.push_str(&format!("- {l}\n")),
+                    DiffLine::Added(l) => diff.push_str(&format!("+ {l}\n")),
+                }
+            }
+        }
+        md.push_str(&md_block("diff", &diff));
+    }
+    md.push_str(&format!(
+        "\n_From flakelens, over {} runs._\n",
+        analysis.runs.len()
+    ));
+    md
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -164,5 +456,139 @@ mod tests {
         );
         assert_eq!(category_name(&analysis, "known-bug"), "known-bug");
         assert_eq!(category_name(&analysis, ""), "");
+    }
+    #[test]
+    fn shared_analyses_compare_by_identity() {
+        let a = SharedAnalysis(Rc::new(Analysis::from_runs(&[], Vec::new())));
+        let b = SharedAnalysis(Rc::new(Analysis::from_runs(&[], Vec::new())));
+        assert!(a == a.clone());
+        assert!(a != b);
+        assert_eq!(a.tests.len(), 0);
+    }
+
+    #[test]
+    fn line_diffs() {
+        use DiffLine::*;
+        assert_eq!(
+            line_diff("a\nb\nc", "a\nx\nc"),
+            vec![
+                Same("a".into()),
+                Removed("b".into()),
+                Added("x".into()),
+                Same("c".into())
+            ]
+        );
+        assert_eq!(line_diff("same", "same"), vec![Same("same".into())]);
+        assert_eq!(line_diff("", "new"), vec![Added("new".into())]);
+        assert_eq!(line_diff("old", ""), vec![Removed("old".into())]);
+        // An inserted line in the middle keeps both ends shared.
+        assert_eq!(
+            line_diff("x\ny", "x\nz\ny"),
+            vec![Same("x".into()), Added("z".into()), Same("y".into())]
+        );
+        // Values that change between runs.
+        let d = line_diff(
+            "AssertionError: 3 != 4\nat test.py:10",
+            "AssertionError: 5 != 4\nat test.py:10",
+        );
+        assert_eq!(
+            d,
+            vec![
+                Removed("AssertionError: 3 != 4".into()),
+                Added("AssertionError: 5 != 4".into()),
+                Same("at test.py:10".into())
+            ]
+        );
+        // Long texts are cut, not slow.
+        let long: String = (0..5000).map(|i| format!("{i}\n")).collect();
+        assert_eq!(line_diff(&long, &long).len(), DIFF_MAX_LINES);
+    }
+
+    #[test]
+    fn markdown_escaping() {
+        assert_eq!(md_escape("a*b_c"), "a\\*b\\_c");
+        assert_eq!(
+            md_escape("[x](javascript:alert(1)) <img src=x> @team |"),
+            "\\[x\\]\\(javascript:alert\\(1\\)\\) \\<img src=x\\> \\@team \\|"
+        );
+        assert_eq!(md_escape("two\nlines"), "two lines");
+        assert_eq!(md_escape("# heading"), "\\# heading");
+        assert_eq!(md_code("a`b"), "``a`b``");
+        assert_eq!(md_code("`x`"), "`` `x` ``");
+        assert_eq!(md_code("plain"), "`plain`");
+        assert_eq!(
+            md_block("text", "x\n```\ny\n"),
+            "````text\nx\n```\ny\n````\n"
+        );
+        assert_eq!(md_block("diff", "- a"), "```diff\n- a\n```\n");
+    }
+
+    fn flaky_analysis() -> Analysis {
+        use flakelens_core::junit::read_report;
+        let run = |file: &str, body: &str| {
+            let xml = format!("<testsuite name=\"s\">{body}</testsuite>");
+            read_report(file, xml.as_bytes()).run.expect("a run")
+        };
+        let fail = |m: &str| {
+            format!(
+                "<testcase classname=\"m\" name=\"t|*x*\" time=\"0.5\"><failure type=\"AssertionError\" message=\"{m}\">Traceback\n  line 1\n```</failure></testcase>"
+            )
+        };
+        let runs = vec![
+            run("a.xml", &fail("got 3 [see](http://x)")),
+            run(
+                "b.xml",
+                "<testcase classname=\"m\" name=\"t|*x*\" time=\"0.25\"/>",
+            ),
+            run("c.xml", &fail("got 5 [see](http://x)")),
+        ];
+        Analysis::from_runs(&runs, Vec::new())
+    }
+
+    #[test]
+    fn failure_texts_and_headlines() {
+        let analysis = flaky_analysis();
+        let test = &analysis.tests[0];
+        let texts = failure_texts(test);
+        assert_eq!(texts.len(), 2);
+        assert_eq!(texts[0].run, 0);
+        assert_eq!(texts[0].headline, "AssertionError: got 3 [see](http://x)");
+        assert_eq!(texts[1].run, 2);
+        assert!(texts[0]
+            .trace
+            .as_deref()
+            .is_some_and(|t| t.starts_with("Traceback")));
+        let distinct = distinct_headlines(&texts);
+        assert_eq!(distinct.len(), 2);
+        assert_eq!(distinct[1].1, vec![2]);
+    }
+
+    #[test]
+    fn a_markdown_issue_escapes_what_reports_say() {
+        let analysis = flaky_analysis();
+        let md = markdown_issue(&analysis, &analysis.tests[0]);
+        assert!(md.starts_with("## Flaky test: t\\|\\*x\\*\n"), "{md}");
+        assert!(md.contains("- **Test id:** `s/m::t|*x*`\n"), "{md}");
+        assert!(
+            md.contains("- **Failures:** 2 of 3 executed runs (66.7%; 95% interval"),
+            "{md}"
+        );
+        assert!(
+            md.contains("| \\#1 all | a\\.xml | failed | failed | 0.500 s |"),
+            "{md}"
+        );
+        assert!(
+            md.contains("| \\#2 all | b\\.xml | passed | passed | 0.250 s |"),
+            "{md}"
+        );
+        // The trace holds three backticks: its fence has four.
+        assert!(
+            md.contains("````text\nTraceback\n  line 1\n```\n````\n"),
+            "{md}"
+        );
+        assert!(md.contains("```diff\n- AssertionError: got 3 [see](http://x)\n+ AssertionError: got 5 [see](http://x)\n```\n"), "{md}");
+        // The message appears only inside fenced blocks: twice in the diff, once as the first
+        // failure.
+        assert_eq!(md.matches("](http").count(), 3, "{md}");
     }
 }

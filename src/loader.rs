@@ -1,18 +1,47 @@
-//! Reading files into the core: dropped or picked files (reports, or a flakelens audit), and
-//! the bundled example runs.
+//! Reading files into the core: dropped or picked files (reports, or a flakelens audit), the
+//! bundled example runs, an audit embedded in a single-file report or carried by a share
+//! link, and audits or runs hosted elsewhere (after the user confirms the origin).
+//!
+//! The page never parses reports itself: each file's bytes go to the parsing worker
+//! (`worker.rs`), one file at a time, and the page keeps what comes back. Progress (files and
+//! bytes) is published to [`subscribe_progress`] listeners; [`cancel_loading`] stops a load
+//! after the current file and keeps what was read.
+
+use std::cell::RefCell;
+use std::pin::pin;
 
 use flakelens_core::audit::Audit;
-use flakelens_core::input::read_input;
 use flakelens_core::junit::ReadOutput;
+use flakelens_core::share::{decode_fragment, ShareError};
 use flakelens_core::{Diagnostic, Severity};
-use gloo_net::http::Request;
+use futures::future::{select, Either};
+use gloo_net::http::{Request, Response};
+use gloo_timers::future::TimeoutFuture;
+use gloo_worker::oneshot::OneshotBridge;
+use gloo_worker::Spawnable;
+use js_sys::Uint8Array;
 use serde::Deserialize;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{ReadableStreamDefaultReader, ReferrerPolicy, RequestCredentials, RequestMode};
+use yew::Callback;
 
 use crate::dropped::{self, Dropped};
-use crate::sniff::looks_like_audit;
+use crate::worker::{self, Job, ParseWorker, Parsed, WireRead};
 
 /// Where Trunk copies `examples/reports` (see `index.html`), relative to the page.
 const EXAMPLE_BASE: &str = "reports/";
+/// The worker's script, relative to the page (`data-target-path="worker"` in `index.html`);
+/// gloo-worker loads `worker/flakelens-worker_bg.wasm` beside it.
+const WORKER_SCRIPT: &str = "worker/flakelens-worker.js";
+/// How long the worker may take to start before the page reads files itself.
+const WORKER_START_MS: u32 = 20_000;
+/// Largest hosted audit read (`?audit=`), in bytes.
+pub const MAX_HOSTED_AUDIT_BYTES: usize = 64 << 20;
+/// Largest total of hosted runs read (`?runs=`), in bytes; reading stops beyond it.
+pub const MAX_HOSTED_RUNS_BYTES: usize = 512 << 20;
+/// Largest `index.json` of hosted runs, in bytes.
+const MAX_INDEX_BYTES: usize = 4 << 20;
 
 /// What a drop held: report reads (one per run, or diagnostics only), and the audit to show,
 /// if the drop held one.
@@ -23,99 +52,696 @@ pub struct Loaded {
     pub audit: Option<(String, Audit)>,
 }
 
-/// Reads dropped or picked files one at a time, yielding to the browser between files so the
-/// page can paint progress. Each file's bytes are dropped as soon as the core has read them.
+// ---------------------------------------------------------------------------------------
+// Progress and cancel
+
+/// How far a load is.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Progress {
+    /// Files read so far.
+    pub files_done: usize,
+    /// Files to read.
+    pub files_total: usize,
+    /// Bytes read so far.
+    pub bytes_done: u64,
+    /// Bytes to read, as far as known (files fetched from a server count once fetched).
+    pub bytes_total: u64,
+    /// The file being read.
+    pub current: String,
+    /// True once the user asked to stop: the current file is finished, then the load ends.
+    pub cancelling: bool,
+}
+
+#[derive(Default)]
+struct Hub {
+    current: Option<Progress>,
+    cancel: bool,
+    next_id: usize,
+    listeners: Vec<(usize, Callback<Option<Progress>>)>,
+}
+
+thread_local! {
+    static HUB: RefCell<Hub> = RefCell::new(Hub::default());
+}
+
+/// Calls `listener` with the progress of the current load now and on every change (`None`:
+/// no load running). Returns an id for [`unsubscribe_progress`].
+pub fn subscribe_progress(listener: Callback<Option<Progress>>) -> usize {
+    let (id, now) = HUB.with(|hub| {
+        let mut hub = hub.borrow_mut();
+        hub.next_id += 1;
+        let id = hub.next_id;
+        hub.listeners.push((id, listener.clone()));
+        (id, hub.current.clone())
+    });
+    listener.emit(now);
+    id
+}
+
+/// Stops calling the listener registered under `id`.
+pub fn unsubscribe_progress(id: usize) {
+    HUB.with(|hub| hub.borrow_mut().listeners.retain(|(i, _)| *i != id));
+}
+
+/// Asks the running load to stop after the current file; what was read is kept.
+pub fn cancel_loading() {
+    let current = HUB.with(|hub| {
+        let mut hub = hub.borrow_mut();
+        hub.cancel = true;
+        if let Some(p) = hub.current.as_mut() {
+            p.cancelling = true;
+        }
+        hub.current.clone()
+    });
+    publish(current);
+}
+
+fn cancelled() -> bool {
+    HUB.with(|hub| hub.borrow().cancel)
+}
+
+fn publish(progress: Option<Progress>) {
+    let listeners: Vec<Callback<Option<Progress>>> = HUB.with(|hub| {
+        let mut hub = hub.borrow_mut();
+        if let (Some(next), Some(now)) = (progress.as_ref(), hub.current.as_ref()) {
+            if now.cancelling && !next.cancelling {
+                // Keep showing "stopping" until the load ends.
+                let mut next = next.clone();
+                next.cancelling = true;
+                hub.current = Some(next);
+            } else {
+                hub.current = Some(next.clone());
+            }
+        } else {
+            hub.current = progress.clone();
+        }
+        hub.listeners.iter().map(|(_, l)| l.clone()).collect()
+    });
+    let current = HUB.with(|hub| hub.borrow().current.clone());
+    for listener in listeners {
+        listener.emit(current.clone());
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// The parsing worker
+
+/// The worker, or the page itself where no worker can run.
+struct Parser {
+    bridge: Option<OneshotBridge<ParseWorker>>,
+}
+
+/// True where the worker can be loaded: a page served over http(s), not a single-file report
+/// (whose Content-Security-Policy allows no worker and which has no worker file beside it).
+fn worker_possible() -> bool {
+    let Some(window) = web_sys::window() else {
+        return false;
+    };
+    let served = matches!(
+        window.location().protocol().as_deref(),
+        Ok("http:") | Ok("https:")
+    );
+    let report = window
+        .document()
+        .and_then(|d| d.get_element_by_id("flakelens-wasm"))
+        .is_some();
+    served && !report
+}
+
+impl Parser {
+    /// Starts the worker and waits until it answers; without an answer in time, the page
+    /// reads files itself (yielding between files).
+    async fn start() -> Parser {
+        if !worker_possible() {
+            return Parser { bridge: None };
+        }
+        let mut bridge = ParseWorker::spawner().spawn(WORKER_SCRIPT);
+        let ready = {
+            let ping = pin!(bridge.run(Job::Ping));
+            let timeout = pin!(TimeoutFuture::new(WORKER_START_MS));
+            matches!(
+                select(ping, timeout).await,
+                Either::Left((Parsed::Ready, _))
+            )
+        };
+        Parser {
+            bridge: ready.then_some(bridge),
+        }
+    }
+
+    async fn run(&mut self, job: Job) -> Parsed {
+        match &mut self.bridge {
+            Some(bridge) => bridge.run(job).await,
+            None => {
+                // Let the page paint between files.
+                TimeoutFuture::new(0).await;
+                worker::run(job)
+            }
+        }
+    }
+}
+
+/// The reads carried by [`Parsed::Reads`].
+fn reads_of(json: &str) -> Result<Vec<ReadOutput>, String> {
+    let reads: Vec<WireRead> = serde_json::from_str(json)
+        .map_err(|e| format!("the parsing worker answered garbage: {e}"))?;
+    Ok(reads
+        .into_iter()
+        .map(|r| ReadOutput {
+            run: r.run,
+            diagnostics: r.diagnostics,
+        })
+        .collect())
+}
+
+/// The audit carried by [`Parsed::Audit`], already validated by the worker (`Audit::from_json`
+/// there; the JSON it wrote deserializes to the same audit).
+fn audit_of(json: &str) -> Result<Audit, String> {
+    serde_json::from_str(json).map_err(|e| format!("the parsing worker answered garbage: {e}"))
+}
+
+/// Collects what the worker made of files into a [`Loaded`].
+#[derive(Default)]
+struct Collector {
+    reads: Vec<ReadOutput>,
+    audit: Option<(String, Audit)>,
+}
+
+impl Collector {
+    fn add(&mut self, name: &str, parsed: Parsed) {
+        match parsed {
+            Parsed::Ready => {}
+            Parsed::Reads(json) => match reads_of(&json) {
+                Ok(reads) => self.reads.extend(reads),
+                Err(e) => self.reads.push(unreadable(name, e)),
+            },
+            Parsed::Audit(json) => match audit_of(&json) {
+                Ok(read) => {
+                    if let Some((previous, _)) = self.audit.replace((name.to_owned(), read)) {
+                        self.reads.push(ReadOutput {
+                            run: None,
+                            diagnostics: vec![Diagnostic::whole_file(
+                                &previous,
+                                Severity::Warning,
+                                format!(
+                                    "several audits were dropped; showing the last one, {name} (combine audits with `flakelens merge`)"
+                                ),
+                            )],
+                        });
+                    }
+                }
+                Err(e) => self.reads.push(unreadable(name, e)),
+            },
+            Parsed::AuditError(message) => self.reads.push(unreadable(name, message)),
+        }
+    }
+
+    fn into_loaded(self) -> Loaded {
+        Loaded {
+            reads: self.reads,
+            audit: self.audit,
+        }
+    }
+}
+
+/// Where a file's bytes come from.
+enum Source {
+    /// A dropped or picked file.
+    File(web_sys::File),
+    /// A URL: the page's own asset, or a hosted run on the origin the user confirmed.
+    Url(String),
+}
+
+struct Item {
+    name: String,
+    source: Source,
+}
+
+/// Reads `items` one at a time through the worker, publishing progress and stopping early
+/// when cancelled or when `budget` bytes (in total) have been read.
+async fn read_items(
+    items: Vec<Item>,
+    mut collector: Collector,
+    budget: Option<usize>,
+    progress: &dyn Fn(String),
+) -> Loaded {
+    HUB.with(|hub| hub.borrow_mut().cancel = false);
+    let total = items.len();
+    let mut state = Progress {
+        files_total: total,
+        bytes_total: items
+            .iter()
+            .map(|i| match &i.source {
+                Source::File(f) => f.size() as u64,
+                Source::Url(_) => 0,
+            })
+            .sum(),
+        ..Progress::default()
+    };
+    publish(Some(state.clone()));
+    let mut parser = Parser::start().await;
+    let mut used: usize = 0;
+    let mut items = items.into_iter();
+    while let Some(item) = items.next() {
+        if cancelled() {
+            let left = 1 + items.len();
+            collector.reads.push(ReadOutput {
+                run: None,
+                diagnostics: vec![Diagnostic::whole_file(
+                    &item.name,
+                    Severity::Warning,
+                    format!(
+                        "loading was cancelled: this file and {} more were not read",
+                        left - 1
+                    ),
+                )],
+            });
+            break;
+        }
+        state.current = item.name.clone();
+        progress(format!(
+            "reading {} of {total}: {}",
+            state.files_done + 1,
+            item.name
+        ));
+        publish(Some(state.clone()));
+        let bytes = match item.source {
+            Source::File(file) => read_file(file).await,
+            Source::Url(url) => {
+                let limit = budget.map_or(usize::MAX, |b| b.saturating_sub(used));
+                match fetch_limited(&url, limit).await {
+                    Ok(bytes) => {
+                        state.bytes_total += bytes.len() as u64;
+                        Ok(bytes)
+                    }
+                    Err(FetchError::TooLarge { .. }) if budget.is_some() => {
+                        collector.reads.push(unreadable(
+                            &item.name,
+                            format!(
+                                "stopped here: the runs are larger than the limit of {} MiB in total; this file and {} more were not read",
+                                budget.unwrap_or(0) >> 20,
+                                items.len()
+                            ),
+                        ));
+                        break;
+                    }
+                    Err(e) => Err(e.to_string()),
+                }
+            }
+        };
+        match bytes {
+            Ok(bytes) => {
+                used += bytes.len();
+                state.bytes_done += bytes.len() as u64;
+                let parsed = parser
+                    .run(Job::Parse {
+                        name: item.name.clone(),
+                        bytes,
+                    })
+                    .await;
+                collector.add(&item.name, parsed);
+            }
+            Err(e) => collector.reads.push(unreadable(&item.name, e)),
+        }
+        state.files_done += 1;
+        publish(Some(state.clone()));
+    }
+    drop(parser);
+    publish(None);
+    HUB.with(|hub| hub.borrow_mut().cancel = false);
+    collector.into_loaded()
+}
+
+async fn read_file(file: web_sys::File) -> Result<Vec<u8>, String> {
+    let file = gloo_file::File::from(file);
+    gloo_file::futures::read_as_bytes(&file)
+        .await
+        .map_err(|e| format!("cannot read file: {e}"))
+}
+
+// ---------------------------------------------------------------------------------------
+// Dropped files and the example
+
+/// Reads dropped or picked files one at a time in the parsing worker, so the page stays
+/// responsive; progress goes to `progress` (one line) and to [`subscribe_progress`]
+/// listeners (files and bytes). Each file's bytes are dropped as soon as the worker has them.
 /// A zip or gzip file may hold several reports, so one file may give several outputs. A file
 /// whose content is a flakelens audit (`"schema": "flakelens-audit/…"`) is read as one; an
 /// audit that cannot be read becomes a diagnostic naming the JSON path of the fault.
+/// [`cancel_loading`] stops after the current file and keeps what was read.
 pub async fn read_dropped(dropped: Dropped, progress: impl Fn(String)) -> Loaded {
     let (files, unreadable_entries) = dropped::files(dropped).await;
-    let total = files.len();
-    let mut reads: Vec<ReadOutput> = unreadable_entries
-        .iter()
-        .map(|name| unreadable(name, "cannot read this dropped entry".to_owned()))
+    let collector = Collector {
+        reads: unreadable_entries
+            .iter()
+            .map(|name| unreadable(name, "cannot read this dropped entry".to_owned()))
+            .collect(),
+        audit: None,
+    };
+    let items = files
+        .into_iter()
+        .map(|named| Item {
+            name: named.name,
+            source: Source::File(named.file),
+        })
         .collect();
-    let mut audit: Option<(String, Audit)> = None;
-    for (i, named) in files.into_iter().enumerate() {
-        progress(format!("reading {} of {total}: {}", i + 1, named.name));
-        gloo_timers::future::TimeoutFuture::new(0).await;
-        let file = gloo_file::File::from(named.file);
-        let bytes = match gloo_file::futures::read_as_bytes(&file).await {
-            Ok(bytes) => bytes,
-            Err(e) => {
-                reads.push(unreadable(&named.name, format!("cannot read file: {e}")));
-                continue;
-            }
-        };
-        if !looks_like_audit(&bytes) {
-            reads.extend(read_input(&named.name, &bytes));
-            continue;
-        }
-        let text = String::from_utf8(bytes)
-            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
-        match Audit::from_json(text.trim_start_matches('\u{feff}')) {
-            Ok(read) => {
-                if let Some((previous, _)) = audit.replace((named.name.clone(), read)) {
-                    reads.push(ReadOutput {
-                        run: None,
-                        diagnostics: vec![Diagnostic::whole_file(
-                            &previous,
-                            Severity::Warning,
-                            format!(
-                                "several audits were dropped; showing the last one, {} (combine audits with `flakelens merge`)",
-                                named.name
-                            ),
-                        )],
-                    });
-                }
-            }
-            Err(e) => reads.push(unreadable(
-                &named.name,
-                format!("cannot read the audit: {e}"),
-            )),
-        }
-    }
-    Loaded { reads, audit }
+    read_items(items, collector, None, &progress).await
 }
 
 #[derive(Deserialize)]
-struct ExampleIndex {
+struct RunIndex {
     files: Vec<String>,
 }
 
-/// Fetches the bundled example reports (the page's own assets) and reads them.
+/// Fetches the bundled example reports (the page's own assets) and reads them in the worker.
 ///
 /// # Errors
 /// A message when the example index cannot be fetched or read. A single report that cannot be
 /// fetched becomes a diagnostic instead.
 pub async fn read_example(progress: impl Fn(String)) -> Result<Vec<ReadOutput>, String> {
     let index_url = format!("{EXAMPLE_BASE}index.json");
-    let index: ExampleIndex = Request::get(&index_url)
+    let index: RunIndex = Request::get(&index_url)
         .send()
         .await
         .map_err(|e| format!("cannot fetch {index_url}: {e}"))?
         .json()
         .await
         .map_err(|e| format!("cannot read {index_url}: {e}"))?;
-    let total = index.files.len();
-    let mut reads = Vec::with_capacity(total);
-    for (i, name) in index.files.iter().enumerate() {
-        progress(format!("loading example {} of {total}: {name}", i + 1));
-        let url = format!("{EXAMPLE_BASE}{name}");
-        let bytes = match Request::get(&url).send().await {
-            Ok(response) if response.ok() => response.binary().await.map_err(|e| e.to_string()),
-            Ok(response) => Err(format!("HTTP {}", response.status())),
-            Err(e) => Err(e.to_string()),
-        };
-        reads.extend(match bytes {
-            Ok(bytes) => read_input(name, &bytes),
-            Err(e) => vec![unreadable(
-                name,
-                format!("cannot fetch example report: {e}"),
-            )],
-        });
+    let items = index
+        .files
+        .into_iter()
+        .map(|name| Item {
+            source: Source::Url(format!("{EXAMPLE_BASE}{name}")),
+            name,
+        })
+        .collect();
+    Ok(read_items(items, Collector::default(), None, &progress)
+        .await
+        .reads)
+}
+
+// ---------------------------------------------------------------------------------------
+// Audits carried by the page itself: a single-file report, a share link
+
+/// The audit of a single-file report (`flakelens report`, or the page's "Download as single
+/// file"): the text of `<script type="application/json" id="flakelens-audit">`, if the page
+/// has one. `Some(Err)` says in plain words why it cannot be shown.
+pub fn embedded_audit() -> Option<Result<Audit, String>> {
+    let element = web_sys::window()?
+        .document()?
+        .get_element_by_id("flakelens-audit")?;
+    let text = element.text_content().unwrap_or_default();
+    Some(
+        Audit::from_json(text.trim())
+            .map_err(|e| format!("This report's embedded audit cannot be read: {e}")),
+    )
+}
+
+/// The audit of a share link: `#audit=...` in the page's address (decoded with bounds and
+/// validated like any audit). `Some(Err)` says in plain words why it cannot be shown.
+pub fn shared_audit() -> Option<Result<Audit, String>> {
+    let hash = web_sys::window()?.location().hash().ok()?;
+    if !hash.contains(flakelens_core::share::FRAGMENT_KEY) {
+        return None;
     }
-    Ok(reads)
+    let why = match decode_fragment(&hash) {
+        Ok(audit) => return Some(Ok(audit)),
+        // `audit=` only inside another part (a search query, say): not a share link.
+        Err(ShareError::Missing) => return None,
+        Err(ShareError::TooLarge(limit)) => format!(
+            "the shared audit is larger than the limit of {} MiB",
+            limit >> 20
+        ),
+        Err(other) => other.to_string(),
+    };
+    Some(Err(format!("This share link cannot be opened: {why}.")))
+}
+
+/// What to show at start-up, if the page carries it: the audit embedded in a single-file
+/// report, else a share link's audit. Dispatch `Ok` as `Action::Add`, `Err` as
+/// `Action::Failed`.
+pub fn startup_audit() -> Option<Result<Loaded, String>> {
+    let (name, audit) = match embedded_audit() {
+        Some(a) => ("embedded audit", a),
+        None => ("share link", shared_audit()?),
+    };
+    Some(audit.map(|audit| Loaded {
+        reads: Vec::new(),
+        audit: Some((name.to_owned(), audit)),
+    }))
+}
+
+// ---------------------------------------------------------------------------------------
+// Hosted audits and runs (`?audit=URL`, `?runs=URL`), fetched only after the user confirms
+
+/// What the page's address asks to load from elsewhere.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum HostedKind {
+    /// `?audit=URL`: one audit JSON.
+    Audit,
+    /// `?runs=URL`: an `index.json` listing report files relative to it.
+    Runs,
+}
+
+/// A hosted audit or folder of runs named in the page's address.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Hosted {
+    /// Audit or runs.
+    pub kind: HostedKind,
+    /// The absolute URL.
+    pub url: String,
+    /// Its origin (`https://example.org`), which the user confirms.
+    pub origin: String,
+}
+
+/// Reads `?audit=` or `?runs=` from the page's address; makes no request. `Some(Err)` when
+/// the URL cannot be used (not http or https, or a plain-http address on another machine,
+/// which this page's Content-Security-Policy does not allow).
+pub fn hosted_request() -> Option<Result<Hosted, String>> {
+    let location = web_sys::window()?.location();
+    let href = location.href().ok()?;
+    let page = web_sys::Url::new(&href).ok()?;
+    let params = page.search_params();
+    let (kind, raw) = if let Some(url) = params.get("audit") {
+        (HostedKind::Audit, url)
+    } else {
+        (HostedKind::Runs, params.get("runs")?)
+    };
+    Some(resolve_hosted(kind, &raw, &href))
+}
+
+fn resolve_hosted(kind: HostedKind, raw: &str, page: &str) -> Result<Hosted, String> {
+    let what = match kind {
+        HostedKind::Audit => "audit",
+        HostedKind::Runs => "runs",
+    };
+    let url = web_sys::Url::new_with_base(raw.trim(), page)
+        .map_err(|_| format!("The {what} address in this link is not a URL: {raw}"))?;
+    let protocol = url.protocol();
+    if protocol != "https:" && protocol != "http:" {
+        return Err(format!(
+            "The {what} address in this link is not an http(s) URL, so it is not loaded: {raw}"
+        ));
+    }
+    let loopback = matches!(url.hostname().as_str(), "127.0.0.1" | "localhost" | "[::1]");
+    let same_origin = web_sys::Url::new(page).is_ok_and(|p| p.origin() == url.origin());
+    if protocol == "http:" && !loopback && !same_origin {
+        return Err(format!(
+            "The {what} address uses plain http on another machine ({}); this page only fetches https:// addresses (and http:// on this machine). Host the file over https.",
+            url.origin()
+        ));
+    }
+    Ok(Hosted {
+        kind,
+        origin: url.origin(),
+        url: url.href(),
+    })
+}
+
+/// Why a fetch failed, in plain words.
+#[derive(Debug)]
+enum FetchError {
+    /// The request never got an answer the page may read: most likely CORS.
+    Blocked { origin: String, cross_origin: bool },
+    /// The server answered with an error status.
+    Status { status: u16, text: String },
+    /// The body is larger than the limit.
+    TooLarge { limit: usize },
+    /// Reading the body failed.
+    Body(String),
+}
+
+impl std::fmt::Display for FetchError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            FetchError::Blocked {
+                origin,
+                cross_origin: true,
+            } => write!(
+                f,
+                "the server at {origin} does not allow this page to read the file (CORS), or cannot be reached; host the file on the same site or enable CORS (Access-Control-Allow-Origin) on that server"
+            ),
+            FetchError::Blocked { origin, .. } => {
+                write!(f, "the server at {origin} cannot be reached")
+            }
+            FetchError::Status { status, text } => {
+                write!(f, "the server answered {status} {text}")
+            }
+            FetchError::TooLarge { limit } => write!(
+                f,
+                "the file is larger than the limit of {} MiB, so it was not read",
+                limit >> 20
+            ),
+            FetchError::Body(e) => write!(f, "the download broke off: {e}"),
+        }
+    }
+}
+
+fn reason_phrase(status: u16) -> &'static str {
+    match status {
+        400 => "Bad Request",
+        401 => "Unauthorized",
+        403 => "Forbidden",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        408 => "Request Timeout",
+        410 => "Gone",
+        429 => "Too Many Requests",
+        500 => "Internal Server Error",
+        502 => "Bad Gateway",
+        503 => "Service Unavailable",
+        504 => "Gateway Timeout",
+        _ => "",
+    }
+}
+
+/// GETs `url` without cookies or referrer and reads at most `limit` bytes of its body.
+async fn fetch_limited(url: &str, limit: usize) -> Result<Vec<u8>, FetchError> {
+    let origin = web_sys::Url::new(url)
+        .map(|u| u.origin())
+        .unwrap_or_default();
+    let cross_origin = web_sys::window()
+        .and_then(|w| w.location().origin().ok())
+        .is_none_or(|own| own != origin);
+    let response: Response = Request::get(url)
+        .mode(RequestMode::Cors)
+        .credentials(RequestCredentials::Omit)
+        .referrer_policy(ReferrerPolicy::NoReferrer)
+        .send()
+        .await
+        .map_err(|_| FetchError::Blocked {
+            origin: origin.clone(),
+            cross_origin,
+        })?;
+    if !response.ok() {
+        let status = response.status();
+        let text = match response.status_text() {
+            t if t.trim().is_empty() => reason_phrase(status).to_owned(),
+            t => t,
+        };
+        return Err(FetchError::Status { status, text });
+    }
+    if let Some(length) = response
+        .headers()
+        .get("content-length")
+        .and_then(|l| l.trim().parse::<usize>().ok())
+    {
+        if length > limit {
+            return Err(FetchError::TooLarge { limit });
+        }
+    }
+    let Some(body) = response.body() else {
+        return Ok(Vec::new());
+    };
+    let reader: ReadableStreamDefaultReader = body.get_reader().unchecked_into();
+    let mut out = Vec::new();
+    loop {
+        let chunk = JsFuture::from(reader.read())
+            .await
+            .map_err(|e| FetchError::Body(format!("{e:?}")))?;
+        let done = js_sys::Reflect::get(&chunk, &"done".into())
+            .ok()
+            .and_then(|d| d.as_bool())
+            .unwrap_or(true);
+        if done {
+            return Ok(out);
+        }
+        let value: Uint8Array = js_sys::Reflect::get(&chunk, &"value".into())
+            .map_err(|e| FetchError::Body(format!("{e:?}")))?
+            .unchecked_into();
+        if out.len() + value.length() as usize > limit {
+            let _ = reader.cancel();
+            return Err(FetchError::TooLarge { limit });
+        }
+        let start = out.len();
+        out.resize(start + value.length() as usize, 0);
+        value.copy_to(&mut out[start..]);
+    }
+}
+
+/// Fetches what `hosted` names (the user confirmed its origin): an audit, read in the worker
+/// with a limit of [`MAX_HOSTED_AUDIT_BYTES`]; or the runs an `index.json` lists, relative to
+/// it and on the same origin, read in the worker until [`MAX_HOSTED_RUNS_BYTES`] in total.
+///
+/// # Errors
+/// A plain-words message: CORS, an HTTP status, too large, or not an audit.
+pub async fn read_hosted(hosted: &Hosted, progress: impl Fn(String)) -> Result<Loaded, String> {
+    match hosted.kind {
+        HostedKind::Audit => {
+            progress(format!("fetching the audit from {}", hosted.origin));
+            let bytes = fetch_limited(&hosted.url, MAX_HOSTED_AUDIT_BYTES)
+                .await
+                .map_err(|e| format!("Cannot load the audit: {e}."))?;
+            let name = hosted
+                .url
+                .rsplit('/')
+                .next()
+                .unwrap_or("audit.json")
+                .to_owned();
+            let mut parser = Parser::start().await;
+            match parser
+                .run(Job::ParseAudit {
+                    bytes,
+                    limit: MAX_HOSTED_AUDIT_BYTES,
+                })
+                .await
+            {
+                Parsed::Audit(json) => Ok(Loaded {
+                    reads: Vec::new(),
+                    audit: Some((name, audit_of(&json)?)),
+                }),
+                Parsed::AuditError(message) => Err(format!("Cannot load the audit: {message}.")),
+                _ => Err("Cannot load the audit: the parsing worker gave no answer.".to_owned()),
+            }
+        }
+        HostedKind::Runs => {
+            progress(format!("fetching the list of runs from {}", hosted.origin));
+            let bytes = fetch_limited(&hosted.url, MAX_INDEX_BYTES)
+                .await
+                .map_err(|e| format!("Cannot load the runs: {e}."))?;
+            let index: RunIndex = serde_json::from_slice(&bytes).map_err(|e| {
+                format!("Cannot load the runs: the list is not JSON of the form {{\"files\": [...]}} ({e}).")
+            })?;
+            let mut collector = Collector::default();
+            let mut items = Vec::new();
+            for name in index.files {
+                match web_sys::Url::new_with_base(&name, &hosted.url) {
+                    Ok(url) if url.origin() == hosted.origin => items.push(Item {
+                        name,
+                        source: Source::Url(url.href()),
+                    }),
+                    _ => collector.reads.push(unreadable(
+                        &name,
+                        format!(
+                            "not read: the list names a file outside {}, the origin you confirmed",
+                            hosted.origin
+                        ),
+                    )),
+                }
+            }
+            Ok(read_items(items, collector, Some(MAX_HOSTED_RUNS_BYTES), &progress).await)
+        }
+    }
 }
 
 fn unreadable(name: &str, message: String) -> ReadOutput {

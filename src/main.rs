@@ -19,10 +19,14 @@ mod dropped;
 mod loader;
 #[cfg(any(target_arch = "wasm32", test))]
 mod rules;
+#[cfg(target_arch = "wasm32")]
+mod share;
 #[cfg(any(target_arch = "wasm32", test))]
 mod sniff;
 #[cfg(target_arch = "wasm32")]
 mod state;
+#[cfg(target_arch = "wasm32")]
+mod worker;
 
 #[cfg(target_arch = "wasm32")]
 fn main() {

@@ -12,8 +12,46 @@ use flakelens_core::junit::ReadOutput;
 use flakelens_core::{Analysis, AnalysisOptions, Diagnostic, Run};
 use yew::Reducible;
 
+use crate::display::route::{Query, Route, View};
 use crate::loader::Loaded;
 use crate::rules::parse_rules;
+
+/// The colour theme the user chose with the toggle; without a choice the page follows
+/// `prefers-color-scheme`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Theme {
+    /// Dark text on light backgrounds.
+    Light,
+    /// Light text on dark backgrounds.
+    Dark,
+}
+
+impl Theme {
+    /// The `data-theme` value and the localStorage value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Theme::Light => "light",
+            Theme::Dark => "dark",
+        }
+    }
+
+    /// Reads a stored value.
+    pub fn parse(text: &str) -> Option<Theme> {
+        match text {
+            "light" => Some(Theme::Light),
+            "dark" => Some(Theme::Dark),
+            _ => None,
+        }
+    }
+
+    /// The other theme.
+    pub fn flipped(self) -> Theme {
+        match self {
+            Theme::Light => Theme::Dark,
+            Theme::Dark => Theme::Light,
+        }
+    }
+}
 
 /// Everything the page shows.
 #[derive(Clone, Default, PartialEq)]
@@ -42,14 +80,24 @@ pub struct State {
     pub rules_text: String,
     /// Why the last "Apply" of rules failed; the analysis is unchanged.
     pub rules_error: Option<String>,
-    /// The category id the test table is filtered to.
-    pub category_filter: Option<String>,
+    /// The view shown and the test table's query, mirrored in the URL fragment.
+    pub route: Route,
+    /// The test the keyboard cursor (`j`/`k`) is on in the test table.
+    pub cursor: Option<String>,
+    /// Bumped to ask the test table to focus its cursor row (after `j`/`k`, or after the
+    /// detail closes): a request, carried out by an effect.
+    pub focus_cursor: u32,
+    /// True while the cursor row should keep focus (after `j`/`k`, or after the detail
+    /// closes) until Esc: the table gives it back if a re-render dropped it.
+    pub hold_cursor_focus: bool,
+    /// Bumped to ask for the search box to take focus (`/`).
+    pub focus_search: u32,
+    /// The theme chosen with the toggle; `None` follows the system.
+    pub theme: Option<Theme>,
     /// True while files are being read.
     pub busy: bool,
     /// A one-line status, such as "reading 3 of 20 files".
     pub status: Option<String>,
-    /// The id of the test whose detail panel is open.
-    pub selected: Option<String>,
 }
 
 /// What can happen to the state.
@@ -65,12 +113,25 @@ pub enum Action {
     Failed(String),
     /// Forget everything.
     Clear,
-    /// Open the detail panel of the test with this id.
+    /// Open the detail panel of the test with this id (the tests view with its detail).
     Select(String),
-    /// Close the detail panel.
+    /// Close the detail panel (back to the tests view) and put focus on its row.
     Deselect,
-    /// Show only the tests whose primary category is this id (`None`: all tests).
+    /// The URL fragment changed (typed, back or forward): show what it says.
+    Navigated(Route),
+    /// Replace the test table's query (search, chips, sort, group).
+    SetQuery(Query),
+    /// Show only the tests whose primary category is this id (`None`: all tests); a category
+    /// chosen in the categories view opens the tests view.
     FilterCategory(Option<String>),
+    /// Put the keyboard cursor on this test and focus its row.
+    SetCursor(String),
+    /// Let focus go (Esc outside the detail): the cursor row stops holding it.
+    ReleaseFocus,
+    /// Ask for the search box to take focus (and show the tests view).
+    FocusSearch,
+    /// Choose a theme (`None`: follow the system).
+    SetTheme(Option<Theme>),
     /// Parse, check and apply a rules file (flakelens JSON or Allure `categories.json`);
     /// empty text goes back to the default rules.
     ApplyRules(String),
@@ -104,12 +165,71 @@ impl Reducible for State {
                 next.busy = false;
                 next.status = Some(message);
             }
-            Action::Select(id) => next.selected = Some(id),
-            Action::Deselect => next.selected = None,
-            Action::Clear => return Rc::new(State::default()),
-            Action::FilterCategory(id) => next.category_filter = id,
+            Action::Select(id) => {
+                next.hold_cursor_focus = false;
+                next.cursor = Some(id.clone());
+                next.route.view = View::Test(id);
+            }
+            Action::Deselect => {
+                if matches!(next.route.view, View::Test(_)) {
+                    next.route.view = View::Tests;
+                    next.focus_cursor = next.focus_cursor.wrapping_add(1);
+                    next.hold_cursor_focus = true;
+                }
+            }
+            Action::Navigated(route) => {
+                if route == self.route {
+                    return self;
+                }
+                if let View::Test(id) = &route.view {
+                    next.cursor = Some(id.clone());
+                }
+                next.route = route;
+            }
+            Action::SetQuery(query) => next.route.query = query,
+            Action::FilterCategory(id) => {
+                if id.is_some() && next.route.view == View::Categories {
+                    next.route.view = View::Tests;
+                }
+                next.route.query.cat = id;
+            }
+            Action::ReleaseFocus => {
+                if !self.hold_cursor_focus {
+                    return self;
+                }
+                next.hold_cursor_focus = false;
+            }
+            Action::SetCursor(id) => {
+                next.hold_cursor_focus = true;
+                next.cursor = Some(id);
+                next.focus_cursor = next.focus_cursor.wrapping_add(1);
+            }
+            Action::FocusSearch => {
+                next.hold_cursor_focus = false;
+                if !matches!(next.route.view, View::Tests | View::Test(_)) {
+                    next.route.view = View::Tests;
+                }
+                next.focus_search = next.focus_search.wrapping_add(1);
+            }
+            Action::SetTheme(theme) => next.theme = theme,
+            Action::Clear => {
+                // Forget the data; keep where the user is and how the page looks.
+                let mut cleared = State {
+                    route: self.route.clone(),
+                    theme: self.theme,
+                    ..State::default()
+                };
+                if matches!(cleared.route.view, View::Test(_)) {
+                    cleared.route.view = View::Tests;
+                }
+                return Rc::new(cleared);
+            }
             Action::Replace(reads) => {
-                next = State::default();
+                next = State {
+                    route: self.route.clone(),
+                    theme: self.theme,
+                    ..State::default()
+                };
                 next.add_reads(reads);
                 next.analyze();
             }
@@ -145,6 +265,23 @@ impl Reducible for State {
 }
 
 impl State {
+    /// The state before any file is read: on `route` (from the URL), with the stored theme.
+    pub fn starting(route: Route, theme: Option<Theme>) -> State {
+        State {
+            route,
+            theme,
+            ..State::default()
+        }
+    }
+
+    /// The id of the test whose detail is open, if any.
+    pub fn selected(&self) -> Option<&str> {
+        match &self.route.view {
+            View::Test(id) => Some(id),
+            _ => None,
+        }
+    }
+
     /// The file names of every run read, excluded ones included, in order.
     pub fn run_files(&self) -> Vec<String> {
         self.runs.iter().map(|r| r.file.clone()).collect()
@@ -205,6 +342,8 @@ impl State {
     /// shows its stored analysis and criteria, and keeps its runs for re-analysis.
     fn load_audit(&mut self, audit: Audit) {
         let mut next = State {
+            route: self.route.clone(),
+            theme: self.theme,
             title: audit.title.clone(),
             criteria_config: audit.criteria_config.clone(),
             criteria: Rc::new(audit.criteria.clone()),
@@ -252,14 +391,24 @@ impl State {
         analysis.diagnostics = (*self.diagnostics).clone();
         analysis.diagnostics.extend(own);
         self.criteria = Rc::new(self.criteria_config.evaluate(&analysis));
-        self.selected = self
-            .selected
+        if let View::Test(id) = &self.route.view {
+            if !analysis.tests.iter().any(|t| &t.id == id) {
+                self.route.view = View::Tests;
+            }
+        }
+        self.cursor = self
+            .cursor
             .take()
             .filter(|id| analysis.tests.iter().any(|t| &t.id == id));
-        self.category_filter = self
-            .category_filter
+        let query = &mut self.route.query;
+        query.cat = query
+            .cat
             .take()
             .filter(|id| analysis.categories.iter().any(|c| &c.id == id));
+        query.group = query
+            .group
+            .take()
+            .filter(|label| analysis.groups.iter().any(|g| &g.label == label));
         self.analysis = Some(Rc::new(analysis));
         self.busy = false;
         self.status = None;

@@ -6,7 +6,7 @@ use flakelens_core::audit::{Audit, Criteria, Privacy};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use crate::app::SharedAnalysis;
+use crate::display::SharedAnalysis;
 use crate::download::save_text;
 
 /// Props of [`AuditDownload`].

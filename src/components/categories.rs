@@ -4,8 +4,8 @@
 use flakelens_core::format::percent;
 use yew::prelude::*;
 
-use crate::app::SharedAnalysis;
 use crate::components::category_chart::CategoryChart;
+use crate::display::SharedAnalysis;
 
 /// Props of [`Categories`].
 #[derive(Properties, PartialEq)]

@@ -2,8 +2,8 @@
 
 use yew::prelude::*;
 
-use crate::app::SharedAnalysis;
 use crate::display::run_name;
+use crate::display::SharedAnalysis;
 
 /// Props of [`Clusters`].
 #[derive(Properties, PartialEq)]

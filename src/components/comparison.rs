@@ -6,8 +6,8 @@ use flakelens_core::format::confidence;
 use flakelens_core::TestSummary;
 use yew::prelude::*;
 
-use crate::app::SharedAnalysis;
 use crate::display::difference;
+use crate::display::SharedAnalysis;
 
 /// Props of [`ComparisonTable`].
 #[derive(Properties, PartialEq)]

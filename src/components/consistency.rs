@@ -4,7 +4,7 @@
 use flakelens_core::format::{confidence, percent};
 use yew::prelude::*;
 
-use crate::app::SharedAnalysis;
+use crate::display::SharedAnalysis;
 use crate::display::{agreement_attr, heat, run_name};
 
 /// Props of [`ConsistencyPanel`].

@@ -74,7 +74,7 @@ pub fn drop_zone(props: &DropZoneProps) -> Html {
     let on_clear = props.on_clear.reform(|_: MouseEvent| ());
 
     html! {
-        <section class={classes!("drop-zone", dragging.then_some("dragging"))}
+        <section class={classes!("drop-zone", dragging.then_some("dragging"), props.has_data.then_some("compact"))}
             {ondragover} {ondragleave} {ondrop} aria-label="Add JUnit reports">
             <p class="drop-hint">
                 {"Drop JUnit XML reports here (one file per run; folders, .zip, .gz and CTRF JSON too) or a flakelens audit JSON, or "}
@@ -99,9 +99,11 @@ pub fn drop_zone(props: &DropZoneProps) -> Html {
                     {"Clear"}
                 </button>
             </div>
-            <p class="fine-print">
-                {"Dropped files are added to the current analysis. The example is 20 real runs of a small pytest suite: 10 sequential, 10 with 4 xdist workers."}
-            </p>
+            if !props.has_data {
+                <p class="fine-print">
+                    {"Dropped files are added to the current analysis. The example is 20 real runs of a small pytest suite: 10 sequential, 10 with 4 xdist workers."}
+                </p>
+            }
         </section>
     }
 }

@@ -3,8 +3,8 @@
 use flakelens_core::format::percent;
 use yew::prelude::*;
 
-use crate::app::SharedAnalysis;
 use crate::components::comparison::ComparisonTable;
+use crate::display::SharedAnalysis;
 
 /// Props of [`Groups`].
 #[derive(Properties, PartialEq)]

@@ -1,5 +1,7 @@
 //! One coloured cell per run.
 
+use std::rc::Rc;
+
 use flakelens_core::Outcome;
 use yew::prelude::*;
 
@@ -8,8 +10,8 @@ use yew::prelude::*;
 pub struct OutcomeStripProps {
     /// One outcome per run, `None` where the test is absent.
     pub outcomes: Vec<Option<Outcome>>,
-    /// The run file names, for the cells' tooltips.
-    pub files: Vec<String>,
+    /// The run file names, for the cells' tooltips (shared by every row).
+    pub files: Rc<Vec<String>>,
 }
 
 /// A row of cells, one per run, coloured by outcome.

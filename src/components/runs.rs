@@ -8,7 +8,7 @@ use flakelens_core::RunSummary;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use crate::app::SharedAnalysis;
+use crate::display::SharedAnalysis;
 
 /// Props of [`RunsTable`].
 #[derive(Properties, PartialEq)]

@@ -7,7 +7,7 @@ use flakelens_core::format::percent;
 use web_sys::Element;
 use yew::prelude::*;
 
-use crate::app::SharedAnalysis;
+use crate::display::SharedAnalysis;
 
 /// Props of [`SuiteTree`].
 #[derive(Properties, PartialEq)]

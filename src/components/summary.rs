@@ -3,7 +3,7 @@
 use flakelens_core::format::percent;
 use yew::prelude::*;
 
-use crate::app::SharedAnalysis;
+use crate::display::SharedAnalysis;
 
 /// Props of [`Summary`].
 #[derive(Properties, PartialEq)]

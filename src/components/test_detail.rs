@@ -1,19 +1,20 @@
-//! The detail panel of one test: every metric explained, its flags with their rules, and each
-//! run's attempts. Esc or the close button closes it; focus goes back where it came from.
-
-use std::cell::RefCell;
-use std::rc::Rc;
+//! The detail panel of one test (`#/tests/<id>`): its flags with their rules, root cause,
+//! each run's attempts and duration, what each failing run said (message, trace, output) and
+//! the lines that differ, every metric explained, and "Copy as Markdown issue". Esc or the
+//! close button closes it; the test table then puts focus back on the test's row.
 
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlElement, KeyboardEvent};
 use yew::prelude::*;
 
-use crate::app::SharedAnalysis;
 use crate::components::attempt_strip::AttemptStrip;
+use crate::components::copy_issue::CopyIssue;
+use crate::components::duration_chart::DurationChart;
 use crate::components::flag_chips::FlagChips;
 use crate::components::metric_list::MetricList;
-use crate::display::{category_name, confidence_label};
+use crate::components::run_failures::RunFailures;
+use crate::display::{category_name, confidence_label, SharedAnalysis};
 
 /// Props of [`TestDetail`].
 #[derive(Properties, PartialEq)]
@@ -52,35 +53,18 @@ fn use_escape(on_close: Callback<()>) {
     });
 }
 
-/// Moves focus to `target` whenever `id` changes, remembering what had focus before, and gives
-/// focus back to that element when the panel closes.
+/// Moves focus to `target` whenever `id` changes, unless focus is already inside it.
 #[hook]
-fn use_focus_return(id: String, target: NodeRef) {
-    let previous: Rc<RefCell<Option<HtmlElement>>> = use_mut_ref(|| None);
-    {
-        let previous = Rc::clone(&previous);
-        use_effect_with(id, move |_| {
-            let document = web_sys::window().and_then(|w| w.document());
-            let panel = target.cast::<HtmlElement>();
-            let active = document
-                .and_then(|d| d.active_element())
-                .and_then(|e| e.dyn_into::<HtmlElement>().ok());
-            let inside = matches!((&panel, &active), (Some(p), Some(a)) if p.contains(Some(a)));
-            if !inside {
-                *previous.borrow_mut() = active;
-            }
-            if let Some(panel) = panel {
-                let _ = panel.focus();
-            }
-        });
-    }
-    use_effect_with((), move |()| {
-        move || {
-            if let Some(element) = previous.borrow_mut().take() {
-                if element.is_connected() {
-                    let _ = element.focus();
-                }
-            }
+fn use_focus_on_open(id: String, target: NodeRef) {
+    use_effect_with(id, move |_| {
+        let document = web_sys::window().and_then(|w| w.document());
+        let panel = target.cast::<HtmlElement>();
+        let active = document
+            .and_then(|d| d.active_element())
+            .and_then(|e| e.dyn_into::<HtmlElement>().ok());
+        let inside = matches!((&panel, &active), (Some(p), Some(a)) if p.contains(Some(a)));
+        if let (Some(panel), false) = (panel, inside) {
+            let _ = panel.focus();
         }
     });
 }
@@ -90,11 +74,12 @@ fn use_focus_return(id: String, target: NodeRef) {
 pub fn test_detail(props: &TestDetailProps) -> Html {
     let panel = use_node_ref();
     use_escape(props.on_close.clone());
-    use_focus_return(props.id.clone(), panel.clone());
+    use_focus_on_open(props.id.clone(), panel.clone());
     let analysis = &props.analysis;
-    let Some(test) = analysis.tests.iter().find(|t| t.id == props.id) else {
+    let Some(index) = analysis.tests.iter().position(|t| t.id == props.id) else {
         return html! {};
     };
+    let test = &analysis.tests[index];
     let runs: Vec<(String, String)> = analysis
         .runs
         .iter()
@@ -114,6 +99,7 @@ pub fn test_detail(props: &TestDetailProps) -> Html {
                 <button type="button" class="secondary close" {onclick}
                     aria-label="Close the test detail (Esc)" title="Close (Esc)">{"Close"}</button>
             </header>
+            <CopyIssue analysis={analysis.clone()} {index} />
             <p>
                 <span class={classes!("verdict", verdict)}>{verdict}</span>
                 <code class="test-id">{&test.id}</code>
@@ -144,8 +130,12 @@ pub fn test_detail(props: &TestDetailProps) -> Html {
             <h3>{"Runs and attempts"}</h3>
             <AttemptStrip outcomes={test.outcomes.clone()} attempts={test.attempts.clone()} {runs} />
             <p class="hint">
-                {"One column per run, numbered in run order; a run with retries stacks its attempts, oldest on top."}
+                {"One column per run, numbered in run order; a run with retries stacks its attempts, oldest on top. j and k step to the next test."}
             </p>
+            <h3>{"Duration per run"}</h3>
+            <DurationChart durations={test.durations_seconds.clone()} outcomes={test.outcomes.clone()}
+                labels={analysis.runs.iter().map(|r| r.label.clone()).collect::<Vec<_>>()} />
+            <RunFailures analysis={analysis.clone()} {index} />
             <h3>{"Metrics"}</h3>
             <MetricList metrics={test.metrics.clone()} options={analysis.options.clone()} />
         </aside>

@@ -10,7 +10,9 @@
 // rules editor (a bad pattern, then a user rule, against `analyze --rules`), the success
 // criteria, relabelled and excluded runs (against `--label` / `--exclude`), the audit JSON round
 // trip (download, then drop the file in a fresh context) and the seed summary-only audit. Every
-// request the page makes must go to the local server.
+// request the page makes must go to the local server. The page shows one view at a time
+// (`#/overview`, `#/tests`, ...); the readers below open the view that holds what they read
+// (through the nav bar) and come back. tests/e2e/views.mjs tests the views themselves.
 //
 // Environment (all optional; `cargo xtask test` sets the first three):
 //   FLAKELENS_DIST     the built page            (default <repo>/dist)
@@ -203,9 +205,43 @@ function expectedRow(test) {
 // ---------------------------------------------------------------------------------------
 // The page's view
 
-/** Waits until the page has rendered `runs` runs and is no longer busy. */
+/** The view shown (`overview`, `tests`, ...), or null before the analysis views exist. */
+function currentView(page) {
+  return page.evaluate(() => document.querySelector('#app')?.getAttribute('data-view') ?? null);
+}
+
+/**
+ * Opens `view` through the nav bar (no-op when it is shown, or when there is no nav bar, as
+ * before loading or for a summary-only audit). Returns the view shown before.
+ */
+async function gotoView(page, view) {
+  const before = await currentView(page);
+  if (before === null || before === view) return before;
+  await page.click(`nav[aria-label=Views] a[data-view=${view}]`);
+  await page.waitForSelector(`#app[data-view=${view}]`, { timeout: WAIT_MS });
+  return before;
+}
+
+/** Runs `read` on `view`, then goes back to the view shown before. */
+async function inView(page, view, read) {
+  const before = await gotoView(page, view);
+  try {
+    return await read();
+  } finally {
+    if (before !== null && before !== view) await gotoView(page, before);
+  }
+}
+
+/** Waits until the page has rendered `runs` runs and is no longer busy (on the overview). */
 async function waitForSummary(page, runs) {
   try {
+    await page.waitForFunction(
+      () => document.querySelector('#app[data-busy]') === null
+        && (document.querySelector('[data-testid=summary-runs]') !== null || document.querySelector('nav[aria-label=Views]') !== null),
+      null,
+      { timeout: WAIT_MS },
+    );
+    await gotoView(page, 'overview');
     await page.waitForFunction(
       (want) => {
         const el = document.querySelector('[data-testid=summary-runs]');
@@ -219,17 +255,30 @@ async function waitForSummary(page, runs) {
     const state = await page.evaluate(() => ({
       summaryRuns: document.querySelector('[data-testid=summary-runs]')?.textContent.trim() ?? '(missing)',
       busy: document.querySelector('#app[data-busy]') !== null,
+      view: document.querySelector('#app')?.getAttribute('data-view'),
     }));
-    return `after ${WAIT_MS / 1000} s: summary-runs = ${state.summaryRuns}, #app busy = ${state.busy}`;
+    return `after ${WAIT_MS / 1000} s: summary-runs = ${state.summaryRuns}, #app busy = ${state.busy}, view = ${state.view}`;
   }
 }
 
-/** Reads everything the DOM contract exposes. */
-function readPage(page) {
-  return page.evaluate(() => {
+/** Reads everything the DOM contract exposes: the overview's figures, the test table's rows
+ * and the diagnostics (each on its view). */
+async function readPage(page) {
+  const summary = await inView(page, 'overview', () => page.evaluate(() => {
     const text = (el) => (el ? el.textContent.trim() : '(missing)');
     const summary = (name) => text(document.querySelector(`[data-testid=summary-${name}]`));
-    const rows = [...document.querySelectorAll('tr[data-test-id]')].map((tr) => {
+    return {
+      runs: summary('runs'),
+      tests: summary('tests'),
+      flaky: summary('flaky'),
+      broken: summary('broken'),
+      consistency: summary('consistency'),
+      claim: summary('claim'),
+    };
+  }));
+  const rows = await inView(page, 'tests', () => page.evaluate(() => {
+    const text = (el) => (el ? el.textContent.trim() : '(missing)');
+    return [...document.querySelectorAll('[data-testid=tests] tr[data-test-id]')].map((tr) => {
       const cell = (name) => text(tr.querySelector(`[data-testid=${name}]`));
       return {
         id: tr.getAttribute('data-test-id'),
@@ -243,23 +292,12 @@ function readPage(page) {
         category: cell('category'),
       };
     });
+  }));
+  const diagnostics = await inView(page, 'diagnostics', () => page.evaluate(() => {
     const panel = document.querySelector('[data-testid=diagnostics]');
-    const diagnostics = panel
-      ? [...panel.querySelectorAll('li')].map((li) => li.textContent.replace(/\s+/g, ' ').trim())
-      : [];
-    return {
-      summary: {
-        runs: summary('runs'),
-        tests: summary('tests'),
-        flaky: summary('flaky'),
-        broken: summary('broken'),
-        consistency: summary('consistency'),
-        claim: summary('claim'),
-      },
-      rows,
-      diagnostics,
-    };
-  });
+    return panel ? [...panel.querySelectorAll('li')].map((li) => li.textContent.replace(/\s+/g, ' ').trim()) : [];
+  }));
+  return { summary, rows, diagnostics };
 }
 
 // ---------------------------------------------------------------------------------------
@@ -371,16 +409,22 @@ async function scenarioLoadExample(page, base, analysis) {
   const sections = await readSections(page);
   checkGroups(label, sections, analysis);
   checkConsistency(label, sections, analysis);
-  await page.locator('[data-testid=groups]').screenshot({ path: path.join(OUTPUT, 'groups.png') });
-  await page.locator('[data-testid=consistency]').screenshot({ path: path.join(OUTPUT, 'consistency.png') });
+  await inView(page, 'consistency', async () => {
+    await page.locator('[data-testid=groups]').screenshot({ path: path.join(OUTPUT, 'groups.png') });
+    await page.locator('[data-testid=consistency]').screenshot({ path: path.join(OUTPUT, 'consistency.png') });
+  });
   await checkDetail(label, page, analysis);
   await checkCriteria(label, page, analysis);
   await checkCategories(label, page, analysis);
 }
 
 /** Reads the groups, comparison and consistency sections. */
-function readSections(page) {
-  return page.evaluate(() => {
+async function readSections(page) {
+  const runs = await inView(page, 'runs', () => page.evaluate(() => ({
+    runsTableRows: document.querySelectorAll('[data-testid=runs] tr[data-run]').length,
+    runLabels: [...document.querySelectorAll('[data-testid=runs] [data-testid=run-label]')].map((el) => el.textContent.trim()),
+  })));
+  const sections = await inView(page, 'consistency', () => page.evaluate(() => {
     const text = (el) => (el ? el.textContent.trim() : '(missing)');
     const groups = [...document.querySelectorAll('[data-testid=groups] tr[data-group]')].map((tr) => ({
       label: tr.getAttribute('data-group'),
@@ -411,10 +455,9 @@ function readSections(page) {
       groups,
       comparisons,
       agreement,
-      runsTableRows: document.querySelectorAll('[data-testid=runs] tr[data-run]').length,
-      runLabels: [...document.querySelectorAll('[data-testid=runs] [data-testid=run-label]')].map((el) => el.textContent.trim()),
     };
-  });
+  }));
+  return { ...sections, ...runs };
 }
 
 function checkGroups(label, shown, analysis) {
@@ -512,7 +555,8 @@ function readDetail(page) {
 }
 
 async function checkDetail(label, page, analysis) {
-  const rowButton = (id) => page.locator(`tr[data-test-id="${id.replace(/["\\]/g, '\\$&')}"] button.name`);
+  const rowButton = (id) => page.locator(`[data-testid=tests] tr[data-test-id="${id.replace(/["\\]/g, '\\$&')}"] button.name`);
+  await gotoView(page, 'tests');
   const checkOne = (what, test, detail) => {
     if (!check(`${label}: detail panel opens for ${what} ${test.name}`, detail !== null && detail.title === test.name, `panel: ${JSON.stringify(detail)}`)) return;
     const want = Object.keys(test.metrics);
@@ -561,7 +605,7 @@ async function checkDetail(label, page, analysis) {
 
   // The close button works too; the panel in dark mode for the screenshot.
   await page.emulateMedia({ colorScheme: 'dark' });
-  await page.locator('[data-testid=consistency]').screenshot({ path: path.join(OUTPUT, 'consistency-dark.png') });
+  await inView(page, 'consistency', () => page.locator('[data-testid=consistency]').screenshot({ path: path.join(OUTPUT, 'consistency-dark.png') }));
   await rowButton(flaky.id).click();
   await page.waitForSelector('[data-testid=test-detail]', { timeout: WAIT_MS });
   await screenshotPanel(page, 'test-detail-dark.png');
@@ -577,8 +621,9 @@ async function checkDetail(label, page, analysis) {
 // Criteria, categories, rules, run labels, audits
 
 /** Reads the criteria rows inside `scope` (a CSS selector; the whole page by default). */
-function readCriteria(page, scope = 'body') {
-  return page.evaluate((scope) => [...document.querySelectorAll(`${scope} [data-criterion]`)].map((tr) => {
+async function readCriteria(page, scope = 'body') {
+  const view = scope === '[data-testid=criteria]' ? 'overview' : null;
+  const read = () => page.evaluate((scope) => [...document.querySelectorAll(`${scope} [data-criterion]`)].map((tr) => {
     const cell = (name) => tr.querySelector(`[data-testid=${name}]`)?.textContent.trim() ?? '(missing)';
     return {
       id: tr.getAttribute('data-criterion'),
@@ -589,6 +634,7 @@ function readCriteria(page, scope = 'body') {
       evidence: cell('criterion-evidence'),
     };
   }), scope);
+  return view ? inView(page, view, read) : read();
 }
 
 const badge = (status) => ({ pass: 'PASS', fail: 'FAIL', 'not-applicable': 'n/a' })[status] ?? `(${status})`;
@@ -598,6 +644,7 @@ function expectedCriteria(criteria) {
 }
 
 async function checkCriteria(label, page, analysis) {
+  await gotoView(page, 'overview');
   const shown = await readCriteria(page, '[data-testid=criteria]');
   const want = expectedCriteria(analysis.criteria);
   check(
@@ -615,13 +662,13 @@ async function checkCriteria(label, page, analysis) {
 
 /** Reads the category table. */
 function readCategoryTable(page) {
-  return page.evaluate(() => [...document.querySelectorAll('[data-testid=categories] tr[data-category-row]')].map((tr) => ({
+  return inView(page, 'categories', () => page.evaluate(() => [...document.querySelectorAll('[data-testid=categories] tr[data-category-row]')].map((tr) => ({
     id: tr.getAttribute('data-category-row'),
     name: tr.querySelector('[data-category]')?.textContent.trim(),
     tests: tr.querySelector('[data-testid=category-tests]')?.textContent.trim(),
     failures: tr.querySelector('[data-testid=category-failures]')?.textContent.trim(),
     share: tr.querySelector('[data-testid=category-share]')?.textContent.trim(),
-  })));
+  }))));
 }
 
 const sharePercent = (ratio) => (ratio === null || ratio === undefined ? 'n/a' : corePercent(ratio));
@@ -658,12 +705,13 @@ async function checkCategories(label, page, analysis) {
   check(`${label}: the category table of the example has 10 rows, 3 of them zero`,
     analysis.categories.length === 10 && analysis.categories.filter((c) => c.tests === 0).length === 3,
     `CLI rows: ${analysis.categories.map((c) => `${c.id}=${c.tests}`).join(', ')}`);
+  await gotoView(page, 'categories');
   const bars = await page.evaluate(() => document.querySelectorAll('[data-testid=category-chart] [data-chart-category]').length);
   check(`${label}: the chart draws one bar per category (${analysis.categories.length})`, bars === analysis.categories.length, `bars: ${bars}`);
   const shown = await readPage(page);
   checkCategoryCells(label, shown.rows, analysis);
-  const titles = await page.evaluate(() => Object.fromEntries([...document.querySelectorAll('tr[data-test-id]')].map((tr) =>
-    [tr.getAttribute('data-test-id'), tr.querySelector('[data-testid=category]')?.getAttribute('title') ?? ''])));
+  const titles = await inView(page, 'tests', () => page.evaluate(() => Object.fromEntries([...document.querySelectorAll('tr[data-test-id]')].map((tr) =>
+    [tr.getAttribute('data-test-id'), tr.querySelector('[data-testid=category]')?.getAttribute('title') ?? '']))));
   const badTitles = analysis.tests.filter((t) => t.categories.matches.length > 0).filter((t) => {
     const m = t.categories.matches[0];
     const title = titles[t.id] ?? '';
@@ -672,7 +720,7 @@ async function checkCategories(label, page, analysis) {
   check(`${label}: each Category cell's title gives the primary match's rule, confidence and evidence`, badTitles.length === 0,
     badTitles.map((t) => `${t.id}: "${titles[t.id]}"`).join('\n'));
 
-  // Filtering by a category.
+  // Filtering by a category: clicking it opens the tests view, filtered.
   await page.click('[data-testid=categories] [data-category=network]');
   await page.waitForSelector('[data-testid=category-filter]', { timeout: WAIT_MS }).catch(() => {});
   const networkIds = analysis.tests.filter((t) => t.categories.primary === 'network').map((t) => t.id);
@@ -684,19 +732,23 @@ async function checkCategories(label, page, analysis) {
   );
   const chip = await page.evaluate(() => document.querySelector('[data-testid=category-filter]')?.textContent.trim() ?? null);
   check(`${label}: the active filter is shown`, chip !== null && chip.includes('External dependency / network'), `chip: ${chip}`);
-  await page.locator('[data-testid=categories]').screenshot({ path: path.join(OUTPUT, 'categories.png') });
+  await inView(page, 'categories', () => page.locator('[data-testid=categories]').screenshot({ path: path.join(OUTPUT, 'categories.png') }));
   await page.click('[data-testid=clear-filter]');
   await page.waitForSelector('[data-testid=category-filter]', { state: 'detached', timeout: WAIT_MS }).catch(() => {});
   const cleared = (await readPage(page)).rows.length;
   check(`${label}: "clear filter" shows every test again`, cleared === analysis.tests.length, `rows: ${cleared}`);
-  // Clicking the same category twice also resets.
+  // Clicking the same category twice also resets (the first click opens the tests view).
+  await gotoView(page, 'categories');
   await page.click('[data-testid=categories] [data-category=network]');
+  await page.waitForSelector('[data-testid=category-filter]', { timeout: WAIT_MS }).catch(() => {});
+  await gotoView(page, 'categories');
   await page.click('[data-testid=categories] [data-category=network]');
   const toggled = (await readPage(page)).rows.length;
   check(`${label}: clicking the active category again resets the filter`, toggled === analysis.tests.length, `rows: ${toggled}`);
 
   // The detail panel lists every match.
   const multi = analysis.tests.find((t) => t.categories.matches.length > 1) ?? analysis.tests.find((t) => t.categories.matches.length > 0);
+  await gotoView(page, 'tests');
   await page.locator(`tr[data-test-id="${multi.id}"] button.name`).click();
   await page.waitForSelector('[data-testid=test-detail]', { timeout: WAIT_MS });
   const matches = await page.evaluate(() => [...document.querySelectorAll('[data-testid=test-detail] [data-testid=detail-category]')].map((li) => ({
@@ -711,6 +763,7 @@ async function checkCategories(label, page, analysis) {
   await page.keyboard.press('Escape');
 
   // The suite tree.
+  await gotoView(page, 'categories');
   const tree = await page.evaluate(() => {
     const root = document.querySelector('[data-testid=suite-tree] [data-testid=suite-root]');
     const cell = (el, name) => el?.querySelector(`:scope > summary [data-testid=${name}], :scope > [data-testid=${name}]`)?.textContent.trim();
@@ -750,6 +803,7 @@ async function scenarioRules(page, base, analysis, scratch) {
 
   // A rule whose pattern does not compile: an error naming it, nothing else changes.
   const bad = '{"rules": [{"name": "unbalanced group", "category": "network", "message": "(refused"}]}';
+  await gotoView(page, 'categories');
   await page.fill('#rules-text', bad);
   await page.click('#apply-rules');
   const error = await page.waitForSelector('[data-testid=rules-error]', { timeout: WAIT_MS }).then((el) => el.textContent(), () => null);
@@ -770,6 +824,7 @@ async function scenarioRules(page, base, analysis, scratch) {
   const want = analyzeWithCli(exampleNames(), ['--rules', rulesFile], REPORTS);
   await page.fill('#rules-text', rules);
   await page.click('#apply-rules');
+  await gotoView(page, 'tests');
   const applied = await page.waitForFunction(() => {
     const row = [...document.querySelectorAll('tr[data-test-id]')].find((tr) => tr.getAttribute('data-test-id').endsWith('::test_page_count_includes_partial_page'));
     return row?.querySelector('[data-testid=category]')?.textContent.trim() === 'Known bug';
@@ -781,6 +836,7 @@ async function scenarioRules(page, base, analysis, scratch) {
   checkCategoryCells(label, shown.rows, want);
   checkCategoryTable(label, await readCategoryTable(page), want);
   checkSummary(label, shown, want);
+  await gotoView(page, 'categories');
   const noError = await page.evaluate(() => document.querySelector('[data-testid=rules-error]') === null);
   check(`${label}: the error is gone after a good Apply`, noError, 'rules-error still shown');
   await page.locator('[data-testid=rules-editor]').screenshot({ path: path.join(OUTPUT, 'rules-editor.png') });
@@ -788,10 +844,10 @@ async function scenarioRules(page, base, analysis, scratch) {
 
 /** Reads the groups table: label -> "runs executions failures". */
 function readGroups(page) {
-  return page.evaluate(() => [...document.querySelectorAll('[data-testid=groups] tr[data-group]')].map((tr) => {
+  return inView(page, 'consistency', () => page.evaluate(() => [...document.querySelectorAll('[data-testid=groups] tr[data-group]')].map((tr) => {
     const cell = (name) => tr.querySelector(`[data-testid=${name}]`)?.textContent.trim();
     return `${tr.getAttribute('data-group')}: ${cell('group-runs')} runs, ${cell('group-failures')}/${cell('group-executions')} failed`;
-  }));
+  })));
 }
 
 async function scenarioRunLabels(page, base, analysis) {
@@ -803,9 +859,11 @@ async function scenarioRunLabels(page, base, analysis) {
   const dropped = names[0];
 
   // Move one parallel run into the sequential group.
+  await gotoView(page, 'runs');
   const input = page.locator(`[data-testid=runs] tr[data-file="${moved}"] [data-testid=run-label-input]`);
   await input.fill('sequential');
   await input.press('Enter');
+  await gotoView(page, 'consistency');
   await page.waitForFunction(() => document.querySelector('[data-testid=groups] tr[data-group=sequential] [data-testid=group-runs]')?.textContent.trim() === '11',
     null, { timeout: WAIT_MS }).catch(() => {});
   const relabelled = analyzeWithCli(names, ['--label', `${moved}=sequential`], REPORTS);
@@ -813,10 +871,12 @@ async function scenarioRunLabels(page, base, analysis) {
   const got = await readGroups(page);
   check(`${label}: relabelling ${moved} as sequential gives the CLI's groups (${want.join('; ')})`,
     JSON.stringify(got) === JSON.stringify(want) && want[0].startsWith('sequential: 11 runs'), `page: ${JSON.stringify(got)}\nCLI:  ${JSON.stringify(want)}`);
+  await gotoView(page, 'runs');
   const source = await page.evaluate((file) => document.querySelector(`[data-testid=runs] tr[data-file="${file}"]`)?.textContent ?? '', moved);
   check(`${label}: the relabelled run shows its label came from the user`, source.includes('sequential') && source.includes('(user)'), `row: ${source}`);
 
   // Leave one run out.
+  await gotoView(page, 'runs');
   await page.locator(`[data-testid=runs] tr[data-file="${dropped}"] [data-testid=run-include]`).uncheck();
   const lateExcluded = await waitForSummary(page, analysis.totals.runs - 1);
   check(`${label}: excluding ${dropped} drops the runs figure by one`, lateExcluded === null, lateExcluded);
@@ -824,6 +884,7 @@ async function scenarioRunLabels(page, base, analysis) {
   const shown = await readPage(page);
   checkSummary(`${label} (one run excluded)`, shown, excluded);
   checkTable(`${label} (one run excluded)`, shown, excluded, true);
+  await gotoView(page, 'runs');
   const row = await page.evaluate((file) => {
     const tr = document.querySelector(`[data-testid=runs] tr[data-file="${file}"]`);
     return tr ? { excluded: tr.classList.contains('excluded'), checked: tr.querySelector('[data-testid=run-include]')?.checked } : null;
@@ -832,6 +893,7 @@ async function scenarioRunLabels(page, base, analysis) {
   await page.locator('[data-testid=runs]').screenshot({ path: path.join(OUTPUT, 'runs.png') });
 
   // And back in.
+  await gotoView(page, 'runs');
   await page.locator(`[data-testid=runs] tr[data-file="${dropped}"] [data-testid=run-include]`).check();
   const lateBack = await waitForSummary(page, analysis.totals.runs);
   check(`${label}: including it again restores ${analysis.totals.runs} runs`, lateBack === null, lateBack);
@@ -905,9 +967,11 @@ async function scenarioRoundTrip(withPage, base, analysis, scratch) {
     // The loaded audit can still be relabelled: its runs were rebuilt.
     const names = exampleNames();
     const moved = names.find((n) => n.startsWith('parallel/'));
+    await gotoView(page, 'runs');
     const input = page.locator(`[data-testid=runs] tr[data-file="${moved}"] [data-testid=run-label-input]`);
     await input.fill('sequential');
     await input.press('Enter');
+    await gotoView(page, 'consistency');
     await page.waitForFunction(() => document.querySelector('[data-testid=groups] tr[data-group=sequential] [data-testid=group-runs]')?.textContent.trim() === '11',
       null, { timeout: WAIT_MS }).catch(() => {});
     const want = analyzeWithCli(names, ['--label', `${moved}=sequential`], REPORTS).groups

@@ -84,6 +84,22 @@ fn steps(root: &Path) -> Vec<Step> {
             "wasm32-unknown-unknown",
         ]),
     ));
+    // Component tests: wasm-bindgen-test in headless Chromium (the runner is installed with
+    // wasm-bindgen-cli; .cargo/config.toml names it).
+    let mut components = cargo(&[
+        "test",
+        "-p",
+        "flakelens-web",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--test",
+        "web",
+    ]);
+    components.env("CHROMEDRIVER", "/usr/bin/chromedriver");
+    steps.push(step(
+        "component tests (wasm-bindgen-test, Chromium)",
+        components,
+    ));
     steps.push(step(
         "CLI release build",
         cargo(&["build", "--release", "-p", "flakelens-cli"]),

@@ -182,14 +182,14 @@ fn trunk(root: &Path) -> Result<()> {
 }
 
 fn chromium() -> Result<()> {
-    if Path::new(CHROMIUM).exists() {
+    if Path::new(CHROMIUM).exists() && Path::new("/usr/bin/chromedriver").exists() {
         let version = cmd::first_line(CHROMIUM, ["--version"]).unwrap_or_default();
         report("chromium", &format!("found {CHROMIUM} ({version})"));
         return Ok(());
     }
     let install = "apt-get update && apt-get install -y chromium chromium-driver";
     if cmd::first_line("id", ["-u"]).as_deref() != Some("0") {
-        bail!("{CHROMIUM} is missing and xtask is not running as root; install it with:\n    sudo sh -c '{install}'");
+        bail!("{CHROMIUM} or chromedriver is missing and xtask is not running as root; install it with:\n    sudo sh -c '{install}'");
     }
     let apt = |args: &[&str]| {
         let mut command = Command::new("apt-get");
@@ -201,8 +201,8 @@ fn chromium() -> Result<()> {
         &mut apt(&["install", "-y", "chromium", "chromium-driver"]),
         Path::new("/"),
     )?;
-    if !Path::new(CHROMIUM).exists() {
-        bail!("`{install}` succeeded but {CHROMIUM} is still missing");
+    if !Path::new(CHROMIUM).exists() || !Path::new("/usr/bin/chromedriver").exists() {
+        bail!("`{install}` succeeded but {CHROMIUM} or /usr/bin/chromedriver is still missing");
     }
     report(
         "chromium",

@@ -1,0 +1,156 @@
+//! Sharing an analysis without uploading it: a link that carries the audit in its fragment,
+//! and the single-file report (the page and the audit in one HTML file).
+//!
+//! The single-file report is the core's (`flakelens_core::report`, as `flakelens report`
+//! writes it) made from the page's own wasm-bindgen glue, wasm and CSS: fetched from the
+//! page's own origin, or, in a single-file report, taken from the page itself.
+
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine;
+use flakelens_core::audit::{Audit, Privacy};
+use flakelens_core::report::{single_file_html, AppFiles};
+use flakelens_core::share::{share_fragment, Fit, SHARE_LINK_BUDGET};
+use gloo_net::http::Request;
+use wasm_bindgen::JsCast;
+
+/// Where the start-up code `flakelens_core::report` appends to the glue begins.
+const REPORT_BOOT_START: &str = "\nconst encoded = document.getElementById('flakelens-wasm')";
+
+/// The page's address without its fragment and without `?audit=` / `?runs=` (a shared link
+/// carries its audit and must not ask to fetch another).
+fn page_address() -> Result<String, String> {
+    let href = web_sys::window()
+        .and_then(|w| w.location().href().ok())
+        .ok_or("the page has no address")?;
+    let url = web_sys::Url::new(&href).map_err(|_| "the page's address is not a URL")?;
+    url.search_params().delete("audit");
+    url.search_params().delete("runs");
+    url.set_hash("");
+    Ok(url.href().trim_end_matches('#').to_owned())
+}
+
+/// A share link for `audit` with the text `privacy` allows, and how it was made to fit
+/// [`SHARE_LINK_BUDGET`]; with [`Fit::TooLarge`] the link is too long to share.
+///
+/// # Errors
+/// A message when the page's address cannot be read.
+pub fn share_link(audit: &Audit, privacy: Privacy) -> Result<(String, Fit), String> {
+    let (fragment, fit) = share_fragment(audit, privacy, SHARE_LINK_BUDGET);
+    Ok((format!("{}#{fragment}", page_address()?), fit))
+}
+
+/// The parts of the built page a single-file report embeds.
+struct AppParts {
+    glue: String,
+    wasm: Vec<u8>,
+    css: String,
+}
+
+fn document() -> Result<web_sys::Document, String> {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or_else(|| "no document".to_owned())
+}
+
+/// In a single-file report the page is already one file: its parts are in the page.
+fn parts_of_report(document: &web_sys::Document) -> Option<AppParts> {
+    let wasm = STANDARD
+        .decode(
+            document
+                .get_element_by_id("flakelens-wasm")?
+                .text_content()?
+                .trim(),
+        )
+        .ok()?;
+    let script = document
+        .query_selector("script[type=module]")
+        .ok()??
+        .text_content()?;
+    let glue = script[..script.rfind(REPORT_BOOT_START)?].to_owned();
+    let css = document
+        .query_selector("style")
+        .ok()
+        .flatten()
+        .and_then(|s| s.text_content())
+        .unwrap_or_default();
+    Some(AppParts { glue, wasm, css })
+}
+
+/// The `href`s (absolute) of the page's `<link>` elements matching `selector`.
+fn link_hrefs(document: &web_sys::Document, selector: &str) -> Vec<String> {
+    let Ok(list) = document.query_selector_all(selector) else {
+        return Vec::new();
+    };
+    (0..list.length())
+        .filter_map(|i| list.item(i))
+        .filter_map(|n| n.dyn_into::<web_sys::HtmlLinkElement>().ok())
+        .map(|l| l.href())
+        .collect()
+}
+
+async fn fetch_own(url: &str) -> Result<Vec<u8>, String> {
+    let response = Request::get(url)
+        .send()
+        .await
+        .map_err(|e| format!("cannot fetch the page's own file {url}: {e}"))?;
+    if !response.ok() {
+        return Err(format!(
+            "cannot fetch the page's own file {url}: the server answered {}",
+            response.status()
+        ));
+    }
+    response
+        .binary()
+        .await
+        .map_err(|e| format!("cannot read the page's own file {url}: {e}"))
+}
+
+/// The page's glue, wasm and CSS, fetched from the page's own origin (Trunk names them in
+/// `<link rel="modulepreload">`, `<link rel="preload" as="fetch">` and `<link
+/// rel="stylesheet">`).
+async fn parts_of_page(document: &web_sys::Document) -> Result<AppParts, String> {
+    let glue_url = link_hrefs(document, "link[rel=modulepreload]")
+        .into_iter()
+        .find(|h| h.ends_with(".js"))
+        .ok_or("the page names no JavaScript glue (link rel=modulepreload)")?;
+    let wasm_url = link_hrefs(document, "link[rel=preload][as=fetch]")
+        .into_iter()
+        .find(|h| h.ends_with("_bg.wasm"))
+        .unwrap_or_else(|| glue_url.replace(".js", "_bg.wasm"));
+    let glue = String::from_utf8_lossy(&fetch_own(&glue_url).await?).into_owned();
+    if !glue.contains("__wbg_init") {
+        return Err("the page's JavaScript is not wasm-bindgen output (no __wbg_init)".to_owned());
+    }
+    let wasm = fetch_own(&wasm_url).await?;
+    let mut css = String::new();
+    for url in link_hrefs(document, "link[rel=stylesheet]") {
+        css.push_str(&String::from_utf8_lossy(&fetch_own(&url).await?));
+    }
+    Ok(AppParts { glue, wasm, css })
+}
+
+/// The single-file report of `audit`: the same HTML as `flakelens report`, made from the
+/// page's own files. Its title is the audit's, else "flakelens report: CLAIM".
+///
+/// # Errors
+/// A plain-words message when the page's own files cannot be fetched.
+pub async fn single_file_report(audit: &Audit) -> Result<String, String> {
+    let document = document()?;
+    let parts = match parts_of_report(&document) {
+        Some(parts) => parts,
+        None => parts_of_page(&document).await?,
+    };
+    let title = audit
+        .title
+        .clone()
+        .unwrap_or_else(|| format!("flakelens report: {}", audit.analysis.totals.claim));
+    single_file_html(
+        AppFiles {
+            glue: &parts.glue,
+            wasm: &parts.wasm,
+            css: &parts.css,
+        },
+        &audit.to_json(),
+        &title,
+    )
+}

@@ -1,0 +1,405 @@
+//! Component tests in a browser (wasm-bindgen-test, headless Chromium): each test renders one
+//! component into a fresh `<div>` with a small analysis made by the core, lets Yew's scheduler
+//! run (`sleep(Duration::ZERO)`, no fixed waits), and reads the DOM.
+//!
+//! Run: `CHROMEDRIVER=/usr/bin/chromedriver cargo test --target wasm32-unknown-unknown --test web`
+//! (`.cargo/config.toml` makes `wasm-bindgen-test-runner` the runner).
+//!
+//! The page is a binary crate, so the modules under test are compiled into this test crate by
+//! path, with the same module names they have in the page.
+#![cfg(target_arch = "wasm32")]
+// The page's modules are only partly used here.
+#![allow(dead_code, unused_imports)]
+
+#[path = "../src/chart.rs"]
+mod chart;
+#[path = "../src/display.rs"]
+mod display;
+
+// An inline module with a path: its modules are read from src/components/.
+#[path = "../src/components"]
+mod components {
+    pub mod diagnostics;
+    pub mod filter_bar;
+    pub mod flag_chips;
+    pub mod lazy_text;
+    pub mod nav_bar;
+    pub mod outcome_strip;
+    pub mod rate_histogram;
+    pub mod run_failures;
+    pub mod test_heatmap;
+    pub mod test_table;
+}
+
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::time::Duration;
+
+use flakelens_core::junit::read_report;
+use flakelens_core::{Analysis, Diagnostic, Severity};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+use web_sys::{Element, HtmlElement};
+use yew::platform::time::sleep;
+use yew::prelude::*;
+
+use components::diagnostics::{DiagnosticsPanel, DiagnosticsProps};
+use components::filter_bar::{FilterBar, FilterBarProps};
+use components::lazy_text::{LazyText, LazyTextProps};
+use components::nav_bar::{NavBar, NavBarProps};
+use components::rate_histogram::{RateHistogram, RateHistogramProps};
+use components::run_failures::{RunFailures, RunFailuresProps};
+use components::test_heatmap::{TestHeatmap, TestHeatmapProps};
+use components::test_table::{TestTable, TestTableProps};
+use display::route::{Filter, Query, Route, Sort, SortKey, View};
+use display::SharedAnalysis;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// Renders `C` with `props` into a new `<div>` in the body and lets the scheduler run.
+async fn render<C>(props: C::Properties) -> Element
+where
+    C: BaseComponent,
+{
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .expect("a document");
+    let root = document.create_element("div").expect("a div");
+    document
+        .body()
+        .expect("a body")
+        .append_child(&root)
+        .expect("appended");
+    yew::Renderer::<C>::with_root_and_props(root.clone(), props).render();
+    settle().await;
+    root
+}
+
+/// Lets Yew run what a render or an event scheduled.
+async fn settle() {
+    sleep(Duration::ZERO).await;
+}
+
+fn all(root: &Element, selector: &str) -> Vec<Element> {
+    let list = root.query_selector_all(selector).expect("a valid selector");
+    (0..list.length())
+        .filter_map(|i| list.item(i))
+        .filter_map(|n| n.dyn_into::<Element>().ok())
+        .collect()
+}
+
+fn attr(el: &Element, name: &str) -> String {
+    el.get_attribute(name).unwrap_or_default()
+}
+
+fn click(root: &Element, selector: &str) {
+    root.query_selector(selector)
+        .ok()
+        .flatten()
+        .and_then(|e| e.dyn_into::<HtmlElement>().ok())
+        .unwrap_or_else(|| panic!("no {selector}"))
+        .click();
+}
+
+/// `tests` tests over `runs` runs: every 7th fails in odd runs (flaky, "value 3" / "value 5"),
+/// every 11th fails always (broken); the rest pass.
+fn analysis(tests: usize, runs: usize) -> SharedAnalysis {
+    let runs: Vec<_> = (0..runs)
+        .map(|r| {
+            let mut xml = String::from("<testsuite name=\"s\">");
+            for t in 0..tests {
+                let fails = (t % 7 == 0 && r % 2 == 1) || (t % 11 == 0 && t % 7 != 0);
+                if fails {
+                    xml.push_str(&format!(
+                        "<testcase classname=\"m{}\" name=\"t{t:05}\" time=\"0.{r}\"><failure message=\"value {}\">trace</failure></testcase>",
+                        t % 3,
+                        r % 4 + 2
+                    ));
+                } else {
+                    xml.push_str(&format!(
+                        "<testcase classname=\"m{}\" name=\"t{t:05}\" time=\"0.{r}\"/>",
+                        t % 3
+                    ));
+                }
+            }
+            xml.push_str("</testsuite>");
+            read_report(&format!("run-{r}.xml"), xml.as_bytes()).run.expect("a run")
+        })
+        .collect();
+    SharedAnalysis(Rc::new(Analysis::from_runs(&runs, Vec::new())))
+}
+
+fn all_shown(analysis: &SharedAnalysis) -> Rc<Vec<usize>> {
+    Rc::new((0..analysis.tests.len()).collect())
+}
+
+#[wasm_bindgen_test]
+async fn the_nav_bar_marks_the_current_view_and_keeps_the_share_part() {
+    let mut route = Route::parse("#/tests?q=x");
+    route.view = View::Consistency;
+    let root = render::<NavBar>(NavBarProps {
+        route,
+        others: vec!["audit=abc".to_owned()],
+        tests: 19,
+        flaky: 6,
+        diagnostics: 2,
+    })
+    .await;
+    let links = all(&root, "nav[aria-label=Views] a");
+    assert_eq!(links.len(), 6);
+    let current: Vec<String> = links
+        .iter()
+        .filter(|a| attr(a, "aria-current") == "page")
+        .map(|a| attr(a, "data-view"))
+        .collect();
+    assert_eq!(current, vec!["consistency"]);
+    assert_eq!(attr(&links[1], "href"), "#/tests?q=x&audit=abc");
+    assert!(links[1]
+        .text_content()
+        .unwrap_or_default()
+        .contains("6 flaky"));
+}
+
+#[wasm_bindgen_test]
+async fn the_filter_bar_counts_its_chips_and_emits_queries() {
+    let analysis = analysis(30, 4);
+    let emitted: Rc<RefCell<Vec<Query>>> = Rc::default();
+    let sink = emitted.clone();
+    let root = render::<FilterBar>(FilterBarProps {
+        analysis: analysis.clone(),
+        query: Query::default(),
+        shown: 30,
+        on_query: Callback::from(move |q| sink.borrow_mut().push(q)),
+    })
+    .await;
+    let flaky = root
+        .query_selector("[data-testid=filter-chip][data-value=flaky]")
+        .ok()
+        .flatten()
+        .expect("a flaky chip");
+    let want = analysis
+        .tests
+        .iter()
+        .filter(|t| t.verdict.as_str() == "flaky")
+        .count();
+    assert!(flaky
+        .text_content()
+        .unwrap_or_default()
+        .ends_with(&want.to_string()));
+    assert_eq!(attr(&flaky, "aria-pressed"), "false");
+    click(&root, "[data-testid=filter-chip][data-value=flaky]");
+    settle().await;
+    assert_eq!(
+        emitted.borrow().last().map(|q| q.filters.clone()),
+        Some(vec![Filter::Flaky])
+    );
+    let count = root
+        .query_selector("[data-testid=shown-count]")
+        .ok()
+        .flatten()
+        .expect("a count");
+    assert_eq!(attr(&count, "data-count"), "30");
+}
+
+#[wasm_bindgen_test]
+async fn the_test_table_sorts_from_its_headers() {
+    let analysis = analysis(20, 4);
+    let emitted: Rc<RefCell<Vec<Query>>> = Rc::default();
+    let sink = emitted.clone();
+    let root = render::<TestTable>(TestTableProps {
+        analysis: analysis.clone(),
+        shown: all_shown(&analysis),
+        query: Query::default(),
+        selected: None,
+        cursor: None,
+        focus_cursor: 0,
+        hold_focus: false,
+        on_select: Callback::noop(),
+        on_query: Callback::from(move |q| sink.borrow_mut().push(q)),
+    })
+    .await;
+    let rows = all(&root, "tr[data-test-id]");
+    assert_eq!(rows.len(), 20);
+    let ids: Vec<String> = rows.iter().map(|r| attr(r, "data-test-id")).collect();
+    let want: Vec<String> = analysis.tests.iter().map(|t| t.id.clone()).collect();
+    assert_eq!(ids, want);
+    let headers = all(&root, "thead th[aria-sort]");
+    assert_eq!(headers.len(), 11);
+    assert!(headers.iter().all(|th| attr(th, "aria-sort") == "none"));
+    click(&root, "button.sort[data-sort=failure_rate]");
+    settle().await;
+    assert_eq!(
+        emitted.borrow().last().and_then(|q| q.sort),
+        Some(Sort {
+            key: SortKey::FailureRate,
+            desc: true
+        })
+    );
+}
+
+#[wasm_bindgen_test]
+async fn the_test_table_renders_only_the_rows_in_view() {
+    let analysis = analysis(5_000, 2);
+    let root = render::<TestTable>(TestTableProps {
+        analysis: analysis.clone(),
+        shown: all_shown(&analysis),
+        query: Query::default(),
+        selected: None,
+        cursor: None,
+        focus_cursor: 0,
+        hold_focus: false,
+        on_select: Callback::noop(),
+        on_query: Callback::noop(),
+    })
+    .await;
+    let rows = all(&root, "tr[data-test-id]");
+    assert!(
+        !rows.is_empty() && rows.len() < 80,
+        "{} rows in the DOM",
+        rows.len()
+    );
+    let table = root
+        .query_selector(".test-table")
+        .ok()
+        .flatten()
+        .expect("a table");
+    assert_eq!(attr(&table, "aria-rowcount"), "5001");
+    let spacer = all(&root, "tr.spacer");
+    assert_eq!(spacer.len(), 1, "one spacer below the rendered rows");
+}
+
+#[wasm_bindgen_test]
+async fn the_histogram_bins_failure_rates() {
+    let analysis = analysis(30, 4);
+    let root = render::<RateHistogram>(RateHistogramProps {
+        analysis: analysis.clone(),
+    })
+    .await;
+    let counts: Vec<u64> = all(&root, "[data-bin]")
+        .iter()
+        .map(|g| attr(g, "data-count").parse().unwrap_or(u64::MAX))
+        .collect();
+    let (bins, zero) = chart::rate_histogram(analysis.tests.iter().map(|t| t.failure_rate));
+    assert_eq!(counts, bins.to_vec());
+    // Flaky tests fail in 2 of 4 runs (50%: 40–50%), broken ones in all (100%).
+    assert!(bins[4] > 0 && bins[10] > 0);
+    let figure = root
+        .query_selector("[data-testid=rate-histogram]")
+        .ok()
+        .flatten()
+        .expect("a figure");
+    assert_eq!(attr(&figure, "data-zero"), zero.to_string());
+}
+
+#[wasm_bindgen_test]
+async fn diagnostics_are_grouped_per_file() {
+    let mut a = Analysis::from_runs(&[], Vec::new());
+    a.diagnostics = vec![
+        Diagnostic::whole_file("a.xml", Severity::Error, "not a report".to_owned()),
+        Diagnostic::whole_file("b.xml", Severity::Warning, "odd".to_owned()),
+        Diagnostic::whole_file("a.xml", Severity::Info, "note".to_owned()),
+    ];
+    let root = render::<DiagnosticsPanel>(DiagnosticsProps {
+        analysis: SharedAnalysis(Rc::new(a)),
+        full: true,
+    })
+    .await;
+    let files: Vec<(String, usize)> = all(&root, "details.diagnostic-file")
+        .iter()
+        .map(|d| (attr(d, "data-file"), all(d, "li").len()))
+        .collect();
+    assert_eq!(
+        files,
+        vec![("a.xml".to_owned(), 2), ("b.xml".to_owned(), 1)]
+    );
+}
+
+#[wasm_bindgen_test]
+async fn long_text_is_rendered_only_when_opened() {
+    let root = render::<LazyText>(LazyTextProps {
+        summary: "system-out".into(),
+        text: std::sync::Arc::<str>::from("line 1\nline 2"),
+        testid: None,
+    })
+    .await;
+    assert!(all(&root, "pre").is_empty());
+    let details = root
+        .query_selector("details")
+        .ok()
+        .flatten()
+        .expect("a details");
+    details.set_attribute("open", "").expect("opened");
+    details
+        .dispatch_event(&web_sys::Event::new("toggle").expect("an event"))
+        .expect("dispatched");
+    settle().await;
+    let pre = all(&root, "pre");
+    assert_eq!(pre.len(), 1);
+    assert_eq!(pre[0].text_content().as_deref(), Some("line 1\nline 2"));
+}
+
+#[wasm_bindgen_test]
+async fn failing_runs_show_their_messages_and_the_lines_that_differ() {
+    let analysis = analysis(8, 4);
+    // Test 0 is flaky: it fails in runs 1 and 3 with "value 3" and "value 5".
+    let root = render::<RunFailures>(RunFailuresProps {
+        analysis: analysis.clone(),
+        index: analysis
+            .tests
+            .iter()
+            .position(|t| t.name == "t00000")
+            .expect("t00000"),
+    })
+    .await;
+    let runs: Vec<String> = all(&root, "[data-testid=run-failure]")
+        .iter()
+        .map(|li| attr(li, "data-run"))
+        .collect();
+    assert_eq!(runs, vec!["1", "3"]);
+    let removed: Vec<String> = all(&root, "[data-testid=diff-removed]")
+        .iter()
+        .map(|e| e.text_content().unwrap_or_default())
+        .collect();
+    let added: Vec<String> = all(&root, "[data-testid=diff-added]")
+        .iter()
+        .map(|e| e.text_content().unwrap_or_default())
+        .collect();
+    assert_eq!(removed, vec!["- value 3\n"]);
+    assert_eq!(added, vec!["+ value 5\n"]);
+}
+
+#[wasm_bindgen_test]
+async fn a_large_heat_map_is_drawn_on_a_canvas() {
+    let small = analysis(10, 3);
+    let root = render::<TestHeatmap>(TestHeatmapProps {
+        analysis: small.clone(),
+        shown: all_shown(&small),
+        filtered: false,
+        on_select: Callback::noop(),
+    })
+    .await;
+    let grid = root
+        .query_selector("[data-testid=test-heatmap]")
+        .ok()
+        .flatten()
+        .expect("a grid");
+    assert_eq!(attr(&grid, "data-mode"), "html");
+    assert_eq!(all(&root, "td[data-outcome]").len(), 30);
+
+    let large = analysis(1_100, 20);
+    let root = render::<TestHeatmap>(TestHeatmapProps {
+        analysis: large.clone(),
+        shown: all_shown(&large),
+        filtered: false,
+        on_select: Callback::noop(),
+    })
+    .await;
+    let canvas = root
+        .query_selector("canvas[data-testid=test-heatmap]")
+        .ok()
+        .flatten()
+        .expect("a canvas");
+    assert_eq!(attr(&canvas, "data-mode"), "canvas");
+    assert_eq!(attr(&canvas, "data-tests-per-row"), "2");
+    assert!(all(&root, "td").is_empty());
+}
