@@ -467,8 +467,8 @@ pub fn decode(text: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// What the search looks in for one test, lowercased: its id, and the type and message of
-/// every failure the analysis kept (the first failure, and each run's attempts).
+/// What the search looks in for one test, lowercased: its id, its file, and the type and
+/// message of every failure the analysis kept (the first failure, and each run's attempts).
 pub fn search_text(test: &TestSummary) -> String {
     let mut text = test.id.clone();
     let mut add = |s: &Option<String>| {
@@ -477,6 +477,7 @@ pub fn search_text(test: &TestSummary) -> String {
             text.push_str(s);
         }
     };
+    add(&test.file);
     if let Some(f) = &test.first_failure {
         add(&f.failure_type);
         add(&f.message);
@@ -791,6 +792,21 @@ mod tests {
                 .iter()
                 .map(|&i| analysis.tests[i].name.clone())
                 .collect()
+        }
+
+        #[test]
+        fn search_looks_in_the_file_attribute() {
+            let runs = vec![run(
+                "1.xml",
+                "<testcase classname=\"m\" name=\"t\" file=\"api/users_test.py\"/><testcase classname=\"m\" name=\"u\"/>",
+            )];
+            let analysis = Analysis::from_runs(&runs, Vec::new());
+            let index: Vec<String> = analysis.tests.iter().map(search_text).collect();
+            let query = Query {
+                q: "USERS_test".to_owned(),
+                ..Query::default()
+            };
+            assert_eq!(names(&analysis, &visible(&analysis, &query, &index)), ["t"]);
         }
 
         #[test]

@@ -184,6 +184,10 @@ pub struct TestSummary {
     pub classname: String,
     /// The testcase name.
     pub name: String,
+    /// The testcase's `file` attribute (pytest xunit1, PHPUnit, jest with `addFileAttribute`),
+    /// from the first run that gave one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
     /// One entry per run, in run order: the outcome, or `None` when the test is absent from
     /// that run.
     pub outcomes: Vec<Option<Outcome>>,
@@ -577,6 +581,7 @@ fn join_runs(runs: &[&Run]) -> (Vec<RunSummary>, Vec<TestSummary>) {
                     suite: case.key.suite.clone(),
                     classname: case.key.classname.clone(),
                     name: case.key.name.clone(),
+                    file: None,
                     outcomes: vec![None; run_count],
                     attempts: vec![Vec::new(); run_count],
                     flaky_in_run: vec![false; run_count],
@@ -596,6 +601,9 @@ fn join_runs(runs: &[&Run]) -> (Vec<RunSummary>, Vec<TestSummary>) {
             });
             seen_in_run.insert(slot);
             let test = &mut tests[slot];
+            if test.file.is_none() {
+                test.file.clone_from(&case.file);
+            }
             test.outcomes[run_index] = Some(case.outcome);
             test.attempts[run_index] = case.attempts.iter().map(|a| a.outcome).collect();
             test.flaky_in_run[run_index] = case.flaky_in_run;

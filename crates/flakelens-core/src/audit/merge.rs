@@ -98,7 +98,7 @@ pub fn runs_of(audit: &Audit) -> Vec<Run> {
                 attempts,
                 time_seconds: test.durations_seconds.get(r).copied().flatten(),
                 elements: 1,
-                file: None,
+                file: test.file.clone(),
                 line: None,
                 properties: Vec::new(),
             });
