@@ -38,7 +38,7 @@ fn bits(value: Option<f64>) -> String {
 }
 
 /// The lines in field order. Optional fields the core leaves out of its JSON
-/// (`upper_bound_95`, `durations`) are left out here too.
+/// (`upper_bound_95`, `runs_needed`, `durations`) are left out here too.
 fn lines(m: &TestMetrics, o: &AnalysisOptions) -> Vec<Line> {
     let level = confidence(o.confidence);
     let (n, k) = (m.runs_executed, m.failures);
@@ -56,11 +56,12 @@ fn lines(m: &TestMetrics, o: &AnalysisOptions) -> Vec<Line> {
         out.push(line("upper_bound_95", &format!("Upper bound ({level})"), percent(Some(bound)),
             format!("Never failed in {n} runs, so with {level} confidence its failure rate is below this (about 3/n: the rule of three).")));
     }
+    if let Some(needed) = m.runs_needed {
+        out.push(line("runs_needed", "Runs still needed", needed.to_string(),
+            format!("No failure seen yet: more runs to see one with {level} probability if the test failed {} of the time.",
+                percent(Some(o.target_failure_rate)))));
+    }
     out.extend([
-        line("runs_needed", "Runs still needed",
-            m.runs_needed.map_or_else(|| "n/a".to_owned(), |r| r.to_string()),
-            format!("More runs to see at least one failure with {level} probability if the test failed {} of the time.",
-                percent(Some(o.target_failure_rate)))),
         line("flip_rate", "Flip rate", percent(m.flip_rate),
             "How often one executed run's pass/fail differs from the previous one's: 0% never switches, 100% alternates.".to_owned()),
         line("entropy", "Entropy", bits(m.entropy),

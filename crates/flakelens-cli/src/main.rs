@@ -326,6 +326,12 @@ fn run_merge(paths: &[PathBuf], output: Option<&Path>) -> Result<ExitCode, Strin
     for path in paths {
         let text = std::fs::read_to_string(path)
             .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        if !text.trim_start().starts_with('{') {
+            return Err(format!(
+                "{} is not an audit JSON: merge takes audits; write one per run set with `flakelens analyze FILES -o audit.json`",
+                path.display()
+            ));
+        }
         audits.push(Audit::from_json(&text).map_err(|e| format!("audit {}: {e}", path.display()))?);
     }
     let merged = merge(&audits).map_err(|e| format!("cannot merge: {e}"))?;

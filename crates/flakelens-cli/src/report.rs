@@ -29,6 +29,13 @@ pub fn single_file(app_dir: &Path, audit_json: &str, title: &str) -> Result<Stri
     let read =
         |p: PathBuf| std::fs::read(&p).map_err(|e| format!("cannot read {}: {e}", p.display()));
     let wasm = read(find(app_dir, "_bg.wasm")?)?;
+    if wasm.len() > 8 << 20 {
+        eprintln!(
+            "flakelens: warning: the app in {} is {:.1} MB, which looks like a debug build (`cargo xtask serve` writes one); run `trunk build --release` for a small report",
+            app_dir.display(),
+            wasm.len() as f64 / 1e6
+        );
+    }
     let glue = String::from_utf8_lossy(&read(find(app_dir, ".js")?)?).into_owned();
     let css = String::from_utf8_lossy(&read(find(app_dir, ".css")?)?).into_owned();
     single_file_html(

@@ -104,15 +104,26 @@ fn write_summary(out: &mut String, analysis: &Analysis) -> std::fmt::Result {
         }
         writeln!(out, "\n{} ({}):", verdict.as_str(), tests.len())?;
         for test in tests {
-            let strip: String = test.outcomes.iter().map(|o| outcome_char(*o)).collect();
+            let strip: String = test
+                .outcomes
+                .iter()
+                .zip(&test.flaky_in_run)
+                .map(|(o, retried)| if *retried { 'r' } else { outcome_char(*o) })
+                .collect();
             let interval = test
                 .metrics
                 .wilson_95
                 .map(|[lo, hi]| format!(" [{}–{}]", percent(Some(lo)), percent(Some(hi))))
                 .unwrap_or_default();
+            let category = analysis
+                .category_list
+                .iter()
+                .find(|c| c.id == test.categories.primary)
+                .map(|c| format!("  [{}]", c.name))
+                .unwrap_or_default();
             writeln!(
                 out,
-                "  {strip}  {:>6}{interval} failed  {}",
+                "  {strip}  {:>6}{interval} of runs failed  {}{category}",
                 percent(test.failure_rate),
                 test.id
             )?;
@@ -123,7 +134,7 @@ fn write_summary(out: &mut String, analysis: &Analysis) -> std::fmt::Result {
     }
     writeln!(
         out,
-        "\noutcome strip: one character per run: . passed, F failed, E errored, s skipped, - absent; [low–high] is the {} Wilson interval of the failure rate",
+        "\noutcome strip: one character per run: . passed, r passed on retry, F failed, E errored, s skipped, - absent; [low–high] is the {} Wilson interval of the failure rate; [brackets] at the end: the root-cause category",
         flakelens_core::format::confidence(analysis.options.confidence)
     )
 }

@@ -342,7 +342,7 @@ pub struct Totals {
     pub stable_pass: usize,
     /// Tests whose verdict is [`Verdict::Skipped`].
     pub skipped: usize,
-    /// Executed tests with the same outcome in every run (present in all of them).
+    /// Executed tests with the same outcome in every run in which they appear.
     pub consistent_tests: usize,
     /// `consistent_tests / executed_tests`, a ratio in \[0, 1\]; `None` with no executed test.
     pub consistency: Option<f64>,
@@ -444,6 +444,7 @@ impl Analysis {
             selected = prepared.iter().collect();
         }
         let (mut run_summaries, mut tests) = join_runs(&selected);
+        note_unrelated_runs(&run_summaries, &tests, &mut diagnostics);
         label_runs(&selected, &mut run_summaries, options);
         let labels: Vec<String> = run_summaries.iter().map(|r| r.label.clone()).collect();
 
@@ -1047,4 +1048,36 @@ fn mask_addresses(text: &str) -> String {
     }
     out.push_str(rest);
     out
+}
+
+/// Warns about runs that share no test with any other run: they are most likely runs of
+/// another suite, dropped into the same analysis by mistake.
+fn note_unrelated_runs(
+    runs: &[RunSummary],
+    tests: &[TestSummary],
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    if runs.len() < 2 {
+        return;
+    }
+    let mut shared = vec![false; runs.len()];
+    for test in tests {
+        let present: Vec<usize> = (0..runs.len())
+            .filter(|&r| test.outcomes[r].is_some())
+            .collect();
+        if present.len() > 1 {
+            for r in present {
+                shared[r] = true;
+            }
+        }
+    }
+    for (run, shared) in runs.iter().zip(shared) {
+        if !shared && run.counts.tests() > 0 {
+            diagnostics.push(Diagnostic::whole_file(
+                &run.file,
+                crate::Severity::Warning,
+                "this run shares no test with the other runs: is it a run of another suite? Its tests count apart, and consistency compares each test only with its own runs".to_owned(),
+            ));
+        }
+    }
 }

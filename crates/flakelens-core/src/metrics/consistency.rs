@@ -12,7 +12,8 @@ pub struct Consistency {
     pub runs: usize,
     /// Tests that executed in at least one run.
     pub executed_tests: usize,
-    /// Executed tests with the same outcome in every one of the N runs (present in all).
+    /// Executed tests with the same outcome in every run in which they appear (a run that
+    /// lacks a test, such as a truncated report, neither breaks nor makes its consistency).
     pub identical_tests: usize,
     /// `identical_tests / executed_tests`, a ratio in \[0, 1\]; `None` with no executed test.
     pub identical_share: Option<f64>,
@@ -51,8 +52,11 @@ pub fn consistency<'a>(
         }
         if outcomes.iter().flatten().any(|o| o.is_executed()) {
             executed_tests += 1;
-            let first = outcomes.first().copied().flatten();
-            if first.is_some() && outcomes.iter().all(|o| *o == first) {
+            // Identical in every run in which the test appears: a run that lacks it (a
+            // truncated report, a test added later) says nothing about its consistency.
+            let mut present = outcomes.iter().flatten();
+            let first = present.next();
+            if first.is_some_and(|f| present.all(|o| o == f)) {
                 identical_tests += 1;
             }
         }
@@ -95,11 +99,12 @@ mod tests {
 
     #[test]
     fn hand_worked_three_runs() {
-        // t1: P P P (identical); t2: P F P; t3: S S S (never executed); t4: P P - (absent in 3).
+        // t1: P P P (identical); t2: P F P; t3: S S S (never executed); t4: P P - (absent in
+        // run 3: identical in the two runs it appears in).
         let tests: [&[Option<Outcome>]; 4] = [&[P, P, P], &[P, F, P], &[S, S, S], &[P, P, None]];
         let c = consistency(tests, 3, 0.95);
-        assert_eq!((c.executed_tests, c.identical_tests), (3, 1));
-        assert_eq!(c.identical_share, Some(1.0 / 3.0));
+        assert_eq!((c.executed_tests, c.identical_tests), (3, 2));
+        assert_eq!(c.identical_share, Some(2.0 / 3.0));
         // Runs 1 and 2 share all 4 tests; t2 differs: 3/4.
         assert_eq!(c.agreement[0][1], Some(0.75));
         // Runs 1 and 3 share t1, t2, t3 (t4 absent in run 3): all equal.

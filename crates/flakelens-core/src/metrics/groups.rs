@@ -141,8 +141,9 @@ pub fn groups<'a>(
                 }
                 if !ran.is_empty() {
                     executed += 1;
-                    let first = picked.first().copied().flatten();
-                    if first.is_some() && picked.iter().all(|o| *o == first) {
+                    let mut present = picked.iter().flatten();
+                    let first = present.next();
+                    if first.is_some_and(|f| present.all(|o| o == f)) {
                         identical += 1;
                     }
                 }

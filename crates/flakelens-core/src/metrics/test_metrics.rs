@@ -42,8 +42,10 @@ pub struct TestMetrics {
     /// "rule of three" is its approximation 3/n).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub upper_bound_95: Option<f64>,
-    /// More runs needed (beyond n) to see at least one failure with probability `confidence`
-    /// if the true failure rate were `target_failure_rate`: max(0, ⌈ln α / ln(1 − p)⌉ − n).
+    /// While no failure has been seen (k = 0): more runs needed (beyond n) to see at least
+    /// one failure with probability `confidence` if the true failure rate were
+    /// `target_failure_rate`: max(0, ⌈ln α / ln(1 − p)⌉ − n). `None` once it has failed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub runs_needed: Option<u64>,
     /// flips / (m − 1) over the m executed outcomes in run order, pass/fail only (errors count
     /// as failures, skips dropped); 0 when m ≤ 1 (Apple, Kowalczyk et al. 2020).
@@ -88,7 +90,9 @@ pub fn test_metrics(
     let k = u32::try_from(executed.iter().filter(|f| **f).count()).unwrap_or(u32::MAX);
     let failure_rate = (n > 0).then(|| f64::from(k) / f64::from(n));
     let confidence = options.confidence;
-    let runs_needed = stats::runs_to_observe(options.target_failure_rate, confidence)
+    let runs_needed = (k == 0)
+        .then(|| stats::runs_to_observe(options.target_failure_rate, confidence))
+        .flatten()
         .map(|needed| needed.saturating_sub(u64::from(n)));
     let windows: Vec<&[bool]> = executed.chunks(options.window_runs.max(1)).collect();
     let window_entropy: Vec<f64> = windows

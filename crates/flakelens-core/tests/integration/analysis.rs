@@ -127,10 +127,10 @@ fn totals_and_consistency() {
     // Executed at least once: A, B, C, E, F (not D).
     assert_eq!(t.executed_tests, 5);
     assert_eq!((t.flaky, t.broken, t.stable_pass, t.skipped), (1, 1, 3, 1));
-    // Identical in every run: only A. B flips; C is failed, failed, errored; E and F are
-    // absent from some run. 1 of 5 = 0.2.
-    assert_eq!(t.consistent_tests, 1);
-    assert_eq!(t.consistency, Some(0.2));
+    // Identical in every run in which it appears: A (3 passes), E (2 passes, absent from run
+    // 3) and F (1 pass). B flips; C is failed, failed, errored. 3 of 5 = 0.6.
+    assert_eq!(t.consistent_tests, 3);
+    assert_eq!(t.consistency, Some(0.6));
 }
 
 #[test]
@@ -179,6 +179,22 @@ fn a_repeated_testcase_in_one_suite_is_a_rerun() {
     assert_eq!(a.tests[0].failure_rate, Some(0.0));
     assert_eq!(a.diagnostics.len(), 1);
     assert!(a.diagnostics[0].message.contains("appears 2 times"));
+}
+
+#[test]
+fn a_run_of_another_suite_is_pointed_out() {
+    // Runs 1 and 2 share test A; run 3 holds only Z, which no other run has.
+    let other = r#"<testsuites><testsuite name="other"><testcase classname="K" name="Z"/></testsuite></testsuites>"#;
+    let a = Analysis::from_reads([
+        read_report("1.xml", suite(PASS_A).as_bytes()),
+        read_report("2.xml", suite(PASS_A).as_bytes()),
+        read_report("3.xml", other.as_bytes()),
+    ]);
+    let warnings: Vec<&str> = a.diagnostics.iter().map(|d| d.file.as_str()).collect();
+    assert_eq!(warnings, ["3.xml"]);
+    assert!(a.diagnostics[0]
+        .message
+        .starts_with("this run shares no test with the other runs"));
 }
 
 #[test]
