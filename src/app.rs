@@ -400,12 +400,9 @@ pub fn app() -> Html {
                     if let Some(title) = &state.title {
                         <h2 class="audit-title" data-testid="audit-title">{title}</h2>
                     }
-                    <CriteriaTable criteria={state.criteria.clone()}>
-                        <AuditDownload analysis={analysis.clone()} criteria={state.criteria_config.clone()}
-                            title={state.title.clone()} />
-                        <ShareLink analysis={Some(analysis.clone())} criteria={state.criteria_config.clone()}
-                            title={state.title.clone()} />
-                    </CriteriaTable>
+                    <CriteriaTable criteria={state.criteria.clone()}><></></CriteriaTable>
+                    // The figures and the claim right under the criteria: the first screen
+                    // answers "is it stable, and which tests are flaky?"; exports come last.
                     <Summary analysis={analysis.clone()} />
                     <section class="charts" aria-label="Charts">
                         <RateHistogram analysis={analysis.clone()} />
@@ -419,6 +416,12 @@ pub fn app() -> Html {
                             <CategoryChart rows={analysis.categories.clone()} active={state.route.query.cat.clone()} />
                         </figure>
                         <RunsTimeline analysis={analysis.clone()} />
+                    </section>
+                    <section class="exports" aria-label="Save and share">
+                        <AuditDownload analysis={analysis.clone()} criteria={state.criteria_config.clone()}
+                            title={state.title.clone()} />
+                        <ShareLink analysis={Some(analysis.clone())} criteria={state.criteria_config.clone()}
+                            title={state.title.clone()} />
                     </section>
                 </>
             },

@@ -164,7 +164,7 @@ impl Criteria {
                 percent(t.consistency),
                 pass,
                 format!(
-                    "{} of {} executed tests had the same outcome in every run",
+                    "{} of {} executed tests had the same outcome in every run in which they appear",
                     t.consistent_tests, t.executed_tests
                 ),
             ));
