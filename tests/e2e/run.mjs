@@ -26,12 +26,13 @@
 
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { chromium } from 'playwright-core';
+
+import { Abort, CHROMIUM_FLAGS, check, fail, finish, pass, serveDir } from './_harness.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '..', '..');
@@ -45,105 +46,14 @@ const TIMEOUT_MS = Number(env.E2E_TIMEOUT_MS || 120_000);
 /** How long one wait for the page (load, parse, render) may take. */
 const WAIT_MS = 30_000;
 
-const CHROMIUM_FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
 
 // ---------------------------------------------------------------------------------------
 // Reporting
 
-let passed = 0;
-let failed = 0;
-
-function pass(name) {
-  passed += 1;
-  console.log(`ok   ${name}`);
-}
-
-function fail(name, detail) {
-  failed += 1;
-  console.log(`FAIL ${name}`);
-  for (const line of String(detail).split('\n')) console.log(`       ${line}`);
-}
-
-function check(name, ok, detail) {
-  if (ok) pass(name);
-  else fail(name, detail);
-  return ok;
-}
-
-function finish() {
-  console.log(`${passed} passed, ${failed} failed`);
-  process.exit(failed === 0 && passed > 0 ? 0 : 1);
-}
-
-/** Stops the test (counted as a failure) when a precondition makes the rest meaningless. */
-class Abort extends Error {}
 
 // ---------------------------------------------------------------------------------------
 // Static server for dist/
 
-const CONTENT_TYPES = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.wasm': 'application/wasm',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.xml': 'application/xml',
-  '.txt': 'text/plain; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.map': 'application/json',
-};
-
-/** Serves `dir` on 127.0.0.1 on a free port; resolves to the server once it listens. */
-function serveDir(dir) {
-  const server = http.createServer((req, res) => {
-    const send = (status, type, body) => {
-      res.writeHead(status, { 'Content-Type': type, 'Cache-Control': 'no-store' });
-      res.end(req.method === 'HEAD' ? undefined : body);
-    };
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
-      send(405, 'text/plain', 'method not allowed');
-      return;
-    }
-    let urlPath;
-    try {
-      urlPath = decodeURIComponent(new URL(req.url, 'http://127.0.0.1').pathname);
-    } catch {
-      send(400, 'text/plain', 'bad request');
-      return;
-    }
-    let file = path.resolve(dir, `.${urlPath}`);
-    const rel = path.relative(dir, file);
-    if (rel.startsWith('..') || path.isAbsolute(rel)) {
-      send(403, 'text/plain', 'forbidden');
-      return;
-    }
-    if (fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, 'index.html');
-    fs.readFile(file, (err, body) => {
-      if (err) {
-        send(404, 'text/plain', 'not found');
-        return;
-      }
-      const type = CONTENT_TYPES[path.extname(file).toLowerCase()] || 'application/octet-stream';
-      send(200, type, body);
-    });
-  });
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve(server));
-  });
-}
 
 // ---------------------------------------------------------------------------------------
 // The CLI's view: what the page must show

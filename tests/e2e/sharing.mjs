@@ -20,13 +20,14 @@
 
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL, fileURLToPath } from 'node:url';
 import zlib from 'node:zlib';
 
 import { chromium } from 'playwright-core';
+
+import { Abort, CHROMIUM_FLAGS, check, fail, finish, pass, serveDir } from './_harness.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '..', '..');
@@ -42,16 +43,6 @@ const WAIT_MS = 60_000;
 /** The longest main-thread task allowed while the example loads, in milliseconds. */
 const LONG_TASK_LIMIT_MS = 200;
 
-const CHROMIUM_FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
 
 const XSS_IMG = '<img src=x onerror="window.__xss=1">';
 const XSS_SCRIPT = '<script>window.__xss=1</script>';
@@ -60,95 +51,10 @@ const XSS_URL = 'javascript:window.__xss=1';
 // ---------------------------------------------------------------------------------------
 // Reporting
 
-let passed = 0;
-let failed = 0;
-
-function pass(name) {
-  passed += 1;
-  console.log(`ok   ${name}`);
-}
-
-function fail(name, detail) {
-  failed += 1;
-  console.log(`FAIL ${name}`);
-  for (const line of String(detail).split('\n')) console.log(`       ${line}`);
-}
-
-function check(name, ok, detail) {
-  if (ok) pass(name);
-  else fail(name, detail);
-  return ok;
-}
-
-function finish() {
-  console.log(`${passed} passed, ${failed} failed`);
-  process.exit(failed === 0 && passed > 0 ? 0 : 1);
-}
-
-/** Stops the test (counted as a failure) when a precondition makes the rest meaningless. */
-class Abort extends Error {}
 
 // ---------------------------------------------------------------------------------------
 // Static servers
 
-const CONTENT_TYPES = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.wasm': 'application/wasm',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.xml': 'application/xml',
-};
-
-/**
- * Serves `dir` on 127.0.0.1 on a free port and logs every request path in `server.log`.
- * With `cors`, answers carry `Access-Control-Allow-Origin: *`.
- */
-function serveDir(dir, { cors = false } = {}) {
-  const log = [];
-  const server = http.createServer((req, res) => {
-    log.push(req.url);
-    const headers = (type) => ({
-      'Content-Type': type,
-      'Cache-Control': 'no-store',
-      ...(cors ? { 'Access-Control-Allow-Origin': '*' } : {}),
-    });
-    const send = (status, type, body) => {
-      res.writeHead(status, headers(type));
-      res.end(req.method === 'HEAD' ? undefined : body);
-    };
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
-      send(405, 'text/plain', 'method not allowed');
-      return;
-    }
-    let urlPath;
-    try {
-      urlPath = decodeURIComponent(new URL(req.url, 'http://127.0.0.1').pathname);
-    } catch {
-      send(400, 'text/plain', 'bad request');
-      return;
-    }
-    let file = path.resolve(dir, `.${urlPath}`);
-    const rel = path.relative(dir, file);
-    if (rel.startsWith('..') || path.isAbsolute(rel)) {
-      send(403, 'text/plain', 'forbidden');
-      return;
-    }
-    if (fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, 'index.html');
-    fs.readFile(file, (err, body) => {
-      if (err) {
-        send(404, 'text/plain', 'not found');
-        return;
-      }
-      send(200, CONTENT_TYPES[path.extname(file).toLowerCase()] || 'application/octet-stream', body);
-    });
-  });
-  server.log = log;
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve(server));
-  });
-}
 
 const baseOf = (server) => `http://127.0.0.1:${server.address().port}`;
 

@@ -1,0 +1,118 @@
+// Shared by the end-to-end tests (files starting with `_` are not tests themselves): the
+// Chromium flags, the pass/fail report, and a static server for a folder on 127.0.0.1.
+
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+
+/** Headless Chromium with no background traffic: this machine's network is closed. */
+export const CHROMIUM_FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
+
+// ---------------------------------------------------------------------------------------
+// Reporting: one line per check, then "N passed, M failed".
+
+let passed = 0;
+let failed = 0;
+
+export function pass(name) {
+  passed += 1;
+  console.log(`ok   ${name}`);
+}
+
+export function fail(name, detail) {
+  failed += 1;
+  console.log(`FAIL ${name}`);
+  for (const line of String(detail).split('\n')) console.log(`       ${line}`);
+}
+
+export function check(name, ok, detail) {
+  if (ok) pass(name);
+  else fail(name, detail);
+  return ok;
+}
+
+/** Prints the closing line and exits: 0 when something passed and nothing failed. */
+export function finish() {
+  console.log(`${passed} passed, ${failed} failed`);
+  process.exit(failed === 0 && passed > 0 ? 0 : 1);
+}
+
+/** Stops the test (counted as a failure) when a precondition makes the rest meaningless. */
+export class Abort extends Error {}
+
+// ---------------------------------------------------------------------------------------
+// Static server
+
+const CONTENT_TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.wasm': 'application/wasm',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.xml': 'application/xml',
+  '.txt': 'text/plain; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.map': 'application/json',
+};
+
+/**
+ * Serves `dir` on 127.0.0.1 on a free port and logs every request path in `server.log`;
+ * resolves to the server once it listens. With `cors`, answers carry
+ * `Access-Control-Allow-Origin: *`.
+ */
+export function serveDir(dir, { cors = false } = {}) {
+  const log = [];
+  const server = http.createServer((req, res) => {
+    log.push(req.url);
+    const send = (status, type, body) => {
+      res.writeHead(status, {
+        'Content-Type': type,
+        'Cache-Control': 'no-store',
+        ...(cors ? { 'Access-Control-Allow-Origin': '*' } : {}),
+      });
+      res.end(req.method === 'HEAD' ? undefined : body);
+    };
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      send(405, 'text/plain', 'method not allowed');
+      return;
+    }
+    let urlPath;
+    try {
+      urlPath = decodeURIComponent(new URL(req.url, 'http://127.0.0.1').pathname);
+    } catch {
+      send(400, 'text/plain', 'bad request');
+      return;
+    }
+    let file = path.resolve(dir, `.${urlPath}`);
+    const rel = path.relative(dir, file);
+    if (rel.startsWith('..') || path.isAbsolute(rel)) {
+      send(403, 'text/plain', 'forbidden');
+      return;
+    }
+    if (fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, 'index.html');
+    fs.readFile(file, (err, body) => {
+      if (err) {
+        send(404, 'text/plain', 'not found');
+        return;
+      }
+      send(200, CONTENT_TYPES[path.extname(file).toLowerCase()] || 'application/octet-stream', body);
+    });
+  });
+  server.log = log;
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve(server));
+  });
+}
