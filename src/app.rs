@@ -4,7 +4,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use wasm_bindgen::closure::Closure;
+use gloo_events::{EventListener, EventListenerOptions};
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{HtmlElement, KeyboardEvent};
 use yew::prelude::*;
@@ -124,7 +124,7 @@ fn is_interactive(target: Option<web_sys::EventTarget>, typing_only: bool) -> bo
 #[hook]
 fn use_keyboard(context: Rc<RefCell<KeyContext>>, dispatcher: UseReducerDispatcher<State>) {
     use_effect_with((), move |()| {
-        let listener = Closure::<dyn Fn(KeyboardEvent)>::new(move |e: KeyboardEvent| {
+        let on_key = move |e: &KeyboardEvent| {
             if e.ctrl_key() || e.meta_key() || e.alt_key() || e.default_prevented() {
                 return;
             }
@@ -177,20 +177,18 @@ fn use_keyboard(context: Rc<RefCell<KeyContext>>, dispatcher: UseReducerDispatch
                 }
                 _ => {}
             }
+        };
+        // Removed from the window when dropped, that is when the effect is cleaned up.
+        let listener = web_sys::window().map(|w| {
+            // Not passive: the handlers call `prevent_default`.
+            let options = EventListenerOptions::enable_prevent_default();
+            EventListener::new_with_options(&w, "keydown", options, move |e| {
+                if let Some(e) = e.dyn_ref::<KeyboardEvent>() {
+                    on_key(e);
+                }
+            })
         });
-        let window = web_sys::window();
-        if let Some(w) = &window {
-            let _ =
-                w.add_event_listener_with_callback("keydown", listener.as_ref().unchecked_ref());
-        }
-        move || {
-            if let Some(w) = &window {
-                let _ = w.remove_event_listener_with_callback(
-                    "keydown",
-                    listener.as_ref().unchecked_ref(),
-                );
-            }
-        }
+        move || drop(listener)
     });
 }
 
@@ -198,26 +196,21 @@ fn use_keyboard(context: Rc<RefCell<KeyContext>>, dispatcher: UseReducerDispatch
 #[hook]
 fn use_hash_routing(dispatcher: UseReducerDispatcher<State>, route: Route) {
     use_effect_with((), move |()| {
-        let listener = Closure::<dyn Fn(web_sys::Event)>::new(move |_: web_sys::Event| {
-            dispatcher.dispatch(Action::Navigated(Route::parse(&location_hash())));
-        });
-        let window = web_sys::window();
-        if let Some(w) = &window {
-            for event in ["hashchange", "popstate"] {
-                let _ =
-                    w.add_event_listener_with_callback(event, listener.as_ref().unchecked_ref());
-            }
-        }
-        move || {
-            if let Some(w) = &window {
-                for event in ["hashchange", "popstate"] {
-                    let _ = w.remove_event_listener_with_callback(
-                        event,
-                        listener.as_ref().unchecked_ref(),
-                    );
-                }
-            }
-        }
+        let listeners: Vec<EventListener> = web_sys::window()
+            .map(|w| {
+                ["hashchange", "popstate"]
+                    .into_iter()
+                    .map(|event| {
+                        let dispatcher = dispatcher.clone();
+                        EventListener::new(&w, event, move |_| {
+                            dispatcher.dispatch(Action::Navigated(Route::parse(&location_hash())));
+                        })
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        // Removed from the window when dropped, that is when the effect is cleaned up.
+        move || drop(listeners)
     });
     use_effect_with(route, write_route);
 }

@@ -3,7 +3,7 @@
 //! the lines that differ, every metric explained, and "Copy as Markdown issue". Esc or the
 //! close button closes it; the test table then puts focus back on the test's row.
 
-use wasm_bindgen::closure::Closure;
+use gloo_events::{EventListener, EventListenerOptions};
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlElement, KeyboardEvent};
 use yew::prelude::*;
@@ -32,24 +32,22 @@ pub struct TestDetailProps {
 fn use_escape(on_close: Callback<()>) {
     use_effect_with(on_close, |on_close| {
         let on_close = on_close.clone();
-        let listener = Closure::<dyn Fn(KeyboardEvent)>::new(move |e: KeyboardEvent| {
+        let on_key = move |e: &KeyboardEvent| {
             if e.key() == "Escape" {
                 on_close.emit(());
             }
+        };
+        // Removed from the window when dropped, that is when the effect is cleaned up.
+        let listener = web_sys::window().map(|w| {
+            // Not passive: the handlers call `prevent_default`.
+            let options = EventListenerOptions::enable_prevent_default();
+            EventListener::new_with_options(&w, "keydown", options, move |e| {
+                if let Some(e) = e.dyn_ref::<KeyboardEvent>() {
+                    on_key(e);
+                }
+            })
         });
-        let window = web_sys::window();
-        if let Some(w) = &window {
-            let _ =
-                w.add_event_listener_with_callback("keydown", listener.as_ref().unchecked_ref());
-        }
-        move || {
-            if let Some(w) = &window {
-                let _ = w.remove_event_listener_with_callback(
-                    "keydown",
-                    listener.as_ref().unchecked_ref(),
-                );
-            }
-        }
+        move || drop(listener)
     });
 }
 
