@@ -11,6 +11,7 @@ use std::process::ExitCode;
 
 use anyhow::{bail, Context, Result};
 
+mod bench;
 mod cmd;
 mod csp;
 mod serve;
@@ -26,7 +27,10 @@ tasks:
                      building the page needs)
   serve [--port N]   trunk serve the page on http://127.0.0.1:N (default 8080)
   test               fmt, clippy (host + wasm32), tests, docs, builds, trunk build, e2e
-  csp [INDEX_HTML]   add the Content-Security-Policy to a built index.html (a Trunk hook)";
+  csp [INDEX_HTML]   add the Content-Security-Policy to a built index.html (a Trunk hook)
+  bench [--tests N] [--runs R] [--reps K] [--quick]
+                     flakelens and its peers side by side on `flakelens gen` files
+                     (default 20000 x 10); writes bench/results/latest.md";
 
 fn main() -> ExitCode {
     match run() {
@@ -59,6 +63,7 @@ fn run() -> Result<()> {
             test::test(&root)
         }
         Some("csp") => csp::csp(&args[1..]),
+        Some("bench") => bench::bench(&root, &bench::parse_args(&args[1..])?),
         Some("help" | "-h" | "--help") => {
             println!("{USAGE}");
             Ok(())
