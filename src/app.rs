@@ -36,8 +36,9 @@ use crate::components::theme_toggle::ThemeToggle;
 use crate::display::route::{others, search_text, step_cursor, visible, Query, Route, View};
 use crate::display::SharedAnalysis;
 use crate::dropped::Dropped;
-use crate::loader;
-use crate::state::{Action, State, Theme};
+use crate::engine;
+use crate::loader::{self, Loaded};
+use crate::state::{memory_budget, Action, State, Theme};
 
 /// Where the theme choice is kept.
 const THEME_KEY: &str = "flakelens-theme";
@@ -234,6 +235,30 @@ fn cached<K: PartialEq + Clone, V>(
     value
 }
 
+/// Adds the runs `loaded` staged in the engine, then shows `loaded` (replacing what was
+/// shown when `replace`).
+async fn commit_and(dispatcher: &UseReducerDispatcher<State>, loaded: Loaded, replace: bool) {
+    match loader::commit(&loaded, replace).await {
+        Ok(held) => {
+            dispatcher.dispatch(Action::Held(held));
+            dispatcher.dispatch(if replace {
+                Action::Replace(Box::new(loaded))
+            } else {
+                Action::Add(Box::new(loaded))
+            });
+        }
+        Err(message) => dispatcher.dispatch(Action::EngineFailed(message)),
+    }
+}
+
+/// [`commit_and`] without waiting: the loaded audit shows at once, the engine takes its runs
+/// in the background.
+fn add_committed(dispatcher: UseReducerDispatcher<State>, loaded: Loaded, replace: bool) {
+    wasm_bindgen_futures::spawn_local(async move {
+        commit_and(&dispatcher, loaded, replace).await;
+    });
+}
+
 /// The whole page.
 #[function_component(App)]
 pub fn app() -> Html {
@@ -244,9 +269,28 @@ pub fn app() -> Html {
     {
         let dispatcher = state.dispatcher();
         use_effect_with((), move |()| match loader::startup_audit() {
-            Some(Ok(loaded)) => dispatcher.dispatch(Action::Add(Box::new(loaded))),
+            Some(Ok(loaded)) => add_committed(dispatcher, loaded, false),
             Some(Err(message)) => dispatcher.dispatch(Action::Failed(message)),
             None => {}
+        });
+    }
+    // The engine analyzes the runs it holds whenever the state asks for it.
+    {
+        let dispatcher = state.dispatcher();
+        let options = state.options.clone();
+        use_effect_with(state.analysis_request, move |&request| {
+            if request > 0 {
+                wasm_bindgen_futures::spawn_local(async move {
+                    match engine::analyze(&options).await {
+                        Ok((analysis, run_files)) => dispatcher.dispatch(Action::Analyzed {
+                            request,
+                            analysis: Box::new(analysis),
+                            run_files,
+                        }),
+                        Err(message) => dispatcher.dispatch(Action::EngineFailed(message)),
+                    }
+                });
+            }
         });
     }
     let progress = use_load_progress();
@@ -310,7 +354,7 @@ pub fn app() -> Html {
                     move |s: String| d.dispatch(Action::Progress(s))
                 };
                 let loaded = loader::read_dropped(files, progress).await;
-                dispatcher.dispatch(Action::Add(Box::new(loaded)));
+                commit_and(&dispatcher, loaded, false).await;
             });
         })
     };
@@ -324,7 +368,7 @@ pub fn app() -> Html {
                     move |s: String| d.dispatch(Action::Progress(s))
                 };
                 match loader::read_example(progress).await {
-                    Ok(reads) => dispatcher.dispatch(Action::Replace(reads)),
+                    Ok(loaded) => commit_and(&dispatcher, loaded, true).await,
                     Err(message) => dispatcher.dispatch(Action::Failed(message)),
                 }
             });
@@ -332,12 +376,34 @@ pub fn app() -> Html {
     };
     let on_clear = {
         let dispatcher = state.dispatcher();
-        Callback::from(move |()| dispatcher.dispatch(Action::Clear))
+        Callback::from(move |()| {
+            dispatcher.dispatch(Action::Clear);
+            let dispatcher = dispatcher.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                match engine::clear().await {
+                    Ok(held) => dispatcher.dispatch(Action::Held(held)),
+                    Err(message) => dispatcher.dispatch(Action::EngineFailed(message)),
+                }
+            });
+        })
     };
     let on_hosted = {
         let dispatcher = state.dispatcher();
-        Callback::from(move |loaded| dispatcher.dispatch(Action::Add(Box::new(loaded))))
+        Callback::from(move |loaded| add_committed(dispatcher.clone(), loaded, false))
     };
+    let on_drop_outputs = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |_: MouseEvent| {
+            let dispatcher = dispatcher.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                match engine::drop_outputs().await {
+                    Ok(held) => dispatcher.dispatch(Action::Held(held)),
+                    Err(message) => dispatcher.dispatch(Action::EngineFailed(message)),
+                }
+            });
+        })
+    };
+    let budget = memory_budget();
     // Built once, so the detail panel's Esc listener is not re-registered on every render.
     let on_select = use_memo((), {
         let dispatcher = state.dispatcher();
@@ -447,7 +513,7 @@ pub fn app() -> Html {
                 </>
             },
             View::Runs => html! {
-                <RunsTable analysis={analysis.clone()} files={Rc::new(state.run_files())}
+                <RunsTable analysis={analysis.clone()} files={state.run_files()}
                     excluded={state.options.excluded_runs.clone()} {on_label} {on_include} />
             },
             View::Diagnostics => {
@@ -476,6 +542,20 @@ pub fn app() -> Html {
             <DropZone {on_files} {on_example} {on_clear} busy={state.busy} {has_data} />
             <LoadProgress {progress} on_cancel={Callback::from(|()| loader::cancel_loading())} />
             <ConfirmFetch on_loaded={on_hosted} />
+            if state.over_budget(budget) {
+                <div class="memory-warning" role="alert" data-testid="memory-warning">
+                    <p>
+                        {format!("The reports loaded are {} MB, more than this page's memory budget of {} MB: the tab may run out of memory. Outputs (system-out and system-err) are usually most of that.",
+                            state.held.input_bytes / 1_000_000, budget / 1_000_000)}
+                    </p>
+                    <button type="button" data-testid="drop-outputs" onclick={on_drop_outputs}>
+                        {"Drop system-out/err"}
+                    </button>
+                </div>
+            }
+            if state.held.outputs_dropped {
+                <p class="hint" data-testid="outputs-dropped">{"System-out and system-err were dropped to save memory; files loaded from now on lose theirs too."}</p>
+            }
             if let Some(status) = &state.status {
                 <p class="status" role="status">{status}</p>
             }

@@ -2,23 +2,18 @@
 //! bundled example runs, an audit embedded in a single-file report or carried by a share
 //! link, and audits or runs hosted elsewhere (after the user confirms the origin).
 //!
-//! The page never parses reports itself: each file's bytes go to the parsing worker
-//! (`worker.rs`), one file at a time, and the page keeps what comes back. Progress (files and
+//! The page never parses reports itself: each file's bytes go to the engine (`engine.rs`: the
+//! worker, `worker.rs`), one file at a time, and are dropped; the engine keeps the runs, the
+//! page only their diagnostics. [`commit`] then adds the runs read to the ones held. Progress (files and
 //! bytes) is published to [`subscribe_progress`] listeners; [`cancel_loading`] stops a load
 //! after the current file and keeps what was read.
 
 use std::cell::RefCell;
-use std::pin::pin;
 
 use flakelens_core::audit::Audit;
-use flakelens_core::junit::ReadOutput;
 use flakelens_core::share::{decode_fragment, ShareError};
 use flakelens_core::{Diagnostic, Severity};
-use futures::future::{select, Either};
 use gloo_net::http::{Request, Response};
-use gloo_timers::future::TimeoutFuture;
-use gloo_worker::oneshot::OneshotBridge;
-use gloo_worker::Spawnable;
 use js_sys::Uint8Array;
 use serde::Deserialize;
 use wasm_bindgen::JsCast;
@@ -27,15 +22,11 @@ use web_sys::{ReadableStreamDefaultReader, ReferrerPolicy, RequestCredentials, R
 use yew::Callback;
 
 use crate::dropped::{self, Dropped};
-use crate::worker::{self, Job, ParseWorker, Parsed, WireRead};
+use crate::engine;
+use crate::worker::{Base, Held, Reply};
 
 /// Where Trunk copies `examples/reports` (see `index.html`), relative to the page.
 const EXAMPLE_BASE: &str = "reports/";
-/// The worker's script, relative to the page (`data-target-path="worker"` in `index.html`);
-/// gloo-worker loads `worker/flakelens-worker_bg.wasm` beside it.
-const WORKER_SCRIPT: &str = "worker/flakelens-worker.js";
-/// How long the worker may take to start before the page reads files itself.
-const WORKER_START_MS: u32 = 20_000;
 /// Largest hosted audit read (`?audit=`), in bytes.
 pub const MAX_HOSTED_AUDIT_BYTES: usize = 64 << 20;
 /// Largest total of hosted runs read (`?runs=`), in bytes; reading stops beyond it.
@@ -43,11 +34,14 @@ pub const MAX_HOSTED_RUNS_BYTES: usize = 512 << 20;
 /// Largest `index.json` of hosted runs, in bytes.
 const MAX_INDEX_BYTES: usize = 4 << 20;
 
-/// What a drop held: report reads (one per run, or diagnostics only), and the audit to show,
-/// if the drop held one.
+/// What a drop held: the diagnostics of every file, how many runs the engine staged, and the
+/// audit to show, if the drop held one.
+#[derive(Default)]
 pub struct Loaded {
-    /// Reports read, in file order; files that could not be read give diagnostics only.
-    pub reads: Vec<ReadOutput>,
+    /// Diagnostics of every file, in file order (files that could not be read give one).
+    pub diagnostics: Vec<Diagnostic>,
+    /// Runs read and staged in the engine (added to the held runs by [`commit`]).
+    pub runs: usize,
     /// The last audit read without error, with its file name.
     pub audit: Option<(String, Audit)>,
 }
@@ -146,122 +140,76 @@ fn publish(progress: Option<Progress>) {
 // ---------------------------------------------------------------------------------------
 // The parsing worker
 
-/// The worker, or the page itself where no worker can run.
-struct Parser {
-    bridge: Option<OneshotBridge<ParseWorker>>,
-}
-
-/// True where the worker can be loaded: a page served over http(s), not a single-file report
-/// (whose Content-Security-Policy allows no worker and which has no worker file beside it).
-fn worker_possible() -> bool {
-    let Some(window) = web_sys::window() else {
-        return false;
-    };
-    let served = matches!(
-        window.location().protocol().as_deref(),
-        Ok("http:") | Ok("https:")
-    );
-    let report = window
-        .document()
-        .and_then(|d| d.get_element_by_id("flakelens-wasm"))
-        .is_some();
-    served && !report
-}
-
-impl Parser {
-    /// Starts the worker and waits until it answers; without an answer in time, the page
-    /// reads files itself (yielding between files).
-    async fn start() -> Parser {
-        if !worker_possible() {
-            return Parser { bridge: None };
-        }
-        let mut bridge = ParseWorker::spawner().spawn(WORKER_SCRIPT);
-        let ready = {
-            let ping = pin!(bridge.run(Job::Ping));
-            let timeout = pin!(TimeoutFuture::new(WORKER_START_MS));
-            matches!(
-                select(ping, timeout).await,
-                Either::Left((Parsed::Ready, _))
-            )
-        };
-        Parser {
-            bridge: ready.then_some(bridge),
-        }
-    }
-
-    async fn run(&mut self, job: Job) -> Parsed {
-        match &mut self.bridge {
-            Some(bridge) => bridge.run(job).await,
-            None => {
-                // Let the page paint between files.
-                TimeoutFuture::new(0).await;
-                worker::run(job)
-            }
-        }
-    }
-}
-
-/// The reads carried by [`Parsed::Reads`].
-fn reads_of(json: &str) -> Result<Vec<ReadOutput>, String> {
-    let reads: Vec<WireRead> = serde_json::from_str(json)
-        .map_err(|e| format!("the parsing worker answered garbage: {e}"))?;
-    Ok(reads
-        .into_iter()
-        .map(|r| ReadOutput {
-            run: r.run,
-            diagnostics: r.diagnostics,
-        })
-        .collect())
-}
-
-/// The audit carried by [`Parsed::Audit`], already validated by the worker (`Audit::from_json`
+/// The audit carried by [`Reply::Audit`], already validated by the engine (`Audit::from_json`
 /// there; the JSON it wrote deserializes to the same audit).
 fn audit_of(json: &str) -> Result<Audit, String> {
     serde_json::from_str(json).map_err(|e| format!("the parsing worker answered garbage: {e}"))
 }
 
 /// Collects what the worker made of files into a [`Loaded`].
-#[derive(Default)]
-struct Collector {
-    reads: Vec<ReadOutput>,
-    audit: Option<(String, Audit)>,
-}
+type Collector = Loaded;
 
-impl Collector {
-    fn add(&mut self, name: &str, parsed: Parsed) {
-        match parsed {
-            Parsed::Ready => {}
-            Parsed::Reads(json) => match reads_of(&json) {
-                Ok(reads) => self.reads.extend(reads),
-                Err(e) => self.reads.push(unreadable(name, e)),
-            },
-            Parsed::Audit(json) => match audit_of(&json) {
+impl Loaded {
+    fn add(&mut self, name: &str, answer: Result<Reply, String>) {
+        match answer {
+            Ok(Reply::Reads { diagnostics, runs }) => {
+                match serde_json::from_str::<Vec<Diagnostic>>(&diagnostics) {
+                    Ok(diagnostics) => self.diagnostics.extend(diagnostics),
+                    Err(e) => self.diagnostics.push(unreadable(
+                        name,
+                        format!("the worker answered garbage: {e}"),
+                    )),
+                }
+                self.runs += runs;
+            }
+            Ok(Reply::Audit(json)) => match audit_of(&json) {
                 Ok(read) => {
                     if let Some((previous, _)) = self.audit.replace((name.to_owned(), read)) {
-                        self.reads.push(ReadOutput {
-                            run: None,
-                            diagnostics: vec![Diagnostic::whole_file(
-                                &previous,
-                                Severity::Warning,
-                                format!(
-                                    "several audits were dropped; showing the last one, {name} (combine audits with `flakelens merge`)"
-                                ),
-                            )],
-                        });
+                        self.diagnostics.push(Diagnostic::whole_file(
+                            &previous,
+                            Severity::Warning,
+                            format!(
+                                "several audits were dropped; showing the last one, {name} (combine audits with `flakelens merge`)"
+                            ),
+                        ));
                     }
                 }
-                Err(e) => self.reads.push(unreadable(name, e)),
+                Err(e) => self.diagnostics.push(unreadable(name, e)),
             },
-            Parsed::AuditError(message) => self.reads.push(unreadable(name, message)),
+            Ok(Reply::AuditError(message)) => self.diagnostics.push(unreadable(name, message)),
+            Ok(other) => self.diagnostics.push(unreadable(
+                name,
+                format!("the worker answered out of turn: {other:?}"),
+            )),
+            Err(message) => self.diagnostics.push(unreadable(name, message)),
         }
     }
 
     fn into_loaded(self) -> Loaded {
-        Loaded {
-            reads: self.reads,
-            audit: self.audit,
+        self
+    }
+
+    /// What the held runs become before the runs read are added: an audit's runs replace
+    /// them (a summary-only audit has none), else they stay, or go when `replace`.
+    fn base(&self, replace: bool) -> Base {
+        match &self.audit {
+            Some((_, audit)) if !audit.is_summary_only() => {
+                Base::Audit(serde_json::to_string(audit).unwrap_or_default())
+            }
+            Some(_) => Base::Clear,
+            None if replace => Base::Clear,
+            None => Base::Keep,
         }
     }
+}
+
+/// Adds the runs `loaded` staged in the engine to the runs it holds: after the runs of the
+/// audit `loaded` holds, else after the held runs (none when `replace`).
+///
+/// # Errors
+/// The engine's message when it stopped.
+pub async fn commit(loaded: &Loaded, replace: bool) -> Result<Held, String> {
+    engine::commit(loaded.base(replace)).await
 }
 
 /// Where a file's bytes come from.
@@ -299,23 +247,19 @@ async fn read_items(
         ..Progress::default()
     };
     publish(Some(state.clone()));
-    let mut parser = Parser::start().await;
     let mut used: usize = 0;
     let mut items = items.into_iter();
     while let Some(item) = items.next() {
         if cancelled() {
             let left = 1 + items.len();
-            collector.reads.push(ReadOutput {
-                run: None,
-                diagnostics: vec![Diagnostic::whole_file(
-                    &item.name,
-                    Severity::Warning,
-                    format!(
-                        "loading was cancelled: this file and {} more were not read",
-                        left - 1
-                    ),
-                )],
-            });
+            collector.diagnostics.push(Diagnostic::whole_file(
+                &item.name,
+                Severity::Warning,
+                format!(
+                    "loading was cancelled: this file and {} more were not read",
+                    left - 1
+                ),
+            ));
             break;
         }
         state.current = item.name.clone();
@@ -335,7 +279,7 @@ async fn read_items(
                         Ok(bytes)
                     }
                     Err(FetchError::TooLarge { .. }) if budget.is_some() => {
-                        collector.reads.push(unreadable(
+                        collector.diagnostics.push(unreadable(
                             &item.name,
                             format!(
                                 "stopped here: the runs are larger than the limit of {} MiB in total; this file and {} more were not read",
@@ -353,20 +297,18 @@ async fn read_items(
             Ok(bytes) => {
                 used += bytes.len();
                 state.bytes_done += bytes.len() as u64;
-                let parsed = parser
-                    .run(Job::Parse {
-                        name: item.name.clone(),
-                        bytes,
-                    })
-                    .await;
-                collector.add(&item.name, parsed);
+                let answer = engine::call(crate::worker::Request::Parse {
+                    name: item.name.clone(),
+                    bytes,
+                })
+                .await;
+                collector.add(&item.name, answer);
             }
-            Err(e) => collector.reads.push(unreadable(&item.name, e)),
+            Err(e) => collector.diagnostics.push(unreadable(&item.name, e)),
         }
         state.files_done += 1;
         publish(Some(state.clone()));
     }
-    drop(parser);
     publish(None);
     HUB.with(|hub| hub.borrow_mut().cancel = false);
     collector.into_loaded()
@@ -392,11 +334,11 @@ async fn read_file(file: web_sys::File) -> Result<Vec<u8>, String> {
 pub async fn read_dropped(dropped: Dropped, progress: impl Fn(String)) -> Loaded {
     let (files, unreadable_entries) = dropped::files(dropped).await;
     let collector = Collector {
-        reads: unreadable_entries
+        diagnostics: unreadable_entries
             .iter()
             .map(|name| unreadable(name, "cannot read this dropped entry".to_owned()))
             .collect(),
-        audit: None,
+        ..Collector::default()
     };
     let items = files
         .into_iter()
@@ -418,7 +360,7 @@ struct RunIndex {
 /// # Errors
 /// A message when the example index cannot be fetched or read. A single report that cannot be
 /// fetched becomes a diagnostic instead.
-pub async fn read_example(progress: impl Fn(String)) -> Result<Vec<ReadOutput>, String> {
+pub async fn read_example(progress: impl Fn(String)) -> Result<Loaded, String> {
     let index_url = format!("{EXAMPLE_BASE}index.json");
     let index: RunIndex = Request::get(&index_url)
         .send()
@@ -435,9 +377,7 @@ pub async fn read_example(progress: impl Fn(String)) -> Result<Vec<ReadOutput>, 
             name,
         })
         .collect();
-    Ok(read_items(items, Collector::default(), None, &progress)
-        .await
-        .reads)
+    Ok(read_items(items, Collector::default(), None, &progress).await)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -486,8 +426,8 @@ pub fn startup_audit() -> Option<Result<Loaded, String>> {
         None => ("share link", shared_audit()?),
     };
     Some(audit.map(|audit| Loaded {
-        reads: Vec::new(),
         audit: Some((name.to_owned(), audit)),
+        ..Loaded::default()
     }))
 }
 
@@ -698,19 +638,18 @@ pub async fn read_hosted(hosted: &Hosted, progress: impl Fn(String)) -> Result<L
                 .next()
                 .unwrap_or("audit.json")
                 .to_owned();
-            let mut parser = Parser::start().await;
-            match parser
-                .run(Job::ParseAudit {
-                    bytes,
-                    limit: MAX_HOSTED_AUDIT_BYTES,
-                })
-                .await
+            match engine::call(crate::worker::Request::ParseAudit {
+                bytes,
+                limit: MAX_HOSTED_AUDIT_BYTES,
+            })
+            .await
             {
-                Parsed::Audit(json) => Ok(Loaded {
-                    reads: Vec::new(),
+                Ok(Reply::Audit(json)) => Ok(Loaded {
                     audit: Some((name, audit_of(&json)?)),
+                    ..Loaded::default()
                 }),
-                Parsed::AuditError(message) => Err(format!("Cannot load the audit: {message}.")),
+                Ok(Reply::AuditError(message)) => Err(format!("Cannot load the audit: {message}.")),
+                Err(message) => Err(message),
                 _ => Err("Cannot load the audit: the parsing worker gave no answer.".to_owned()),
             }
         }
@@ -730,7 +669,7 @@ pub async fn read_hosted(hosted: &Hosted, progress: impl Fn(String)) -> Result<L
                         name,
                         source: Source::Url(url.href()),
                     }),
-                    _ => collector.reads.push(unreadable(
+                    _ => collector.diagnostics.push(unreadable(
                         &name,
                         format!(
                             "not read: the list names a file outside {}, the origin you confirmed",
@@ -744,9 +683,6 @@ pub async fn read_hosted(hosted: &Hosted, progress: impl Fn(String)) -> Result<L
     }
 }
 
-fn unreadable(name: &str, message: String) -> ReadOutput {
-    ReadOutput {
-        run: None,
-        diagnostics: vec![Diagnostic::whole_file(name, Severity::Error, message)],
-    }
+fn unreadable(name: &str, message: String) -> Diagnostic {
+    Diagnostic::whole_file(name, Severity::Error, message)
 }

@@ -16,6 +16,8 @@ mod download;
 #[cfg(target_arch = "wasm32")]
 mod dropped;
 #[cfg(target_arch = "wasm32")]
+mod engine;
+#[cfg(target_arch = "wasm32")]
 mod loader;
 #[cfg(any(target_arch = "wasm32", test))]
 mod rules;

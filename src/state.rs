@@ -1,20 +1,44 @@
-//! The app's state, the actions that change it, and the reducer. All maths is the core's.
+//! The app's state, the actions that change it, and the reducer. All maths is the core's, and
+//! runs in the engine (`engine.rs`: the worker).
 //!
-//! The raw runs are kept, so that a change of options (a run's group label, an excluded run,
-//! the categorization rules) analyzes them again. A loaded full audit is shown as it was
-//! written until an option changes; its runs are rebuilt with `audit::runs_of` for that.
+//! The engine keeps the runs; the page keeps the options and the analysis the engine sent.
+//! A change of options (a run's group label, an excluded run, the categorization rules)
+//! bumps [`State::analysis_request`]; the app then asks the engine to analyze again and
+//! dispatches [`Action::Analyzed`]. A loaded full audit is shown as it was written until an
+//! option changes; the engine rebuilt its runs with `audit::runs_of` for that.
 
 use std::rc::Rc;
 
-use flakelens_core::audit::{runs_of, Audit, Criteria, CriterionResult};
+use flakelens_core::audit::{Audit, Criteria, CriterionResult};
 use flakelens_core::categories::RulesFile;
-use flakelens_core::junit::ReadOutput;
-use flakelens_core::{Analysis, AnalysisOptions, Diagnostic, Run};
+use flakelens_core::{Analysis, AnalysisOptions, Diagnostic};
 use yew::Reducible;
 
 use crate::display::route::{Query, Route, View};
 use crate::loader::Loaded;
 use crate::rules::parse_rules;
+use crate::worker::Held;
+
+/// Above this many bytes of input held by the engine, the page warns and offers to drop
+/// system-out/err (256 MiB: at about 4× the input in memory, a tab then nears the 1–4 GiB
+/// that browsers give one page). `?budget=MIB` in the page's address sets another value (the
+/// end-to-end test uses it).
+pub const MEMORY_BUDGET_BYTES: u64 = 256 << 20;
+
+/// [`MEMORY_BUDGET_BYTES`], or the `?budget=` of the page's address (in MiB).
+pub fn memory_budget() -> u64 {
+    web_sys::window()
+        .and_then(|w| w.location().search().ok())
+        .and_then(|search| {
+            web_sys::UrlSearchParams::new_with_str(&search)
+                .ok()?
+                .get("budget")?
+                .trim()
+                .parse::<u64>()
+                .ok()
+        })
+        .map_or(MEMORY_BUDGET_BYTES, |mib| mib << 20)
+}
 
 /// The colour theme the user chose with the toggle; without a choice the page follows
 /// `prefers-color-scheme`.
@@ -56,8 +80,13 @@ impl Theme {
 /// Everything the page shows.
 #[derive(Clone, Default, PartialEq)]
 pub struct State {
-    /// The runs read so far, in the order they were added (excluded runs included).
-    runs: Rc<Vec<Run>>,
+    /// The file names of the runs the engine holds, in the order they were added (excluded
+    /// runs included).
+    run_files: Rc<Vec<String>>,
+    /// What the engine holds: runs, input bytes, whether outputs were dropped.
+    pub held: Held,
+    /// Bumped to ask the app to have the engine analyze the runs with `options` (0: never).
+    pub analysis_request: u32,
     /// Diagnostics of every file read so far, including files that yielded no run.
     diagnostics: Rc<Vec<Diagnostic>>,
     /// True when `diagnostics` came from a loaded audit, so they hold the analysis's own
@@ -108,7 +137,20 @@ pub enum Action {
     /// replaces the current set first.
     Add(Box<Loaded>),
     /// Replace the current set with these read files, with default options.
-    Replace(Vec<ReadOutput>),
+    Replace(Box<Loaded>),
+    /// The engine analyzed the runs for this request: the analysis and every run's file name.
+    Analyzed {
+        /// The [`State::analysis_request`] it answers; older answers are ignored.
+        request: u32,
+        /// The analysis, as the page shows it.
+        analysis: Box<Analysis>,
+        /// Every held run's file name, excluded ones included.
+        run_files: Vec<String>,
+    },
+    /// What the engine holds now.
+    Held(Held),
+    /// The engine stopped (the worker died): what it held is lost; the text says why.
+    EngineFailed(String),
     /// Loading failed before any file was read (for example the example could not be fetched).
     Failed(String),
     /// Forget everything.
@@ -217,6 +259,7 @@ impl Reducible for State {
                 let mut cleared = State {
                     route: self.route.clone(),
                     theme: self.theme,
+                    analysis_request: self.analysis_request,
                     ..State::default()
                 };
                 if matches!(cleared.route.view, View::Test(_)) {
@@ -224,14 +267,45 @@ impl Reducible for State {
                 }
                 return Rc::new(cleared);
             }
-            Action::Replace(reads) => {
+            Action::Replace(loaded) => {
                 next = State {
                     route: self.route.clone(),
                     theme: self.theme,
+                    analysis_request: self.analysis_request,
+                    held: self.held,
                     ..State::default()
                 };
-                next.add_reads(reads);
-                next.analyze();
+                next.diagnostics = Rc::new(loaded.diagnostics);
+                next.request_analysis();
+            }
+            Action::Analyzed {
+                request,
+                analysis,
+                run_files,
+            } => {
+                if request != self.analysis_request || self.summary_audit.is_some() {
+                    return self;
+                }
+                next.run_files = Rc::new(run_files);
+                next.analyzed(*analysis);
+            }
+            Action::Held(held) => {
+                if held == self.held {
+                    return self;
+                }
+                next.held = held;
+            }
+            Action::EngineFailed(message) => {
+                next = State {
+                    route: self.route.clone(),
+                    theme: self.theme,
+                    analysis_request: self.analysis_request,
+                    status: Some(message),
+                    ..State::default()
+                };
+                if matches!(next.route.view, View::Test(_)) {
+                    next.route.view = View::Tests;
+                }
             }
             Action::Add(loaded) => next.add(*loaded),
             Action::ApplyRules(text) => match parse_rules(&text) {
@@ -283,19 +357,26 @@ impl State {
     }
 
     /// The file names of every run read, excluded ones included, in order.
-    pub fn run_files(&self) -> Vec<String> {
-        self.runs.iter().map(|r| r.file.clone()).collect()
+    pub fn run_files(&self) -> Rc<Vec<String>> {
+        self.run_files.clone()
+    }
+
+    /// True when the input held passed the memory budget and outputs are still held.
+    pub fn over_budget(&self, budget: u64) -> bool {
+        self.held.input_bytes > budget && !self.held.outputs_dropped
     }
 
     fn add(&mut self, loaded: Loaded) {
-        let Loaded { reads, audit } = loaded;
-        let adds_runs = reads.iter().any(|r| r.run.is_some());
+        let Loaded {
+            diagnostics: extra,
+            runs,
+            audit,
+        } = loaded;
+        let adds_runs = runs > 0;
         if let Some((_, audit)) = audit {
             self.load_audit(audit);
             if !adds_runs {
                 // Only diagnostics besides the audit: show them, keep the audit's numbers.
-                let extra: Vec<Diagnostic> =
-                    reads.into_iter().flat_map(|r| r.diagnostics).collect();
                 if !extra.is_empty() {
                     Rc::make_mut(&mut self.diagnostics).extend(extra.iter().cloned());
                     let mut shown = self
@@ -310,8 +391,7 @@ impl State {
             }
         }
         if !adds_runs && self.summary_audit.is_some() {
-            Rc::make_mut(&mut self.diagnostics)
-                .extend(reads.into_iter().flat_map(|r| r.diagnostics));
+            Rc::make_mut(&mut self.diagnostics).extend(extra);
             self.analysis = Some(Rc::new(Analysis::from_runs(
                 &[],
                 (*self.diagnostics).clone(),
@@ -325,17 +405,15 @@ impl State {
             self.title = None;
             self.criteria_config = Criteria::default();
         }
-        self.add_reads(reads);
-        self.analyze();
+        Rc::make_mut(&mut self.diagnostics).extend(extra);
+        self.request_analysis();
     }
 
-    fn add_reads(&mut self, reads: Vec<ReadOutput>) {
-        let runs = Rc::make_mut(&mut self.runs);
-        let diagnostics = Rc::make_mut(&mut self.diagnostics);
-        for read in reads {
-            diagnostics.extend(read.diagnostics);
-            runs.extend(read.run);
-        }
+    /// Asks for the runs to be analyzed again (by the app, through the engine).
+    fn request_analysis(&mut self) {
+        self.analysis_request = self.analysis_request.wrapping_add(1);
+        self.busy = true;
+        self.status = Some("analyzing…".to_owned());
     }
 
     /// Replaces everything with a loaded audit: a summary-only one is shown as such; a full one
@@ -347,6 +425,8 @@ impl State {
             title: audit.title.clone(),
             criteria_config: audit.criteria_config.clone(),
             criteria: Rc::new(audit.criteria.clone()),
+            analysis_request: self.analysis_request,
+            held: self.held,
             ..State::default()
         };
         if audit.is_summary_only() {
@@ -354,7 +434,7 @@ impl State {
             *self = next;
             return;
         }
-        next.runs = Rc::new(runs_of(&audit));
+        next.run_files = Rc::new(audit.analysis.runs.iter().map(|r| r.file.clone()).collect());
         next.diagnostics = Rc::new(audit.analysis.diagnostics.clone());
         next.diagnostics_from_audit = true;
         if audit.analysis.options.rules != RulesFile::default() {
@@ -369,14 +449,13 @@ impl State {
     /// Re-analyzes after an option changed, when there is something to analyze.
     fn reanalyze_if_loaded(&mut self) {
         if self.analysis.is_some() && self.summary_audit.is_none() {
-            self.analyze();
+            self.request_analysis();
         }
     }
 
-    /// Analyzes the runs with the options, evaluates the criteria and keeps the open test and
-    /// the category filter when they are still there.
-    fn analyze(&mut self) {
-        let mut analysis = Analysis::from_runs_with(&self.runs, Vec::new(), &self.options);
+    /// Takes the engine's analysis of the runs: adds the diagnostics, evaluates the criteria
+    /// and keeps the open test and the category filter when they are still there.
+    fn analyzed(&mut self, mut analysis: Analysis) {
         let own = std::mem::take(&mut analysis.diagnostics);
         if self.diagnostics_from_audit {
             // An audit's diagnostics end with the analysis's own; this analysis makes its own.

@@ -1,31 +1,41 @@
-//! The parsing worker: the bytes of one file in, what the core read out.
+//! The engine: it reads files, keeps the runs and analyzes them, in the worker.
 //!
-//! Both binaries compile this module: the worker (`src/bin/flakelens-worker.rs`) registers
-//! [`ParseWorker`], the page spawns it (see `loader.rs`) and falls back to [`parse`] on its
-//! own thread only where no worker can run (a single-file report opened from `file://`).
+//! Both binaries compile this module: the worker (`src/bin/flakelens-worker.rs`) runs one
+//! [`Engine`] for the page's whole life and answers each [`Request`] with one [`Reply`], in
+//! order; the page (`engine.rs`) sends the requests, and runs an [`Engine`] itself only where
+//! no worker can run (a single-file report opened from `file://`).
 //!
-//! Messages cross the worker boundary with gloo-worker's bincode codec. The core's types skip
-//! empty fields when serialized, which bincode cannot read back, so the reads travel as JSON
-//! text inside the bincode message.
+//! The engine keeps every run read (never a file's bytes), the last analysis in full, and
+//! sends the page only what it renders: the analysis without stack traces and outputs, in
+//! chunks of tests (so no task on the page decodes more than one chunk); a test's full
+//! details when its detail panel opens; an audit when one is saved or shared.
+//!
+//! Messages cross the worker boundary as bincode. The core's types skip empty fields when
+//! serialized, which bincode cannot read back, so they travel as JSON text inside the
+//! bincode message.
 
-use flakelens_core::audit::Audit;
+use flakelens_core::audit::{runs_of, Audit, Criteria, Privacy};
 use flakelens_core::input::read_input;
-use flakelens_core::{Diagnostic, Run};
-use gloo_worker::oneshot::oneshot;
+use flakelens_core::{Analysis, AnalysisOptions, Diagnostic, Run};
+use flakelens_core::{AttemptDetail, RunDetail, TestSummary};
 use serde::{Deserialize, Serialize};
 
 use crate::sniff::looks_like_audit;
 
-/// A job for the worker.
+/// How many tests one [`Reply::Tests`] carries at most: small enough that the page decodes a
+/// chunk in well under 100 ms (about 7 MB of JSON at 100,000 tests × 20 runs).
+pub const TESTS_PER_CHUNK: usize = 4_000;
+
+/// A request to the engine.
 #[derive(Debug, Serialize, Deserialize)]
-pub enum Job {
-    /// Answered with [`Parsed::Ready`]: the worker has started.
+pub enum Request {
+    /// Answered with [`Reply::Ready`]: the worker has started.
     Ping,
-    /// Read one file.
+    /// Read one file; its runs are staged until [`Request::Commit`].
     Parse {
         /// The name to show for the file (its path inside a dropped folder).
         name: String,
-        /// Its bytes.
+        /// Its bytes (dropped as soon as read).
         bytes: Vec<u8>,
     },
     /// Read an audit (nothing else) of at most `limit` bytes: a hosted `?audit=` URL.
@@ -35,88 +45,351 @@ pub enum Job {
         /// The size limit in bytes.
         limit: usize,
     },
+    /// Add the staged runs to the held ones, after replacing the held ones as `base` says.
+    Commit(Base),
+    /// Forget every run (held and staged).
+    Clear,
+    /// Analyze the held runs with these options (`AnalysisOptions` as JSON); answered with
+    /// [`Reply::Analyzed`], then the tests come with [`Request::Tests`].
+    Analyze(String),
+    /// Tests `start..start + TESTS_PER_CHUNK` of the last analysis, as the page shows them.
+    Tests {
+        /// The first test's index.
+        start: usize,
+    },
+    /// The full details (stack traces and outputs included) of the test with this id.
+    Details(String),
+    /// The audit of the last analysis, with these criteria (JSON), title and privacy.
+    Audit {
+        /// `Criteria` as JSON.
+        criteria: String,
+        /// The audit's title.
+        title: Option<String>,
+        /// Messages and stack traces included.
+        messages: bool,
+        /// Outputs included.
+        output: bool,
+    },
+    /// Remove every system-out and system-err from the held runs (to save memory).
+    DropOutputs,
 }
 
-/// What the worker answers.
+/// What replaces the held runs before staged runs are added.
 #[derive(Debug, Serialize, Deserialize)]
-pub enum Parsed {
-    /// The answer to [`Job::Ping`].
+pub enum Base {
+    /// Keep them.
+    Keep,
+    /// Drop them.
+    Clear,
+    /// Replace them with the runs of this audit (JSON).
+    Audit(String),
+}
+
+/// The engine's answer to one [`Request`].
+#[derive(Debug, Serialize, Deserialize)]
+pub enum Reply {
+    /// The answer to [`Request::Ping`].
     Ready,
-    /// The file was a report (or several, or none): `Vec<ReadOutput>` as JSON.
-    Reads(String),
+    /// A file was read as reports (or none).
+    Reads {
+        /// Its diagnostics, `Vec<Diagnostic>` as JSON.
+        diagnostics: String,
+        /// How many runs it gave (staged).
+        runs: usize,
+    },
     /// The file was a flakelens audit, read without error: the audit as JSON.
     Audit(String),
     /// The file looked like an audit but could not be read: why.
     AuditError(String),
+    /// Done; the totals the engine holds now.
+    Held(Held),
+    /// The analysis without its tests (`Analysis` as JSON with `tests` empty), how many tests
+    /// it has, and the file names of every held run (excluded ones too), in order.
+    Analyzed {
+        /// `Analysis` as JSON, `tests` empty.
+        head: String,
+        /// `analysis.tests.len()`.
+        tests: usize,
+        /// Every held run's file name.
+        run_files: Vec<String>,
+    },
+    /// A chunk of tests, `Vec<TestSummary>` as JSON, stack traces and outputs left out.
+    Tests(String),
+    /// `Vec<Option<RunDetail>>` as JSON; `null` when no test has that id.
+    Details(String),
+    /// An audit as JSON text.
+    AuditJson(String),
 }
 
-/// [`flakelens_core::junit::ReadOutput`] as it crosses the worker boundary (the core's type is not serializable;
-/// its parts are).
-#[derive(Serialize, Deserialize)]
-pub struct WireRead {
-    /// `ReadOutput::run`.
-    pub run: Option<Run>,
-    /// `ReadOutput::diagnostics`.
-    pub diagnostics: Vec<Diagnostic>,
+/// What the engine holds.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Held {
+    /// Runs held.
+    pub runs: usize,
+    /// Bytes of every file read into the held runs (as read, before inflating).
+    pub input_bytes: u64,
+    /// True once outputs were dropped with [`Request::DropOutputs`].
+    pub outputs_dropped: bool,
 }
 
-/// Reads one file like the page always has: a flakelens audit by its content, anything else
-/// with [`read_input`] (JUnit XML, CTRF, zip, gzip). Never fails; faults are diagnostics.
-pub fn parse(name: &str, bytes: Vec<u8>) -> Parsed {
-    if !looks_like_audit(&bytes) {
-        let reads: Vec<WireRead> = read_input(name, &bytes)
-            .into_iter()
-            .map(|r| WireRead {
-                run: r.run,
-                diagnostics: r.diagnostics,
-            })
-            .collect();
-        drop(bytes);
-        return Parsed::Reads(serde_json::to_string(&reads).unwrap_or_else(|_| "[]".to_owned()));
-    }
-    let text = String::from_utf8(bytes)
-        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
-    match Audit::from_json(text.trim_start_matches('\u{feff}')) {
-        Ok(audit) => {
-            drop(text);
-            Parsed::Audit(serde_json::to_string(&audit).unwrap_or_default())
+/// The runs read, and the last analysis of them.
+#[derive(Default)]
+pub struct Engine {
+    runs: Vec<Run>,
+    staged: Vec<Run>,
+    staged_bytes: u64,
+    held: Held,
+    analysis: Option<Analysis>,
+}
+
+impl Engine {
+    /// Answers one request. Never fails; faults are diagnostics or messages.
+    pub fn handle(&mut self, request: Request) -> Reply {
+        match request {
+            Request::Ping => Reply::Ready,
+            Request::Parse { name, bytes } => self.parse(&name, bytes),
+            Request::ParseAudit { bytes, limit } => parse_audit(bytes, limit),
+            Request::Commit(base) => {
+                match base {
+                    Base::Keep => {}
+                    Base::Clear => self.forget_held(),
+                    Base::Audit(json) => {
+                        self.forget_held();
+                        if let Ok(audit) = serde_json::from_str::<Audit>(&json) {
+                            self.runs = runs_of(&audit);
+                            // Shown as written until an option changes.
+                            self.analysis = Some(audit.analysis);
+                        }
+                    }
+                }
+                self.runs.append(&mut self.staged);
+                self.held.input_bytes += std::mem::take(&mut self.staged_bytes);
+                self.held.runs = self.runs.len();
+                Reply::Held(self.held)
+            }
+            Request::Clear => {
+                self.forget_held();
+                self.staged.clear();
+                self.staged_bytes = 0;
+                Reply::Held(self.held)
+            }
+            Request::Analyze(options) => self.analyze(&options),
+            Request::Tests { start } => Reply::Tests(self.tests_chunk(start)),
+            Request::Details(id) => {
+                let details = self
+                    .analysis
+                    .as_ref()
+                    .and_then(|a| a.tests.iter().find(|t| t.id == id))
+                    .map(|t| &t.details);
+                Reply::Details(serde_json::to_string(&details).unwrap_or_default())
+            }
+            Request::Audit {
+                criteria,
+                title,
+                messages,
+                output,
+            } => {
+                let criteria: Criteria = serde_json::from_str(&criteria).unwrap_or_default();
+                let analysis = self
+                    .analysis
+                    .clone()
+                    .unwrap_or_else(|| Analysis::from_runs(&[], Vec::new()));
+                let mut audit = Audit::new(analysis, criteria, Privacy { messages, output });
+                audit.title = title;
+                Reply::AuditJson(audit.to_json())
+            }
+            Request::DropOutputs => {
+                for run in self.runs.iter_mut().chain(self.staged.iter_mut()) {
+                    for case in &mut run.testcases {
+                        for attempt in &mut case.attempts {
+                            attempt.system_out = None;
+                            attempt.system_err = None;
+                        }
+                    }
+                }
+                if let Some(analysis) = self.analysis.as_mut() {
+                    for test in &mut analysis.tests {
+                        for detail in test.details.iter_mut().flatten() {
+                            for attempt in &mut detail.attempts {
+                                attempt.stdout = None;
+                                attempt.stderr = None;
+                            }
+                        }
+                    }
+                }
+                self.held.outputs_dropped = true;
+                Reply::Held(self.held)
+            }
         }
-        Err(e) => Parsed::AuditError(format!("cannot read the audit: {e}")),
+    }
+
+    fn forget_held(&mut self) {
+        self.runs = Vec::new();
+        self.analysis = None;
+        self.held = Held::default();
+    }
+
+    /// Reads one file like the page always has: a flakelens audit by its content, anything
+    /// else with [`read_input`] (JUnit XML, CTRF, zip, gzip).
+    fn parse(&mut self, name: &str, bytes: Vec<u8>) -> Reply {
+        if looks_like_audit(&bytes) {
+            let text = String::from_utf8(bytes)
+                .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+            return match Audit::from_json(text.trim_start_matches('\u{feff}')) {
+                Ok(audit) => {
+                    drop(text);
+                    Reply::Audit(serde_json::to_string(&audit).unwrap_or_default())
+                }
+                Err(e) => Reply::AuditError(format!("cannot read the audit: {e}")),
+            };
+        }
+        let size = bytes.len() as u64;
+        let reads = read_input(name, &bytes);
+        drop(bytes);
+        let mut diagnostics: Vec<Diagnostic> = Vec::new();
+        let mut runs = 0;
+        for read in reads {
+            diagnostics.extend(read.diagnostics);
+            if let Some(mut run) = read.run {
+                if self.held.outputs_dropped {
+                    strip_run_outputs(&mut run);
+                }
+                self.staged.push(run);
+                runs += 1;
+            }
+        }
+        if runs > 0 {
+            self.staged_bytes += size;
+        }
+        Reply::Reads {
+            diagnostics: serde_json::to_string(&diagnostics).unwrap_or_else(|_| "[]".to_owned()),
+            runs,
+        }
+    }
+
+    fn analyze(&mut self, options: &str) -> Reply {
+        let options: AnalysisOptions = serde_json::from_str(options).unwrap_or_default();
+        self.analysis = None;
+        let analysis = Analysis::from_runs_with(&self.runs, Vec::new(), &options);
+        let head = Analysis {
+            options: analysis.options.clone(),
+            runs: analysis.runs.clone(),
+            tests: Vec::new(),
+            totals: analysis.totals.clone(),
+            consistency: analysis.consistency.clone(),
+            groups: analysis.groups.clone(),
+            comparisons: analysis.comparisons.clone(),
+            clusters: analysis.clusters.clone(),
+            category_list: analysis.category_list.clone(),
+            categories: analysis.categories.clone(),
+            suite_tree: analysis.suite_tree.clone(),
+            diagnostics: analysis.diagnostics.clone(),
+        };
+        let reply = Reply::Analyzed {
+            head: serde_json::to_string(&head).unwrap_or_default(),
+            tests: analysis.tests.len(),
+            run_files: self.runs.iter().map(|r| r.file.clone()).collect(),
+        };
+        self.analysis = Some(analysis);
+        reply
+    }
+
+    fn tests_chunk(&self, start: usize) -> String {
+        let Some(analysis) = &self.analysis else {
+            return "[]".to_owned();
+        };
+        let end = analysis
+            .tests
+            .len()
+            .min(start.saturating_add(TESTS_PER_CHUNK));
+        let chunk: Vec<TestSummary> = analysis
+            .tests
+            .get(start..end)
+            .unwrap_or_default()
+            .iter()
+            .map(shown_test)
+            .collect();
+        serde_json::to_string(&chunk).unwrap_or_else(|_| "[]".to_owned())
+    }
+}
+
+/// A test as the page's lists show it: stack traces and outputs left out (the detail panel
+/// asks for them with [`Request::Details`]); messages stay, for the search.
+pub fn shown_test(test: &TestSummary) -> TestSummary {
+    let details = test
+        .details
+        .iter()
+        .map(|d| {
+            d.as_ref().map(|d| RunDetail {
+                status: d.status,
+                retries: d.retries,
+                flaky: d.flaky,
+                attempts: d
+                    .attempts
+                    .iter()
+                    .map(|a| AttemptDetail {
+                        attempt: a.attempt,
+                        status: a.status,
+                        duration_seconds: a.duration_seconds,
+                        message: a.message.clone(),
+                        failure_type: a.failure_type.clone(),
+                        trace: None,
+                        stdout: None,
+                        stderr: None,
+                    })
+                    .collect(),
+            })
+        })
+        .collect();
+    TestSummary {
+        id: test.id.clone(),
+        suite: test.suite.clone(),
+        classname: test.classname.clone(),
+        name: test.name.clone(),
+        file: test.file.clone(),
+        outcomes: test.outcomes.clone(),
+        attempts: test.attempts.clone(),
+        counts: test.counts.clone(),
+        failure_rate: test.failure_rate,
+        verdict: test.verdict,
+        first_failure: test.first_failure.clone(),
+        flaky_in_run: test.flaky_in_run.clone(),
+        durations_seconds: test.durations_seconds.clone(),
+        metrics: test.metrics.clone(),
+        flags: test.flags.clone(),
+        categories: test.categories.clone(),
+        signals: test.signals.clone(),
+        case_index: test.case_index.clone(),
+        details,
+    }
+}
+
+fn strip_run_outputs(run: &mut Run) {
+    for case in &mut run.testcases {
+        for attempt in &mut case.attempts {
+            attempt.system_out = None;
+            attempt.system_err = None;
+        }
     }
 }
 
 /// Reads `bytes` as an audit of at most `limit` bytes.
-pub fn parse_audit(bytes: Vec<u8>, limit: usize) -> Parsed {
+pub fn parse_audit(bytes: Vec<u8>, limit: usize) -> Reply {
     if bytes.len() > limit {
-        return Parsed::AuditError(format!(
+        return Reply::AuditError(format!(
             "the file is {} bytes, more than the limit of {limit} bytes",
             bytes.len()
         ));
     }
     if !looks_like_audit(&bytes) {
-        return Parsed::AuditError(
+        return Reply::AuditError(
             "the file is not a flakelens audit (no \"schema\": \"flakelens-audit/1\")".to_owned(),
         );
     }
     let text = String::from_utf8(bytes)
         .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
     match Audit::from_json_limited(text.trim_start_matches('\u{feff}'), limit) {
-        Ok(audit) => Parsed::Audit(serde_json::to_string(&audit).unwrap_or_default()),
-        Err(e) => Parsed::AuditError(format!("the audit is invalid: {e}")),
+        Ok(audit) => Reply::Audit(serde_json::to_string(&audit).unwrap_or_default()),
+        Err(e) => Reply::AuditError(format!("the audit is invalid: {e}")),
     }
-}
-
-/// Does one job: what the worker runs, and what the page runs where no worker can.
-pub fn run(job: Job) -> Parsed {
-    match job {
-        Job::Ping => Parsed::Ready,
-        Job::Parse { name, bytes } => parse(&name, bytes),
-        Job::ParseAudit { bytes, limit } => parse_audit(bytes, limit),
-    }
-}
-
-/// The worker: one [`Job`] in, one [`Parsed`] out.
-#[oneshot]
-pub async fn ParseWorker(job: Job) -> Parsed {
-    run(job)
 }

@@ -1,8 +1,13 @@
-//! flakelens's parsing worker: a Web Worker that reads the files the page hands it, so that
-//! the page never freezes (see `src/worker.rs`).
+//! flakelens's worker: a Web Worker that reads the files the page hands it, keeps the runs
+//! and analyzes them, so that the page never freezes (see `src/worker.rs`, the engine, and
+//! `src/engine.rs`, the page's side).
 //!
 //! Trunk builds this binary for `wasm32-unknown-unknown` (`data-type="worker"` in
 //! `index.html`); the page spawns it from `worker/flakelens-worker.js`.
+//!
+//! Protocol: once its message handler is set, the worker posts the string `"ready"`; then
+//! every message from the page is one bincode-encoded `Request` (a `Uint8Array`), answered
+//! with exactly one bincode-encoded `Reply` (its buffer transferred, not copied), in order.
 
 #[cfg(target_arch = "wasm32")]
 #[path = "../sniff.rs"]
@@ -13,8 +18,36 @@ mod worker;
 
 #[cfg(target_arch = "wasm32")]
 fn main() {
-    use gloo_worker::Registrable;
-    worker::ParseWorker::registrar().register();
+    use std::cell::RefCell;
+
+    use js_sys::{Array, Uint8Array};
+    use wasm_bindgen::closure::Closure;
+    use wasm_bindgen::{JsCast, JsValue};
+    use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
+
+    let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+    let engine = RefCell::new(worker::Engine::default());
+    let reply_scope = scope.clone();
+    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
+        let bytes = Uint8Array::new(&e.data()).to_vec();
+        let reply = match bincode::deserialize::<worker::Request>(&bytes) {
+            Ok(request) => {
+                drop(bytes);
+                engine.borrow_mut().handle(request)
+            }
+            Err(e) => worker::Reply::AuditError(format!("the worker got a garbled request: {e}")),
+        };
+        let encoded = bincode::serialize(&reply).unwrap_or_default();
+        drop(reply);
+        let array = Uint8Array::from(encoded.as_slice());
+        drop(encoded);
+        let transfer = Array::of1(&array.buffer());
+        let _ = reply_scope.post_message_with_transfer(&array, &transfer);
+    });
+    scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    // The handler lives as long as the worker.
+    on_message.forget();
+    let _ = scope.post_message(&JsValue::from_str("ready"));
 }
 
 #[cfg(not(target_arch = "wasm32"))]

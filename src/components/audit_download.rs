@@ -1,13 +1,14 @@
 //! "Download audit JSON": the current analysis and its criteria as a `flakelens-audit/1`
-//! document, made in the page and saved through a Blob; the privacy choices decide which
+//! document, made by the engine (which holds the full analysis) and saved through a Blob; the privacy choices decide which
 //! texts it holds.
 
-use flakelens_core::audit::{Audit, Criteria, Privacy};
+use flakelens_core::audit::{Criteria, Privacy};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use crate::display::SharedAnalysis;
 use crate::download::save_text;
+use crate::engine;
 
 /// Props of [`AuditDownload`].
 #[derive(Properties, PartialEq)]
@@ -32,21 +33,23 @@ pub fn audit_download(props: &AuditDownloadProps) -> Html {
         })
     };
     let onclick = {
-        let (analysis, criteria, title) = (
-            props.analysis.clone(),
-            props.criteria.clone(),
-            props.title.clone(),
-        );
+        let (criteria, title) = (props.criteria.clone(), props.title.clone());
         let (messages, output, error) = (messages.clone(), output.clone(), error.clone());
         Callback::from(move |_: MouseEvent| {
             let privacy = Privacy {
                 messages: *messages,
                 output: *output,
             };
-            let mut audit = Audit::new((*analysis.0).clone(), criteria.clone(), privacy);
-            audit.title = title.clone();
-            let saved = save_text("flakelens-audit.json", &audit.to_json(), "application/json");
-            error.set(saved.err().map(|e| format!("cannot save the audit: {e:?}")));
+            // The engine holds the full analysis (the page's has no traces or outputs).
+            let (criteria, title, error) = (criteria.clone(), title.clone(), error.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                let saved = match engine::audit_json(&criteria, title, privacy).await {
+                    Ok(json) => save_text("flakelens-audit.json", &json, "application/json")
+                        .map_err(|e| format!("cannot save the audit: {e:?}")),
+                    Err(message) => Err(format!("cannot save the audit: {message}")),
+                };
+                error.set(saved.err());
+            });
         })
     };
     html! {

@@ -12,6 +12,7 @@ use yew::prelude::*;
 
 use crate::display::SharedAnalysis;
 use crate::download::save_text;
+use crate::engine;
 use crate::share::{share_link, single_file_report};
 
 /// Props of [`ShareLink`].
@@ -58,17 +59,19 @@ impl Source {
         }
     }
 
-    /// The audit shown, with the text `privacy` allows.
-    fn audit(&self, privacy: Privacy) -> Option<Audit> {
+    /// The audit shown, with the text `privacy` allows: a summary-only audit as it is, else
+    /// the engine's (which holds the stack traces and outputs the page's analysis lacks).
+    async fn audit(&self, privacy: Privacy) -> Result<Audit, String> {
         if let Some(audit) = &self.summary_audit {
             let mut audit = (**audit).clone();
             audit.restrict(privacy);
-            return Some(audit);
+            return Ok(audit);
         }
-        let analysis = self.analysis.as_ref()?;
-        let mut audit = Audit::new((*analysis.0).clone(), self.criteria.clone(), privacy);
-        audit.title = self.title.clone();
-        Some(audit)
+        if self.analysis.is_none() {
+            return Err("nothing is loaded".to_owned());
+        }
+        let json = engine::audit_json(&self.criteria, self.title.clone(), privacy).await?;
+        Audit::from_json(&json).map_err(|e| e.to_string())
     }
 }
 
@@ -127,15 +130,21 @@ pub fn share_link_component(props: &ShareLinkProps) -> Html {
     let on_copy = {
         let (link, note, source) = (link.clone(), note.clone(), source.clone());
         Callback::from(move |_: MouseEvent| {
-            // The whole audit: share_fragment applies the privacy choices and strips to fit.
-            let Some(audit) = source.audit(Privacy::default()) else {
-                return;
-            };
-            match share_link(&audit, privacy) {
-                Err(e) => note.set(Some(Note::Error(format!("Cannot make a link: {e}")))),
-                Ok((_, Fit::TooLarge)) => {
-                    link.set(None);
-                    note.set(Some(Note::TooLarge(format!(
+            let (link, note, source) = (link.clone(), note.clone(), source.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                // The whole audit: share_fragment applies the privacy choices and strips to fit.
+                let audit = match source.audit(Privacy::default()).await {
+                    Ok(audit) => audit,
+                    Err(e) => {
+                        note.set(Some(Note::Error(format!("Cannot make a link: {e}"))));
+                        return;
+                    }
+                };
+                match share_link(&audit, privacy) {
+                    Err(e) => note.set(Some(Note::Error(format!("Cannot make a link: {e}")))),
+                    Ok((_, Fit::TooLarge)) => {
+                        link.set(None);
+                        note.set(Some(Note::TooLarge(format!(
                         "This analysis is too large for a link, even without messages and output (links are kept under {} KiB). Download the audit JSON instead, host it on a site that allows cross-origin reads, and open this page with ?audit=<address of the JSON>, for example {}?audit=https://your-host/audits/main.json. Or use \"Download as single file\".",
                         SHARE_LINK_BUDGET / 1024,
                         web_sys::window()
@@ -143,52 +152,59 @@ pub fn share_link_component(props: &ShareLinkProps) -> Html {
                             .map(|h| h.split(['?', '#']).next().unwrap_or_default().to_owned())
                             .unwrap_or_default()
                     ))));
-                }
-                Ok((url, fit)) => {
-                    let stripped = fit == Fit::Stripped;
-                    link.set(Some(url.clone()));
-                    let note = note.clone();
-                    wasm_bindgen_futures::spawn_local(async move {
-                        let copied = copy(&url).await;
-                        let mut text = if copied {
-                            "Link copied. Anyone with it sees this analysis; it travels in the link itself (after #), which browsers never send to a server.".to_owned()
-                        } else {
-                            "Copy the link below (this browser did not allow the page to copy it). It carries the analysis in the link itself (after #), which browsers never send to a server.".to_owned()
-                        };
-                        if stripped {
-                            text.push_str(&format!(
+                    }
+                    Ok((url, fit)) => {
+                        let stripped = fit == Fit::Stripped;
+                        link.set(Some(url.clone()));
+                        {
+                            let copied = copy(&url).await;
+                            let mut text = if copied {
+                                "Link copied. Anyone with it sees this analysis; it travels in the link itself (after #), which browsers never send to a server.".to_owned()
+                            } else {
+                                "Copy the link below (this browser did not allow the page to copy it). It carries the analysis in the link itself (after #), which browsers never send to a server.".to_owned()
+                            };
+                            if stripped {
+                                text.push_str(&format!(
                                 " Failure messages and output were left out so that the link fits under {} KiB.",
                                 SHARE_LINK_BUDGET / 1024
                             ));
+                            }
+                            note.set(Some(Note::Info(text)));
                         }
-                        note.set(Some(Note::Info(text)));
-                    });
+                    }
                 }
-            }
+            });
         })
     };
     let on_download_json = {
         let (note, source) = (note.clone(), source.clone());
         Callback::from(move |_: MouseEvent| {
-            let Some(audit) = source.audit(privacy) else {
-                return;
-            };
-            if let Err(e) = save_text("flakelens-audit.json", &audit.to_json(), "application/json")
-            {
-                note.set(Some(Note::Error(format!("Cannot save the audit: {e:?}"))));
-            }
+            let (note, source) = (note.clone(), source.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                let saved = match source.audit(privacy).await {
+                    Ok(audit) => {
+                        save_text("flakelens-audit.json", &audit.to_json(), "application/json")
+                            .map_err(|e| format!("{e:?}"))
+                    }
+                    Err(e) => Err(e),
+                };
+                if let Err(e) = saved {
+                    note.set(Some(Note::Error(format!("Cannot save the audit: {e}"))));
+                }
+            });
         })
     };
     let on_single_file = {
         let (note, building) = (note.clone(), building.clone());
         Callback::from(move |_: MouseEvent| {
-            let Some(audit) = source.audit(privacy) else {
-                return;
-            };
-            let (note, building) = (note.clone(), building.clone());
+            let (note, building, source) = (note.clone(), building.clone(), source.clone());
             building.set(true);
             wasm_bindgen_futures::spawn_local(async move {
-                let made = single_file_report(&audit).await.and_then(|html| {
+                let made = match source.audit(privacy).await {
+                    Ok(audit) => single_file_report(&audit).await,
+                    Err(e) => Err(e),
+                };
+                let made = made.and_then(|html| {
                     save_text("flakelens-report.html", &html, "text/html")
                         .map_err(|e| format!("{e:?}"))
                 });

@@ -2,6 +2,13 @@
 //! each run's attempts and duration, what each failing run said (message, trace, output) and
 //! the lines that differ, every metric explained, and "Copy as Markdown issue". Esc or the
 //! close button closes it; the test table then puts focus back on the test's row.
+//!
+//! The page's analysis holds no stack traces or outputs (see `worker.rs`): the panel asks the
+//! engine for the test's full details when it opens, and shows them once they arrive.
+
+use std::rc::Rc;
+
+use flakelens_core::{Analysis, RunDetail};
 
 use gloo_events::{EventListener, EventListenerOptions};
 use wasm_bindgen::JsCast;
@@ -15,6 +22,48 @@ use crate::components::flag_chips::FlagChips;
 use crate::components::metric_list::MetricList;
 use crate::components::run_failures::RunFailures;
 use crate::display::{category_name, confidence_label, SharedAnalysis};
+use crate::engine;
+
+/// The full details of one test, for one analysis.
+type Full = Option<(SharedAnalysis, String, SharedAnalysis)>;
+
+/// A one-test analysis: `analysis` with only the test `index`, its details replaced by the
+/// engine's full ones (what the panel's failures and "Copy as Markdown issue" show).
+fn with_details(analysis: &Analysis, index: usize, details: Vec<Option<RunDetail>>) -> Analysis {
+    let mut one = Analysis::from_runs(&[], Vec::new());
+    one.options = analysis.options.clone();
+    one.runs = analysis.runs.clone();
+    one.totals = analysis.totals.clone();
+    one.category_list = analysis.category_list.clone();
+    one.categories = analysis.categories.clone();
+    let mut test = analysis.tests[index].clone();
+    test.details = details;
+    one.tests = vec![test];
+    one
+}
+
+/// Asks the engine for the full details of test `id` of `analysis` whenever either changes.
+#[hook]
+fn use_full_details(analysis: SharedAnalysis, id: String) -> Full {
+    let full = use_state(|| None::<(SharedAnalysis, String, SharedAnalysis)>);
+    {
+        let full = full.clone();
+        use_effect_with((analysis, id), move |(analysis, id)| {
+            let (analysis, id) = (analysis.clone(), id.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                let Ok(Some(details)) = engine::details(&id).await else {
+                    return;
+                };
+                let Some(index) = analysis.tests.iter().position(|t| t.id == id) else {
+                    return;
+                };
+                let one = SharedAnalysis(Rc::new(with_details(&analysis, index, details)));
+                full.set(Some((analysis, id, one)));
+            });
+        });
+    }
+    (*full).clone()
+}
 
 /// Props of [`TestDetail`].
 #[derive(Properties, PartialEq)]
@@ -73,11 +122,17 @@ pub fn test_detail(props: &TestDetailProps) -> Html {
     let panel = use_node_ref();
     use_escape(props.on_close.clone());
     use_focus_on_open(props.id.clone(), panel.clone());
+    let full = use_full_details(props.analysis.clone(), props.id.clone());
     let analysis = &props.analysis;
     let Some(index) = analysis.tests.iter().position(|t| t.id == props.id) else {
         return html! {};
     };
     let test = &analysis.tests[index];
+    // The failures with traces and outputs once the engine sent them; messages until then.
+    let (failures, failures_index) = match full {
+        Some((of, id, one)) if of == *analysis && id == props.id => (one, 0),
+        _ => (analysis.clone(), index),
+    };
     let runs: Vec<(String, String)> = analysis
         .runs
         .iter()
@@ -97,7 +152,7 @@ pub fn test_detail(props: &TestDetailProps) -> Html {
                 <button type="button" class="secondary close" {onclick}
                     aria-label="Close the test detail (Esc)" title="Close (Esc)">{"Close"}</button>
             </header>
-            <CopyIssue analysis={analysis.clone()} {index} />
+            <CopyIssue analysis={failures.clone()} index={failures_index} />
             <p>
                 <span class={classes!("verdict", verdict)}>{verdict}</span>
                 <code class="test-id">{&test.id}</code>
@@ -133,7 +188,7 @@ pub fn test_detail(props: &TestDetailProps) -> Html {
             <h3>{"Duration per run"}</h3>
             <DurationChart durations={test.durations_seconds.clone()} outcomes={test.outcomes.clone()}
                 labels={analysis.runs.iter().map(|r| r.label.clone()).collect::<Vec<_>>()} />
-            <RunFailures analysis={analysis.clone()} {index} />
+            <RunFailures analysis={failures} index={failures_index} />
             <h3>{"Metrics"}</h3>
             <MetricList metrics={test.metrics.clone()} options={analysis.options.clone()} />
         </aside>

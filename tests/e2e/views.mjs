@@ -20,6 +20,8 @@
 //   FLAKELENS_OUTPUT   where screenshots go      (default <repo>/test-output/e2e)
 //   FLAKELENS_REPORTS  the example reports       (default <repo>/examples/reports)
 //   FLAKELENS_E2E_SCALE=0  skip the 100,000-test scale check
+//   FLAKELENS_E2E_ONLY=scale  run only the scale check (quick iterations on the figures)
+//   FLAKELENS_E2E_SCALE_DIR   reuse the output of `flakelens gen --tests 100000 --runs 20`
 //   CHROMIUM           the browser               (default /usr/bin/chromium)
 //   E2E_TIMEOUT_MS     the whole test's limit    (default 1800000; 180000 without the scale check)
 //
@@ -44,6 +46,7 @@ const OUTPUT = path.join(path.resolve(env.FLAKELENS_OUTPUT || path.join(repo, 't
 const REPORTS = path.resolve(env.FLAKELENS_REPORTS || path.join(repo, 'examples', 'reports'));
 const CHROMIUM = env.CHROMIUM || '/usr/bin/chromium';
 const SCALE = env.FLAKELENS_E2E_SCALE !== '0';
+const ONLY_SCALE = env.FLAKELENS_E2E_ONLY === 'scale';
 const TIMEOUT_MS = Number(env.E2E_TIMEOUT_MS || (SCALE ? 1_800_000 : 180_000));
 const WAIT_MS = 30_000;
 /** How long the 100,000-test load may take. */
@@ -655,6 +658,24 @@ async function scenarioDiagnostics(page, base, scratch) {
   await shot(page, 'diagnostics-files');
 }
 
+// The memory budget: `?budget=0` (MiB) makes any load pass it; the page warns and offers to
+// drop system-out/err, which the engine does without changing the figures.
+async function scenarioBudget(page, base, analysis) {
+  const label = 'memory budget (?budget=0)';
+  await loadExample(page, base, analysis.totals.runs, '?budget=0');
+  const warned = await page.waitForSelector('[data-testid=memory-warning]', { timeout: WAIT_MS }).then(() => true, () => false);
+  check(`${label}: the page warns that the reports pass the budget`, warned);
+  if (!warned) return;
+  const before = await page.evaluate(() => document.querySelector('[data-testid=summary-tests]')?.textContent.trim());
+  await page.click('[data-testid=drop-outputs]');
+  const dropped = await page.waitForSelector('[data-testid=outputs-dropped]', { timeout: WAIT_MS }).then(() => true, () => false);
+  const gone = await page.evaluate(() => document.querySelector('[data-testid=memory-warning]') === null);
+  check(`${label}: "Drop system-out/err" drops them and the warning goes`, dropped && gone, `dropped ${dropped}, warning gone ${gone}`);
+  const after = await page.evaluate(() => document.querySelector('[data-testid=summary-tests]')?.textContent.trim());
+  check(`${label}: the figures stay (${before} tests)`, before === after && after === String(analysis.totals.tests), `${before} → ${after}`);
+  await shot(page, 'memory-budget');
+}
+
 async function scenarioVirtual(page, base, scratch) {
   const label = 'virtualized table (2,000 tests)';
   const dir = path.join(scratch, 'gen2k');
@@ -705,10 +726,12 @@ async function scenarioVirtual(page, base, scratch) {
 
 async function scenarioScale(browser, base, scratch, track) {
   const label = 'scale (100,000 tests × 20 runs)';
-  const dir = path.join(scratch, 'gen100k');
+  const dir = env.FLAKELENS_E2E_SCALE_DIR || path.join(scratch, 'gen100k');
   let started = Date.now();
-  const gen = spawnSync(CLI, ['gen', '--tests', '100000', '--runs', '20', '-o', dir], { encoding: 'utf8', timeout: 600_000 });
-  if (!check(`${label}: flakelens gen writes the runs`, gen.status === 0, gen.stderr)) return;
+  if (!env.FLAKELENS_E2E_SCALE_DIR) {
+    const gen = spawnSync(CLI, ['gen', '--tests', '100000', '--runs', '20', '-o', dir], { encoding: 'utf8', timeout: 600_000 });
+    if (!check(`${label}: flakelens gen writes the runs`, gen.status === 0, gen.stderr)) return;
+  }
   const files = fs.readdirSync(dir).sort().map((f) => path.join(dir, f));
   const bytes = files.reduce((n, f) => n + fs.statSync(f).size, 0);
   console.log(`       generated ${files.length} files, ${(bytes / 1e6).toFixed(0)} MB, in ${((Date.now() - started) / 1000).toFixed(1)} s`);
@@ -720,6 +743,9 @@ async function scenarioScale(browser, base, scratch, track) {
   try {
     await context.addInitScript(() => {
       window.__longTasks = [];
+      // Peak JS heap (Chromium's performance.memory), sampled while loading.
+      window.__heapPeak = 0;
+      setInterval(() => { window.__heapPeak = Math.max(window.__heapPeak, performance.memory?.usedJSHeapSize ?? 0); }, 100);
       try {
         new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__longTasks.push(e.duration); })
           .observe({ type: 'longtask', buffered: true });
@@ -735,6 +761,11 @@ async function scenarioScale(browser, base, scratch, track) {
       && document.querySelector('#app[data-busy]') === null, analysis.totals.runs, { timeout: SCALE_WAIT_MS, polling: 500 }).then(() => true, () => false);
     const loadSeconds = (Date.now() - started) / 1000;
     const tasks = await page.evaluate(() => window.__longTasks.slice());
+    // Decode times of the engine's answers on the page (engine.rs), and the memory peaks.
+    const decode = await page.evaluate(() => window.__flakelensDecode ?? null);
+    const heapPeak = await page.evaluate(() => window.__heapPeak);
+    const cdp = await context.newCDPSession(page);
+    const metrics = Object.fromEntries((await cdp.send('Performance.getMetrics').catch(() => ({ metrics: [] }))).metrics?.map((m) => [m.name, m.value]) ?? []);
     check(`${label}: the page loads the 20 files`, loaded, `not loaded after ${loadSeconds} s`);
     if (!loaded) return;
     const figures = await page.evaluate(() => ['tests', 'flaky', 'broken'].map((k) => document.querySelector(`[data-testid=summary-${k}]`)?.textContent.trim()));
@@ -768,6 +799,10 @@ async function scenarioScale(browser, base, scratch, track) {
     await page.screenshot({ path: path.join(OUTPUT, 'scale-tests.png'), fullPage: false });
     const longest = tasks.length ? Math.max(...tasks) : 0;
     console.log(`       FIGURES: load ${loadSeconds.toFixed(1)} s (${(bytes / 1e6).toFixed(0)} MB); long tasks during load: ${tasks.length}, longest ${longest.toFixed(0)} ms, total ${tasks.reduce((a, b) => a + b, 0).toFixed(0)} ms`);
+    if (decode) {
+      console.log(`       FIGURES: page-side decode of the engine's answers: ${decode.count} chunks, longest ${decode.max_ms.toFixed(0)} ms, total ${decode.total_ms.toFixed(0)} ms`);
+    }
+    console.log(`       FIGURES: page JS heap peak while loading ${(heapPeak / 1e6).toFixed(0)} MB (performance.memory); after load JSHeapUsedSize ${((metrics.JSHeapUsedSize ?? 0) / 1e6).toFixed(0)} MB, JSHeapTotalSize ${((metrics.JSHeapTotalSize ?? 0) / 1e6).toFixed(0)} MB`);
     console.log(`       FIGURES: view switch to tests ${switchMs.toFixed(0)} ms; filter "flaky" ${filterMs.toFixed(0)} ms; sort by name ${sortMs.toFixed(0)} ms; switch to consistency (canvas) ${consistencyMs.toFixed(0)} ms`);
     pass(`${label}: figures reported (not asserted)`);
   } finally {
@@ -808,14 +843,17 @@ async function main() {
     }
   };
   try {
-    await withPage((page) => scenarioViews(page, base, analysis));
-    await withPage((page) => scenarioFilters(page, base, analysis));
-    await withPage((page) => scenarioKeyboard(page, base, analysis));
-    await withPage((page, context) => scenarioDetail(context, page, base, analysis));
-    await withPage((page) => scenarioThemes(page, base, analysis));
-    await scenarioPhone(browser, base, analysis, track);
-    await withPage((page) => scenarioDiagnostics(page, base, scratch));
-    await withPage((page) => scenarioVirtual(page, base, scratch));
+    if (!ONLY_SCALE) {
+      await withPage((page) => scenarioViews(page, base, analysis));
+      await withPage((page) => scenarioFilters(page, base, analysis));
+      await withPage((page) => scenarioKeyboard(page, base, analysis));
+      await withPage((page, context) => scenarioDetail(context, page, base, analysis));
+      await withPage((page) => scenarioThemes(page, base, analysis));
+      await scenarioPhone(browser, base, analysis, track);
+      await withPage((page) => scenarioDiagnostics(page, base, scratch));
+      await withPage((page) => scenarioBudget(page, base, analysis));
+      await withPage((page) => scenarioVirtual(page, base, scratch));
+    }
     if (SCALE) await scenarioScale(browser, base, scratch, track);
     else console.log('(scale check skipped: FLAKELENS_E2E_SCALE=0)');
     const foreign = requests.filter((url) => !isLocal(url));
