@@ -1,6 +1,6 @@
 //! Joining runs by test identity: per-test outcomes, counts, failure rates and verdicts.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 use std::ops::{Add, AddAssign};
 
 use serde::{Deserialize, Serialize};
@@ -568,10 +568,12 @@ fn join_runs(runs: &[&Run]) -> (Vec<RunSummary>, Vec<TestSummary>) {
     let mut index: rustc_hash::FxHashMap<&TestKey, usize> = rustc_hash::FxHashMap::default();
     let mut tests: Vec<TestSummary> = Vec::new();
     let mut run_summaries = Vec::with_capacity(run_count);
+    // Per test, the last run (plus one) it was counted in: each test counts once per run.
+    let mut counted_in: Vec<usize> = Vec::new();
     for (run_index, run) in runs.iter().enumerate() {
         let mut counts = Counts::default();
         let mut total_time_seconds: Option<f64> = None;
-        let mut seen_in_run: BTreeSet<usize> = BTreeSet::new();
+        let mut seen_in_run: Vec<usize> = Vec::with_capacity(run.testcases.len());
         for (position, case) in run.testcases.iter().enumerate() {
             if let Some(t) = case.time_seconds {
                 *total_time_seconds.get_or_insert(0.0) += t;
@@ -600,7 +602,13 @@ fn join_runs(runs: &[&Run]) -> (Vec<RunSummary>, Vec<TestSummary>) {
                 });
                 tests.len() - 1
             });
-            seen_in_run.insert(slot);
+            if counted_in.len() < tests.len() {
+                counted_in.resize(tests.len(), 0);
+            }
+            if counted_in[slot] != run_index + 1 {
+                counted_in[slot] = run_index + 1;
+                seen_in_run.push(slot);
+            }
             let test = &mut tests[slot];
             if test.file.is_none() {
                 test.file.clone_from(&case.file);

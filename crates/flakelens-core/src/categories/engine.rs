@@ -3,6 +3,7 @@
 use regex_lite::Regex;
 use serde::{Deserialize, Serialize};
 
+use super::prefilter::Prefilter;
 use super::rules::{Confidence, Rule, Signal};
 
 /// Characters of matched text kept as evidence.
@@ -20,18 +21,61 @@ pub struct RuleError {
     pub message: String,
 }
 
+/// A compiled pattern and the literals any match of it contains.
+struct Matcher {
+    regex: Regex,
+    prefilter: Option<Prefilter>,
+}
+
+impl Matcher {
+    /// The first match in `text`; `lower` is `text` ASCII-lowercased, when computed.
+    fn find<'t>(&self, text: &'t str, lower: Option<&str>) -> Option<regex_lite::Match<'t>> {
+        if let Some(p) = &self.prefilter {
+            let haystack = match (p.case_insensitive(), lower) {
+                (false, _) => Some(text),
+                (true, lower) => lower,
+            };
+            if haystack.is_some_and(|h| !p.may_match(h)) {
+                return None;
+            }
+        }
+        self.regex.find(text)
+    }
+}
+
 struct Compiled {
     rule: Rule,
-    message: Option<Regex>,
-    failure_type: Option<Regex>,
-    body: Option<Regex>,
-    system_err: Option<Regex>,
-    test_name: Option<Regex>,
+    message: Option<Matcher>,
+    failure_type: Option<Matcher>,
+    body: Option<Matcher>,
+    system_err: Option<Matcher>,
+    test_name: Option<Matcher>,
 }
 
 /// Compiled rules, highest priority first.
 pub struct RuleSet {
     rules: Vec<Compiled>,
+    /// True when some text matcher's prefilter is case-insensitive.
+    lowercase: bool,
+}
+
+/// A failure's texts ASCII-lowercased (same byte offsets), for case-insensitive prefilters.
+struct Lowered {
+    message: String,
+    failure_type: String,
+    body: String,
+    system_err: String,
+}
+
+impl Lowered {
+    fn of(f: &FailureText<'_>) -> Lowered {
+        Lowered {
+            message: f.message.unwrap_or("").to_ascii_lowercase(),
+            failure_type: f.failure_type.unwrap_or("").to_ascii_lowercase(),
+            body: f.body.to_ascii_lowercase(),
+            system_err: f.system_err.unwrap_or("").to_ascii_lowercase(),
+        }
+    }
 }
 
 impl std::fmt::Debug for RuleSet {
@@ -128,7 +172,7 @@ fn compile(
     rule: &Rule,
     field: &'static str,
     pattern: &Option<String>,
-) -> Result<Option<Regex>, RuleError> {
+) -> Result<Option<Matcher>, RuleError> {
     let Some(pattern) = pattern else {
         return Ok(None);
     };
@@ -137,11 +181,15 @@ fn compile(
     } else {
         pattern.clone()
     };
-    Regex::new(&anchored).map(Some).map_err(|e| RuleError {
+    let regex = Regex::new(&anchored).map_err(|e| RuleError {
         rule: rule.name.clone(),
         field,
         message: e.to_string(),
-    })
+    })?;
+    Ok(Some(Matcher {
+        prefilter: Prefilter::of(&anchored),
+        regex,
+    }))
 }
 
 /// A short excerpt of `text` from a little before `start`, on one line.
@@ -177,7 +225,19 @@ impl RuleSet {
             });
         }
         compiled.sort_by_key(|c| std::cmp::Reverse(c.rule.priority));
-        Ok(RuleSet { rules: compiled })
+        let lowercase = compiled.iter().any(|c| {
+            [&c.message, &c.failure_type, &c.body, &c.system_err]
+                .iter()
+                .any(|m| {
+                    m.as_ref()
+                        .and_then(|m| m.prefilter.as_ref())
+                        .is_some_and(Prefilter::case_insensitive)
+                })
+        });
+        Ok(RuleSet {
+            rules: compiled,
+            lowercase,
+        })
     }
 
     /// The rules, highest priority first.
@@ -194,6 +254,11 @@ impl RuleSet {
             .any(|s| matches!(*s, "failed" | "errored"))
             || evidence.flaky;
         let mut matches: Vec<CategoryMatch> = Vec::new();
+        let lowered: Vec<Lowered> = if self.lowercase {
+            evidence.failures.iter().map(Lowered::of).collect()
+        } else {
+            Vec::new()
+        };
         for c in &self.rules {
             let statuses_ok = match &c.rule.statuses {
                 Some(wanted) => evidence
@@ -205,7 +270,7 @@ impl RuleSet {
             if !statuses_ok || c.rule.flaky.is_some_and(|f| f != evidence.flaky) {
                 continue;
             }
-            if let Some(found) = self.evaluate(c, evidence) {
+            if let Some(found) = self.evaluate(c, evidence, &lowered) {
                 if !matches.iter().any(|m| m.category == c.rule.category) {
                     matches.push(found);
                 }
@@ -219,14 +284,20 @@ impl RuleSet {
         TestCategories { primary, matches }
     }
 
-    fn evaluate(&self, c: &Compiled, evidence: &Evidence<'_>) -> Option<CategoryMatch> {
+    fn evaluate(
+        &self,
+        c: &Compiled,
+        evidence: &Evidence<'_>,
+        lowered: &[Lowered],
+    ) -> Option<CategoryMatch> {
         let mut words: Vec<String> = Vec::new();
         let mut run = None;
         if let Some(signal) = c.rule.signal {
             words.push(evidence.signals.get(signal)?.to_owned());
         }
         if let Some(re) = &c.test_name {
-            let m = re.find(evidence.test_name)?;
+            let lower = evidence.test_name.to_ascii_lowercase();
+            let m = re.find(evidence.test_name, Some(&lower))?;
             words.push(format!("matched test name /{}/", m.as_str()));
         }
         let text_matchers = [
@@ -237,24 +308,35 @@ impl RuleSet {
         ];
         if text_matchers.iter().any(|(_, re)| re.is_some()) {
             // All text matchers must match the same failure.
-            let found = evidence.failures.iter().find_map(|f| {
+            let found = evidence.failures.iter().enumerate().find_map(|(i, f)| {
                 let mut parts = Vec::new();
+                let low = lowered.get(i);
                 for (field, re) in &text_matchers {
                     let Some(re) = re else { continue };
-                    let text = match *field {
-                        "message" => f.message.unwrap_or(""),
-                        "type" => f.failure_type.unwrap_or(""),
-                        "body" => f.body,
-                        _ => f.system_err.unwrap_or(""),
+                    let (text, lower) = match *field {
+                        "message" => (f.message.unwrap_or(""), low.map(|l| l.message.as_str())),
+                        "type" => (
+                            f.failure_type.unwrap_or(""),
+                            low.map(|l| l.failure_type.as_str()),
+                        ),
+                        "body" => (f.body, low.map(|l| l.body.as_str())),
+                        _ => (
+                            f.system_err.unwrap_or(""),
+                            low.map(|l| l.system_err.as_str()),
+                        ),
                     };
                     // Allure's message rules see the whole failure text; so do ours when a
                     // report puts the message only in the body (jest-junit, Bazel).
-                    let (text, shown) = if *field == "message" && text.is_empty() {
-                        (f.body, "message (from the body)")
+                    let (text, lower, shown) = if *field == "message" && text.is_empty() {
+                        (
+                            f.body,
+                            low.map(|l| l.body.as_str()),
+                            "message (from the body)",
+                        )
                     } else {
-                        (text, *field)
+                        (text, lower, *field)
                     };
-                    let m = re.find(text)?;
+                    let m = re.find(text, lower)?;
                     let matched: String = m.as_str().chars().take(60).collect();
                     parts.push(format!(
                         "matched {shown} /{}/ in \"{}\"",

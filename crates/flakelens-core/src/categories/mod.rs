@@ -15,6 +15,7 @@
 
 mod breakdown;
 mod engine;
+mod prefilter;
 mod rules;
 
 pub use breakdown::{category_breakdown, suite_tree, CategoryRow, SuiteNode, TreeLeaf};
