@@ -11,8 +11,8 @@
 //!    runs for a tool whose first run took under [`SLOW_SECONDS`], one run otherwise.
 //! 5. Runs `node bench/wasm/run.mjs DIR` when that script exists (flakelens compiled to wasm,
 //!    in headless Chromium) and adds its row.
-//! 6. Writes `bench/results/latest.md` (machine, date, input, the table, the targets of the
-//!    performance issue) and the table into README.md and BENCHMARKS.md between the
+//! 6. Writes `bench/results/latest.md` and `bench/results/NxR.md` (machine, load, date,
+//!    input, the table, the targets of the performance issue) and the table into README.md and BENCHMARKS.md between the
 //!    `<!-- bench:side-by-side:begin -->` and `<!-- bench:side-by-side:end -->` markers, and
 //!    prints it. `--quick` (2,000 × 5, one run each) writes `<target>/bench-quick.md` only.
 //!
@@ -34,7 +34,7 @@ use crate::{cmd, target_dir};
 pub const SLOW_SECONDS: f64 = 10.0;
 
 /// The wasm script gets this long before it is stopped.
-const WASM_TIMEOUT: Duration = Duration::from_secs(20 * 60);
+const WASM_TIMEOUT: Duration = Duration::from_secs(10 * 60);
 
 const TIME: &str = "/usr/bin/time";
 const BEGIN: &str = "<!-- bench:side-by-side:begin -->";
@@ -241,6 +241,7 @@ pub fn bench(root: &Path, opts: &Options) -> Result<()> {
     install_node_peers(&peers)?;
 
     // 4. Measurements.
+    let load_before = load_average();
     let mut tools = tool_list(&flakelens, &bins, &python, &peers, &input, &audit, root);
     for rep in 0..opts.reps {
         for tool in &mut tools {
@@ -264,12 +265,15 @@ pub fn bench(root: &Path, opts: &Options) -> Result<()> {
         }
     }
 
+    let load_after = load_average();
+
     // 5. The wasm row, when its script exists.
     let wasm = wasm_row(root, &input);
 
     // 6. Report.
     let versions = versions(root, &python, &peers);
-    let report = render(root, opts, bytes, &tools, &wasm, &versions);
+    let load = (load_before, load_after);
+    let report = render(root, opts, bytes, &tools, &wasm, &versions, load);
     println!("\n{report}");
     if opts.quick {
         let out = target.join("bench-quick.md");
@@ -279,10 +283,15 @@ pub fn bench(root: &Path, opts: &Options) -> Result<()> {
             out.display()
         );
     } else {
-        let out = root.join("bench/results/latest.md");
-        std::fs::create_dir_all(out.parent().context("no parent")?)?;
-        std::fs::write(&out, &report)?;
-        println!("bench: wrote {}", out.display());
+        let results = root.join("bench/results");
+        std::fs::create_dir_all(&results)?;
+        for name in [
+            "latest.md".to_owned(),
+            format!("{}x{}.md", opts.tests, opts.runs),
+        ] {
+            std::fs::write(results.join(&name), &report)?;
+            println!("bench: wrote bench/results/{name}");
+        }
         let excerpt = excerpt(&report);
         for doc in ["README.md", "BENCHMARKS.md"] {
             match replace_between_markers(&root.join(doc), &excerpt)? {
@@ -641,6 +650,7 @@ fn render(
     tools: &[Tool],
     wasm: &Wasm,
     versions: &[String],
+    load: (String, String),
 ) -> String {
     let mb = bytes as f64 / 1e6;
     let flakelens = tools
@@ -683,6 +693,14 @@ fn render(
         s,
         "- Wall time: {runs}; the whole process, from start to exit. Peak RSS: GNU time's \
          `%M`. MB = 10^6 bytes."
+    );
+    let _ = writeln!(
+        s,
+        "- Load average (1 min) before and after the runs: {} and {} on {} cores; other work \
+         on the machine slows every row, so compare the ratios, measured in this one run.",
+        load.0,
+        load.1,
+        std::thread::available_parallelism().map_or(0, |n| n.get())
     );
     let _ = writeln!(s, "- Versions: {}\n", versions.join("; "));
     let _ = writeln!(
@@ -887,6 +905,14 @@ fn revision(root: &Path) -> String {
         }
         None => "unknown commit (not a git checkout)".into(),
     }
+}
+
+/// The 1-minute load average from /proc/loadavg.
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|t| t.split_whitespace().next().map(str::to_owned))
+        .unwrap_or_else(|| "unknown".into())
 }
 
 fn date() -> String {
