@@ -14,6 +14,7 @@ use anyhow::{bail, Context, Result};
 mod bench;
 mod cmd;
 mod csp;
+mod icount;
 mod serve;
 mod test;
 mod tools;
@@ -28,6 +29,8 @@ tasks:
   serve [--port N]   trunk serve the page on http://127.0.0.1:N (default 8080)
   test               fmt, clippy (host + wasm32), tests, docs, builds, trunk build, e2e
   csp [INDEX_HTML]   add the Content-Security-Policy to a built index.html (a Trunk hook)
+  icount [--update]  callgrind instruction counts of parse, analysis and whole job on a fixed
+                     input vs bench/icount-baseline.json (+10% fails); --update rewrites it
   bench [--tests N] [--runs R] [--reps K] [--quick]
                      flakelens and its peers side by side on `flakelens gen` files
                      (default 20000 x 10); writes bench/results/latest.md";
@@ -63,6 +66,7 @@ fn run() -> Result<()> {
             test::test(&root)
         }
         Some("csp") => csp::csp(&args[1..]),
+        Some("icount") => icount::icount(&root, icount::parse_update(&args[1..])?),
         Some("bench") => bench::bench(&root, &bench::parse_args(&args[1..])?),
         Some("help" | "-h" | "--help") => {
             println!("{USAGE}");

@@ -104,6 +104,10 @@ fn steps(root: &Path) -> Vec<Step> {
         "CLI release build",
         cargo(&["build", "--release", "-p", "flakelens-cli"]),
     ));
+    steps.push(step(
+        "instruction counts (callgrind) vs bench/icount-baseline.json",
+        cargo(&["xtask", "icount"]),
+    ));
     let mut trunk = tools::trunk_command();
     trunk.args(["build", "--release", "--dist", "dist"]);
     steps.push(step("trunk build --release", trunk));

@@ -26,7 +26,8 @@ pub struct Needs {
     pub web: bool,
     /// Chromium and the e2e npm packages: to run the end-to-end test.
     pub browser: bool,
-    /// Say how `cargo xtask test` will run the tests (cargo-nextest is optional).
+    /// Say how `cargo xtask test` will run the tests (cargo-nextest is optional), and
+    /// valgrind for the instruction-count check.
     pub tests: bool,
 }
 
@@ -59,6 +60,7 @@ pub fn setup(root: &Path, needs: Needs) -> Result<()> {
         e2e_packages(root)?;
     }
     if needs.tests {
+        valgrind()?;
         if nextest_available() {
             report("cargo-nextest", "found, tests run with `cargo nextest run`");
         } else {
@@ -208,6 +210,28 @@ fn chromium() -> Result<()> {
         "chromium",
         "installed chromium and chromium-driver with apt-get",
     );
+    Ok(())
+}
+
+/// valgrind, for `cargo xtask icount` (callgrind): installed with apt-get when missing.
+pub fn valgrind() -> Result<()> {
+    if let Some(version) = cmd::first_line("valgrind", ["--version"]) {
+        report("valgrind", &format!("found {version}"));
+        return Ok(());
+    }
+    let install = "apt-get update && apt-get install -y valgrind";
+    if cmd::first_line("id", ["-u"]).as_deref() != Some("0") {
+        bail!("valgrind is missing and xtask is not running as root; install it with:\n    sudo sh -c '{install}'");
+    }
+    for args in [&["update"][..], &["install", "-y", "valgrind"][..]] {
+        let mut apt = Command::new("apt-get");
+        apt.env("DEBIAN_FRONTEND", "noninteractive").args(args);
+        cmd::run(&mut apt, Path::new("/"))?;
+    }
+    let Some(version) = cmd::first_line("valgrind", ["--version"]) else {
+        bail!("`{install}` succeeded but `valgrind --version` still fails");
+    };
+    report("valgrind", &format!("installed {version} with apt-get"));
     Ok(())
 }
 
