@@ -267,10 +267,14 @@ struct JunitReader<'a> {
     reader: Reader<&'a [u8]>,
     stack: Vec<Frame>,
     testcases: Vec<TestCase>,
-    /// Test identity → (slot in `testcases`, the suite element it was first found in).
-    index: HashMap<TestKey, (usize, usize)>,
+    /// Hash of a test identity → (slot in `testcases`, the suite element it was first found
+    /// in); the key itself lives in `testcases`, so it is not cloned.
+    index: HashMap<u64, (usize, usize)>,
+    /// Identities whose hash another identity already took (rare): keyed by the identity.
+    index_collisions: HashMap<TestKey, (usize, usize)>,
     suites_opened: usize,
-    first_element_at: HashMap<usize, u64>,
+    /// Per slot in `testcases`, where its first element starts.
+    first_element_at: Vec<u64>,
     testcase_elements: usize,
     diagnostics: Vec<Diagnostic>,
     signals: Signals,
@@ -309,8 +313,9 @@ impl<'a> JunitReader<'a> {
             stack: Vec::new(),
             testcases: Vec::new(),
             index: HashMap::default(),
+            index_collisions: HashMap::default(),
             suites_opened: 0,
-            first_element_at: HashMap::default(),
+            first_element_at: Vec::new(),
             testcase_elements: 0,
             diagnostics: Vec::new(),
             signals: Signals::default(),
@@ -807,7 +812,7 @@ impl<'a> JunitReader<'a> {
             }
         }
         let (mut rest, attempts) = tc.attempts();
-        if let Some(&(slot, instance)) = self.index.get(&rest.key) {
+        if let Some((slot, instance)) = self.lookup(&rest.key) {
             if instance != rest.suite_instance && rest.key.suite != rest.suite_path {
                 // The same identity in another suite element (two browsers whose innermost
                 // suites share a name, say) is a different test, not a rerun: qualify it
@@ -830,7 +835,7 @@ impl<'a> JunitReader<'a> {
     /// Adds a testcase element's attempts to its test (a rerun in the same suite element), or
     /// starts the test.
     fn finish_testcase_rest(&mut self, rest: TestCaseBuilderRest, attempts: Vec<Attempt>) {
-        if let Some(&(slot, _)) = self.index.get(&rest.key) {
+        if let Some((slot, _)) = self.lookup(&rest.key) {
             let case = &mut self.testcases[slot];
             case.attempts.extend(attempts);
             case.elements += 1;
@@ -842,11 +847,16 @@ impl<'a> JunitReader<'a> {
             return;
         }
         let (outcome, flaky_in_run) = settle(&attempts);
-        self.index.insert(
-            rest.key.clone(),
-            (self.testcases.len(), rest.suite_instance),
-        );
-        self.first_element_at.insert(self.testcases.len(), rest.at);
+        let entry = (self.testcases.len(), rest.suite_instance);
+        match self.index.entry(key_hash(&rest.key)) {
+            std::collections::hash_map::Entry::Vacant(v) => {
+                v.insert(entry);
+            }
+            std::collections::hash_map::Entry::Occupied(_) => {
+                self.index_collisions.insert(rest.key.clone(), entry);
+            }
+        }
+        self.first_element_at.push(rest.at);
         self.testcases.push(TestCase {
             key: rest.key,
             suite_path: rest.suite_path,
@@ -860,6 +870,15 @@ impl<'a> JunitReader<'a> {
             line: rest.line,
             properties: rest.properties,
         });
+    }
+
+    /// The slot and first suite instance of a test identity already read.
+    fn lookup(&self, key: &TestKey) -> Option<(usize, usize)> {
+        let &(slot, instance) = self.index.get(&key_hash(key))?;
+        if self.testcases[slot].key == *key {
+            return Some((slot, instance));
+        }
+        self.index_collisions.get(key).copied()
     }
 
     fn text(&mut self, content: &str, at: u64) -> Result<(), Stop> {
@@ -1004,7 +1023,7 @@ impl<'a> JunitReader<'a> {
             if teardown_merged {
                 merged += 1;
                 if merged <= MAX_REPEATED_NOTES {
-                    let at = self.first_element_at.get(&slot).copied().unwrap_or(0);
+                    let at = self.first_element_at.get(slot).copied().unwrap_or(0);
                     self.info_at(
                         at,
                         format!("pytest wrote the call failure and the teardown error of {id} as two <testcase> elements; read as one attempt"),
@@ -1050,7 +1069,7 @@ impl<'a> JunitReader<'a> {
                     ""
                 },
             );
-            let at = self.first_element_at.get(&slot).copied().unwrap_or(0);
+            let at = self.first_element_at.get(slot).copied().unwrap_or(0);
             self.info_at(at, message);
         }
         if repeated > MAX_REPEATED_NOTES {
@@ -1167,6 +1186,14 @@ impl<'a> JunitReader<'a> {
     }
 }
 
+/// The 64-bit FxHash of a test identity (the reader's index; equal keys are still compared).
+fn key_hash(key: &TestKey) -> u64 {
+    use std::hash::{BuildHasher, Hash, Hasher};
+    let mut h = rustc_hash::FxBuildHasher.build_hasher();
+    key.hash(&mut h);
+    h.finish()
+}
+
 /// A testcase element that holds only pytest's teardown error (`failed on teardown with ...`).
 fn is_pytest_teardown_error(attempt: &Attempt) -> bool {
     attempt.outcome == Outcome::Errored
@@ -1205,13 +1232,25 @@ fn forbidden_controls(input: &str, references: bool) -> Option<(usize, u32, usiz
         }
         count += 1;
     };
-    for (at, &b) in bytes.iter().enumerate() {
-        if forbidden(u32::from(b)) {
-            note(at, u32::from(b));
+    // Almost every file has none: a branch-free count first.
+    let raw = bytes
+        .iter()
+        .map(|&b| usize::from(forbidden(u32::from(b))))
+        .sum::<usize>();
+    if raw > 0 {
+        for (at, &b) in bytes.iter().enumerate() {
+            if forbidden(u32::from(b)) {
+                note(at, u32::from(b));
+            }
         }
     }
     let mut i = 0;
     while references && i < bytes.len() {
+        // Sections and references start with `<` or `&`; nothing else needs a look.
+        match memchr::memchr2(b'<', b'&', &bytes[i..]) {
+            Some(skip) => i += skip,
+            None => break,
+        }
         let rest = &bytes[i..];
         let section_end: Option<&[u8]> = if rest.starts_with(b"<![CDATA[") {
             Some(b"]]>")
