@@ -31,7 +31,7 @@ use anyhow::{bail, Context, Result};
 use crate::{cmd, target_dir};
 
 /// A tool whose first run takes at least this long (seconds) is run once.
-pub const SLOW_SECONDS: f64 = 10.0;
+pub const SLOW_SECONDS: f64 = 30.0;
 
 /// The wasm script gets this long before it is stopped.
 const WASM_TIMEOUT: Duration = Duration::from_secs(10 * 60);
