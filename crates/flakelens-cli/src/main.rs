@@ -6,13 +6,17 @@
 //! Exit status: 0 success (for `check`: every criterion passed), 1 a criterion failed
 //! (`check` only), 2 bad input or usage.
 
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use flakelens_core::audit::{markdown_summary, merge, Audit, Privacy};
+use flakelens_core::audit::{markdown_summary, Audit, AuditMerger, Privacy, MAX_AUDIT_BYTES};
 use flakelens_core::generate::{generate_run, GenSpec};
 use flakelens_core::{input, junit, Analysis, AnalysisOptions, Diagnostic, Severity};
+use flate2::read::GzDecoder;
+use flate2::write::GzEncoder;
+use flate2::Compression;
 
 mod args;
 mod report;
@@ -45,7 +49,9 @@ enum Command {
         /// Print the audit JSON (schema flakelens-audit/1) on stdout instead of a summary.
         #[arg(long)]
         json: bool,
-        /// Write the audit JSON to this file (the text summary still goes to stdout).
+        /// Write the audit JSON to this file (the text summary still goes to stdout). A name
+        /// ending in `.gz` writes compact JSON compressed with gzip, which every command
+        /// that takes an audit reads back.
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
         #[command(flatten)]
@@ -74,7 +80,8 @@ enum Command {
         /// Audit JSON files.
         #[arg(required = true, value_name = "AUDIT")]
         audits: Vec<PathBuf>,
-        /// Write the merged audit here (default: stdout).
+        /// Write the merged audit here (default: stdout); a name ending in `.gz` writes it
+        /// compressed with gzip.
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
     },
@@ -264,6 +271,47 @@ fn write_file(path: &Path, text: &str) -> Result<(), String> {
     std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
+/// Writes an audit: pretty JSON, or compact JSON compressed with gzip when the path ends in
+/// `.gz` (a CI artifact: about 1/20 of the pretty size).
+fn write_audit(path: &Path, audit: &Audit) -> Result<(), String> {
+    let gzipped = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("gz"));
+    if !gzipped {
+        return write_file(path, &audit.to_json());
+    }
+    let error = |e: std::io::Error| format!("cannot write {}: {e}", path.display());
+    let file = std::fs::File::create(path).map_err(error)?;
+    let mut encoder = GzEncoder::new(std::io::BufWriter::new(file), Compression::default());
+    encoder
+        .write_all(audit.to_json_compact().as_bytes())
+        .map_err(error)?;
+    encoder.finish().map_err(error)?.flush().map_err(error)
+}
+
+/// A file's text, gunzipped first when its content is gzip (an `audit.json.gz`). At most
+/// [`MAX_AUDIT_BYTES`] + 1 bytes are decompressed, so a decompression bomb stops there and
+/// the audit reader reports it as too large.
+fn read_text_maybe_gzip(path: &Path) -> Result<String, String> {
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let bytes = if bytes.starts_with(&[0x1f, 0x8b]) {
+        let mut out = Vec::new();
+        GzDecoder::new(bytes.as_slice())
+            .take(MAX_AUDIT_BYTES as u64 + 1)
+            .read_to_end(&mut out)
+            .map_err(|e| format!("{}: not valid gzip: {e}", path.display()))?;
+        out
+    } else {
+        bytes
+    };
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// Whether a text is a flakelens audit rather than a report (JSON with a schema field).
+fn looks_like_audit(text: &str) -> bool {
+    text.trim_start().starts_with('{') && text.contains("\"schema\"")
+}
+
 fn run_analyze(
     files: &[PathBuf],
     json: bool,
@@ -281,7 +329,7 @@ fn run_analyze(
     }
     let audit = build_audit(analysis, audit_args)?;
     if let Some(path) = output {
-        write_file(path, &audit.to_json())?;
+        write_audit(path, &audit)?;
     }
     if json {
         println!("{}", audit.to_json());
@@ -302,10 +350,8 @@ fn load(
 ) -> Result<Audit, String> {
     if let [single] = inputs {
         if single.is_file() {
-            let bytes = std::fs::read(single)
-                .map_err(|e| format!("cannot read {}: {e}", single.display()))?;
-            let text = String::from_utf8_lossy(&bytes);
-            if text.trim_start().starts_with('{') && text.contains("\"schema\"") {
+            let text = read_text_maybe_gzip(single)?;
+            if looks_like_audit(&text) {
                 return Audit::from_json(&text)
                     .map_err(|e| format!("audit {}: {e}", single.display()));
             }
@@ -322,28 +368,33 @@ fn load(
 }
 
 fn run_merge(paths: &[PathBuf], output: Option<&Path>) -> Result<ExitCode, String> {
-    let mut audits = Vec::with_capacity(paths.len());
+    // One audit at a time: each is parsed, its runs rebuilt, and its JSON dropped before the
+    // next is read, so 100 partial audits never sit in memory together.
+    let mut merger = AuditMerger::default();
     for path in paths {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-        if !text.trim_start().starts_with('{') {
+        let text = read_text_maybe_gzip(path)?;
+        if !looks_like_audit(&text) {
             return Err(format!(
                 "{} is not an audit JSON: merge takes audits; write one per run set with `flakelens analyze FILES -o audit.json`",
                 path.display()
             ));
         }
-        audits.push(Audit::from_json(&text).map_err(|e| format!("audit {}: {e}", path.display()))?);
+        let audit =
+            Audit::from_json(&text).map_err(|e| format!("audit {}: {e}", path.display()))?;
+        drop(text);
+        merger
+            .add(&audit)
+            .map_err(|e| format!("cannot merge {}: {e}", path.display()))?;
     }
-    let merged = merge(&audits).map_err(|e| format!("cannot merge: {e}"))?;
+    let added = merger.added();
+    let merged = merger.finish();
     match output {
-        Some(path) => write_file(path, &merged.to_json())?,
+        Some(path) => write_audit(path, &merged)?,
         None => println!("{}", merged.to_json()),
     }
     eprintln!(
         "flakelens: merged {} audits: {} runs, {} tests",
-        audits.len(),
-        merged.analysis.totals.runs,
-        merged.analysis.totals.tests
+        added, merged.analysis.totals.runs, merged.analysis.totals.tests
     );
     Ok(ExitCode::SUCCESS)
 }

@@ -181,6 +181,57 @@ fn merge_of_shards_equals_analyzing_everything() {
 }
 
 #[test]
+fn gzipped_audits_are_written_merged_and_read_back() {
+    let dir = temp_dir("merge-gz");
+    let seq = dir.join("seq.json.gz");
+    let par = dir.join("par.json.gz");
+    let all = dir.join("all.json.gz");
+    for (folder, out) in [
+        ("examples/reports/sequential", &seq),
+        ("examples/reports/parallel", &par),
+    ] {
+        let status = flakelens(&["analyze", folder, "-o", out.to_str().expect("utf-8")]).status;
+        assert_eq!(status.code(), Some(0));
+        // gzip's magic bytes (RFC 1952 section 2.3.1), not pretty JSON.
+        let bytes = std::fs::read(out).expect("written");
+        assert_eq!(&bytes[..2], &[0x1f, 0x8b]);
+    }
+    let out = flakelens(&[
+        "merge",
+        seq.to_str().expect("utf-8"),
+        par.to_str().expect("utf-8"),
+        "-o",
+        all.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // `check` reads the gzipped merged audit: 20 runs, and the example suite has flaky
+    // tests, so a criterion fails (exit 1), not bad input (2).
+    let out = flakelens(&["check", all.to_str().expect("utf-8")]);
+    assert_eq!(out.status.code(), Some(1));
+    let table = String::from_utf8_lossy(&out.stdout);
+    assert!(table.contains("20"), "{table}");
+    // A gzip file that holds no audit is refused with the file's name.
+    let junk = dir.join("junk.json.gz");
+    std::fs::copy(&seq, &junk).expect("copy");
+    let mut bytes = std::fs::read(&junk).expect("read");
+    bytes.truncate(bytes.len() / 2);
+    std::fs::write(&junk, bytes).expect("write");
+    let out = flakelens(&[
+        "merge",
+        junk.to_str().expect("utf-8"),
+        par.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("junk.json.gz"));
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
 fn summary_prints_markdown() {
     let out = flakelens(&[
         "summary",

@@ -112,49 +112,101 @@ pub fn runs_of(audit: &Audit) -> Vec<Run> {
 /// The runs are rebuilt from each audit's per-test data and analyzed again with the first
 /// audit's options (each run keeps its group label), so counts add and every rate, interval
 /// and criterion is recomputed. The merged audit keeps text only where every input did.
+/// To merge many large audits without holding them all, use [`AuditMerger`].
 ///
 /// # Errors
 /// A summary-only audit (nothing per test to merge), or a run that appears in two audits
 /// (merging it would count it twice); the error names the run.
 pub fn merge(audits: &[Audit]) -> Result<Audit, AuditError> {
-    let mut seen = HashSet::new();
-    let mut runs = Vec::new();
-    let mut diagnostics = Vec::new();
-    let mut options = audits
-        .first()
-        .map(|a| a.analysis.options.clone())
-        .unwrap_or_default();
-    options.identity = IdentityOptions::default();
-    options.excluded_runs.clear();
-    let mut privacy = Privacy::default();
-    for (i, audit) in audits.iter().enumerate() {
+    let mut merger = AuditMerger::default();
+    for audit in audits {
+        merger.add(audit)?;
+    }
+    Ok(merger.finish())
+}
+
+/// [`merge`] one audit at a time: each audit's runs are rebuilt as it is added, so the
+/// caller can drop the audit (its JSON and its analysis) before reading the next. The
+/// memory held is that of the rebuilt runs, as if their reports had been analyzed.
+///
+/// ```
+/// # use flakelens_core::audit::{Audit, AuditMerger};
+/// # fn parts() -> Vec<Audit> { Vec::new() }
+/// let mut merger = AuditMerger::default();
+/// for audit in parts() {
+///     merger.add(&audit)?;
+/// }
+/// let merged: Audit = merger.finish();
+/// # Ok::<(), flakelens_core::audit::AuditError>(())
+/// ```
+#[derive(Debug, Default)]
+pub struct AuditMerger {
+    added: usize,
+    seen: HashSet<String>,
+    runs: Vec<Run>,
+    diagnostics: Vec<crate::Diagnostic>,
+    options: Option<crate::AnalysisOptions>,
+    criteria: Option<super::Criteria>,
+    privacy: Privacy,
+}
+
+impl AuditMerger {
+    /// How many audits were added.
+    pub fn added(&self) -> usize {
+        self.added
+    }
+
+    /// Adds the runs of one audit. The first audit's options and criteria apply to the
+    /// merged audit.
+    ///
+    /// # Errors
+    /// As [`merge`]: a summary-only audit, or a run already added; nothing of the audit is
+    /// added then.
+    pub fn add(&mut self, audit: &Audit) -> Result<(), AuditError> {
+        let index = self.added + 1;
         if audit.analysis.runs.is_empty() && audit.summary.is_some() {
             return Err(AuditError::Invalid {
-                path: format!("audit {} (runs)", i + 1),
+                path: format!("audit {index} (runs)"),
                 message: "a summary-only audit has no runs to merge".to_owned(),
             });
         }
+        let mut files = HashSet::new();
         for r in &audit.analysis.runs {
-            if !seen.insert(r.file.clone()) {
+            if self.seen.contains(&r.file) || !files.insert(r.file.clone()) {
                 return Err(AuditError::Invalid {
-                    path: format!("audit {} (runs)", i + 1),
+                    path: format!("audit {index} (runs)"),
                     message: format!(
                         "run \"{}\" is in more than one audit; merged audits must cover disjoint runs",
                         r.file
                     ),
                 });
             }
+        }
+        let options = self.options.get_or_insert_with(|| {
+            let mut options = audit.analysis.options.clone();
+            options.identity = IdentityOptions::default();
+            options.excluded_runs.clear();
+            options
+        });
+        for r in &audit.analysis.runs {
             options.run_labels.insert(r.file.clone(), r.label.clone());
         }
-        privacy.messages &= audit.privacy.messages;
-        privacy.output &= audit.privacy.output;
-        runs.extend(runs_of(audit));
-        diagnostics.extend(audit.analysis.diagnostics.iter().cloned());
+        self.criteria
+            .get_or_insert_with(|| audit.criteria_config.clone());
+        self.seen.extend(files);
+        self.privacy.messages &= audit.privacy.messages;
+        self.privacy.output &= audit.privacy.output;
+        self.runs.extend(runs_of(audit));
+        self.diagnostics
+            .extend(audit.analysis.diagnostics.iter().cloned());
+        self.added += 1;
+        Ok(())
     }
-    let analysis = Analysis::from_runs_with(&runs, diagnostics, &options);
-    let criteria = audits
-        .first()
-        .map(|a| a.criteria_config.clone())
-        .unwrap_or_default();
-    Ok(Audit::new(analysis, criteria, privacy))
+
+    /// Analyzes every added run again and returns the merged audit.
+    pub fn finish(self) -> Audit {
+        let options = self.options.unwrap_or_default();
+        let analysis = Analysis::from_runs_with(&self.runs, self.diagnostics, &options);
+        Audit::new(analysis, self.criteria.unwrap_or_default(), self.privacy)
+    }
 }
