@@ -874,7 +874,7 @@ fn machine() -> String {
     format!("{cores} cores ({cpu}), {ram}, {}", std::env::consts::ARCH)
 }
 
-/// The commit measured, and whether the code under `crates/` differs from it.
+/// The commit measured, and the files under `crates/` and `Cargo.*` that differ from it.
 fn revision(root: &Path) -> String {
     let git = |args: &[&str]| {
         Command::new("git")
@@ -888,7 +888,7 @@ fn revision(root: &Path) -> String {
     };
     match git(&["rev-parse", "--short=12", "HEAD"]) {
         Some(commit) => {
-            let dirty = git(&[
+            let changed: Vec<String> = git(&[
                 "status",
                 "--porcelain",
                 "--",
@@ -896,11 +896,17 @@ fn revision(root: &Path) -> String {
                 "Cargo.toml",
                 "Cargo.lock",
             ])
-            .is_some_and(|s| !s.is_empty());
-            if dirty {
-                format!("commit {commit} with uncommitted changes under crates/ or Cargo.*")
-            } else {
+            .unwrap_or_default()
+            .lines()
+            .filter_map(|l| l.get(3..).map(str::to_owned))
+            .collect();
+            if changed.is_empty() {
                 format!("commit {commit}")
+            } else {
+                format!(
+                    "commit {commit}, with uncommitted changes in {}",
+                    changed.join(", ")
+                )
             }
         }
         None => "unknown commit (not a git checkout)".into(),
