@@ -1,5 +1,6 @@
 //! Joining runs by test identity: per-test outcomes, counts, failure rates and verdicts.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::ops::{Add, AddAssign};
 
@@ -16,7 +17,7 @@ use crate::metrics::consistency::{consistency, Consistency};
 use crate::metrics::groups::{compare, groups, guess_label, Group, GroupComparison};
 use crate::metrics::stats;
 use crate::metrics::test_metrics::{flags, test_metrics, Flag, FlagHit, TestMetrics};
-use crate::model::{Outcome, Run, TestKey};
+use crate::model::{Outcome, Run, TestCase, TestKey};
 use crate::options::{AnalysisOptions, RunOrder};
 
 /// Outcome counts of a set of test results.
@@ -395,13 +396,45 @@ impl Analysis {
         reads: impl IntoIterator<Item = ReadOutput>,
         options: &AnalysisOptions,
     ) -> Analysis {
-        let mut runs = Vec::new();
         let mut diagnostics = Vec::new();
+        if options.run_order == RunOrder::Timestamp || !options.identity.is_default() {
+            // Every run is needed before the first is joined.
+            let mut runs = Vec::new();
+            for read in reads {
+                diagnostics.extend(read.diagnostics);
+                runs.extend(read.run);
+            }
+            return Analysis::from_runs_with(&runs, diagnostics, options);
+        }
+        // Streaming: each run is joined as it arrives and dropped, keeping only the cases
+        // that failed, so memory holds one run at a time rather than all of them. From the
+        // first run that may need preparing (a shard, or a re-keying that changes a key) on,
+        // runs are kept and prepared together as `from_runs_with` would.
+        let mut joiner = Joiner::default();
+        let mut tail: Vec<Run> = Vec::new();
         for read in reads {
             diagnostics.extend(read.diagnostics);
-            runs.extend(read.run);
+            let Some(run) = read.run else { continue };
+            if options.excluded_runs.contains(&run.file) {
+                continue;
+            }
+            if tail.is_empty()
+                && crate::prepare::logical_run(&run.file).is_none()
+                && crate::prepare::keys_unchanged(&run)
+            {
+                joiner.add(Cow::Owned(run));
+            } else {
+                tail.push(run);
+            }
         }
-        Analysis::from_runs_with(&runs, diagnostics, options)
+        if !tail.is_empty() {
+            let refs: Vec<&Run> = tail.iter().collect();
+            match crate::prepare::prepare(&refs, options, &mut diagnostics) {
+                Some(prepared) => prepared.into_iter().for_each(|r| joiner.add(Cow::Owned(r))),
+                None => tail.into_iter().for_each(|r| joiner.add(Cow::Owned(r))),
+            }
+        }
+        joiner.finish().analyze(diagnostics, options)
     }
 
     /// Analyzes runs, in the order given, with default options.
@@ -443,9 +476,33 @@ impl Analysis {
         if let Some(prepared) = &prepared {
             selected = prepared.iter().collect();
         }
-        let (mut run_summaries, mut tests) = join_runs(&selected);
+        let mut joiner = Joiner::default();
+        for run in selected {
+            joiner.add(Cow::Borrowed(run));
+        }
+        joiner.finish().analyze(diagnostics, options)
+    }
+}
+
+/// Runs joined by test identity, before the cross-run figures.
+struct Joined<'r> {
+    run_summaries: Vec<RunSummary>,
+    tests: Vec<TestSummary>,
+    /// Per run, the cases with at least one failure, by ascending position in the run.
+    failing: Vec<Vec<(u32, Cow<'r, TestCase>)>>,
+}
+
+impl Joined<'_> {
+    /// Everything after the join: metrics, flags, groups, consistency, clusters,
+    /// categories, the suite tree.
+    fn analyze(self, mut diagnostics: Vec<Diagnostic>, options: &AnalysisOptions) -> Analysis {
+        let Joined {
+            mut run_summaries,
+            mut tests,
+            failing,
+        } = self;
         note_unrelated_runs(&run_summaries, &tests, &mut diagnostics);
-        label_runs(&selected, &mut run_summaries, options);
+        label_runs(&mut run_summaries, options);
         let labels: Vec<String> = run_summaries.iter().map(|r| r.label.clone()).collect();
 
         for test in &mut tests {
@@ -531,7 +588,7 @@ impl Analysis {
         });
         totals.claim = claim(&totals, &tests, options);
         let (category_list, categories) = categorize(
-            &selected,
+            &failing,
             &run_summaries,
             &mut tests,
             options,
@@ -562,54 +619,77 @@ impl Analysis {
     }
 }
 
-/// Joins runs by test identity: per-run summaries and per-test outcomes, counts, verdicts.
-fn join_runs(runs: &[&Run]) -> (Vec<RunSummary>, Vec<TestSummary>) {
-    let run_count = runs.len();
-    let mut index: rustc_hash::FxHashMap<&TestKey, usize> = rustc_hash::FxHashMap::default();
-    let mut tests: Vec<TestSummary> = Vec::new();
-    let mut run_summaries = Vec::with_capacity(run_count);
-    // Per test, the last run (plus one) it was counted in: each test counts once per run.
-    let mut counted_in: Vec<usize> = Vec::new();
-    for (run_index, run) in runs.iter().enumerate() {
+/// Joins runs by test identity, one run at a time: per-run summaries and per-test outcomes,
+/// counts, verdicts. Per-test vectors grow with the runs and are padded at the end.
+#[derive(Default)]
+struct Joiner<'r> {
+    run_summaries: Vec<RunSummary>,
+    tests: Vec<TestSummary>,
+    index: rustc_hash::FxHashMap<TestKey, usize>,
+    /// Per test, the last run (plus one) it was counted in: each test counts once per run.
+    counted_in: Vec<usize>,
+    failing: Vec<Vec<(u32, Cow<'r, TestCase>)>>,
+}
+
+impl TestSummary {
+    /// Pads the per-run vectors to `runs` entries.
+    fn pad_runs(&mut self, runs: usize) {
+        if self.outcomes.len() < runs {
+            self.outcomes.resize(runs, None);
+            self.attempts.resize(runs, Vec::new());
+            self.flaky_in_run.resize(runs, false);
+            self.durations_seconds.resize(runs, None);
+            self.case_index.resize(runs, None);
+        }
+    }
+}
+
+impl<'r> Joiner<'r> {
+    fn add(&mut self, run: Cow<'r, Run>) {
+        let run_index = self.run_summaries.len();
         let mut counts = Counts::default();
         let mut total_time_seconds: Option<f64> = None;
         let mut seen_in_run: Vec<usize> = Vec::with_capacity(run.testcases.len());
+        let mut failing_positions: Vec<u32> = Vec::new();
         for (position, case) in run.testcases.iter().enumerate() {
             if let Some(t) = case.time_seconds {
                 *total_time_seconds.get_or_insert(0.0) += t;
             }
-            let slot = *index.entry(&case.key).or_insert_with(|| {
-                tests.push(TestSummary {
-                    id: case.key.id(),
-                    suite: case.key.suite.clone(),
-                    classname: case.key.classname.clone(),
-                    name: case.key.name.clone(),
-                    file: None,
-                    outcomes: vec![None; run_count],
-                    attempts: vec![Vec::new(); run_count],
-                    flaky_in_run: vec![false; run_count],
-                    durations_seconds: vec![None; run_count],
-                    counts: Counts::default(),
-                    failure_rate: None,
-                    verdict: Verdict::Skipped,
-                    first_failure: None,
-                    metrics: test_metrics(&[], &[], &AnalysisOptions::default()),
-                    flags: Vec::new(),
-                    categories: TestCategories::default(),
-                    signals: Signals::default(),
-                    case_index: vec![None; run_count],
-                    details: Vec::new(),
-                });
-                tests.len() - 1
-            });
-            if counted_in.len() < tests.len() {
-                counted_in.resize(tests.len(), 0);
-            }
-            if counted_in[slot] != run_index + 1 {
-                counted_in[slot] = run_index + 1;
+            let slot = match self.index.get(&case.key) {
+                Some(&slot) => slot,
+                None => {
+                    self.tests.push(TestSummary {
+                        id: case.key.id(),
+                        suite: case.key.suite.clone(),
+                        classname: case.key.classname.clone(),
+                        name: case.key.name.clone(),
+                        file: None,
+                        outcomes: Vec::new(),
+                        attempts: Vec::new(),
+                        flaky_in_run: Vec::new(),
+                        durations_seconds: Vec::new(),
+                        counts: Counts::default(),
+                        failure_rate: None,
+                        verdict: Verdict::Skipped,
+                        first_failure: None,
+                        metrics: test_metrics(&[], &[], &AnalysisOptions::default()),
+                        flags: Vec::new(),
+                        categories: TestCategories::default(),
+                        signals: Signals::default(),
+                        case_index: Vec::new(),
+                        details: Vec::new(),
+                    });
+                    self.counted_in.push(0);
+                    self.index.insert(case.key.clone(), self.tests.len() - 1);
+                    self.tests.len() - 1
+                }
+            };
+            if self.counted_in[slot] != run_index + 1 {
+                self.counted_in[slot] = run_index + 1;
                 seen_in_run.push(slot);
             }
-            let test = &mut tests[slot];
+            let test = &mut self.tests[slot];
+            test.pad_runs(run_index + 1);
             if test.file.is_none() {
                 test.file.clone_from(&case.file);
             }
@@ -619,26 +699,30 @@ fn join_runs(runs: &[&Run]) -> (Vec<RunSummary>, Vec<TestSummary>) {
             test.durations_seconds[run_index] = case.time_seconds;
             test.case_index[run_index] = u32::try_from(position).ok();
             if let Some(detail) = RunDetail::of(case) {
-                if test.details.is_empty() {
-                    test.details = vec![None; run_count];
+                if test.details.len() <= run_index {
+                    test.details.resize(run_index + 1, None);
                 }
                 test.details[run_index] = Some(detail);
             }
+            let mut failures = case.failures();
+            let first = failures.next();
             if (case.outcome.is_failure() || case.flaky_in_run) && test.first_failure.is_none() {
-                let first = case.failures().next();
                 test.first_failure = Some(FailureExample {
                     run: run_index,
                     message: first.and_then(|f| f.message.clone()),
                     failure_type: first.and_then(|f| f.failure_type.clone()),
                 });
             }
-        }
-        for &slot in &seen_in_run {
-            if let Some(outcome) = tests[slot].outcomes[run_index] {
-                counts.record(outcome, tests[slot].flaky_in_run[run_index]);
+            if let (Some(_), Ok(position)) = (first, u32::try_from(position)) {
+                failing_positions.push(position);
             }
         }
-        run_summaries.push(RunSummary {
+        for &slot in &seen_in_run {
+            if let Some(outcome) = self.tests[slot].outcomes[run_index] {
+                counts.record(outcome, self.tests[slot].flaky_in_run[run_index]);
+            }
+        }
+        self.run_summaries.push(RunSummary {
             file: run.file.clone(),
             counts,
             total_time_seconds,
@@ -651,43 +735,81 @@ fn join_runs(runs: &[&Run]) -> (Vec<RunSummary>, Vec<TestSummary>) {
             label: String::new(),
             label_source: String::new(),
         });
-    }
-    for test in &mut tests {
-        let mut counts = Counts::default();
-        for (outcome, flaky) in test.outcomes.iter().zip(&test.flaky_in_run) {
-            if let Some(outcome) = outcome {
-                counts.record(*outcome, *flaky);
+        // Only the failing cases are kept (moved, when the run is owned): categories read
+        // their texts.
+        let kept: Vec<(u32, Cow<'r, TestCase>)> = match run {
+            Cow::Borrowed(run) => failing_positions
+                .iter()
+                .filter_map(|&p| Some((p, Cow::Borrowed(run.testcases.get(p as usize)?))))
+                .collect(),
+            Cow::Owned(run) => {
+                let mut wanted = failing_positions.iter().peekable();
+                run.testcases
+                    .into_iter()
+                    .enumerate()
+                    .filter_map(|(i, case)| {
+                        let p = u32::try_from(i).ok()?;
+                        if wanted.peek() == Some(&&p) {
+                            wanted.next();
+                            Some((p, Cow::Owned(case)))
+                        } else {
+                            None
+                        }
+                    })
+                    .collect()
             }
-        }
-        test.counts = counts;
-        test.failure_rate = (counts.executed() > 0)
-            .then(|| f64::from(counts.failures()) / f64::from(counts.executed()));
-        test.verdict = match (counts.passed() > 0, counts.failures() > 0) {
-            _ if counts.flaky() > 0 => Verdict::Flaky,
-            (true, true) => Verdict::Flaky,
-            (false, true) => Verdict::Broken,
-            (true, false) => Verdict::StablePass,
-            (false, false) => Verdict::Skipped,
         };
+        self.failing.push(kept);
     }
-    (run_summaries, tests)
+
+    fn finish(mut self) -> Joined<'r> {
+        let run_count = self.run_summaries.len();
+        for test in &mut self.tests {
+            test.pad_runs(run_count);
+            if !test.details.is_empty() {
+                test.details.resize(run_count, None);
+            }
+            let mut counts = Counts::default();
+            for (outcome, flaky) in test.outcomes.iter().zip(&test.flaky_in_run) {
+                if let Some(outcome) = outcome {
+                    counts.record(*outcome, *flaky);
+                }
+            }
+            test.counts = counts;
+            test.failure_rate = (counts.executed() > 0)
+                .then(|| f64::from(counts.failures()) / f64::from(counts.executed()));
+            test.verdict = match (counts.passed() > 0, counts.failures() > 0) {
+                _ if counts.flaky() > 0 => Verdict::Flaky,
+                (true, true) => Verdict::Flaky,
+                (false, true) => Verdict::Broken,
+                (true, false) => Verdict::StablePass,
+                (false, false) => Verdict::Skipped,
+            };
+        }
+        Joined {
+            run_summaries: self.run_summaries,
+            tests: self.tests,
+            failing: self.failing,
+        }
+    }
 }
 
 /// Gives every run a group label: the user's, else one guessed from its path and properties,
 /// else its folder when the runs come from several folders of two or more runs each, else
 /// `all`.
-fn label_runs(runs: &[&Run], summaries: &mut [RunSummary], options: &AnalysisOptions) {
+fn label_runs(summaries: &mut [RunSummary], options: &AnalysisOptions) {
     let folder = |file: &str| file.rsplit_once('/').map(|(dir, _)| dir.to_owned());
     let mut per_folder: HashMap<String, usize> = HashMap::new();
-    for run in runs {
+    for run in summaries.iter() {
         if let Some(dir) = folder(&run.file) {
             *per_folder.entry(dir).or_insert(0) += 1;
         }
     }
     let folders_usable = per_folder.len() >= 2
         && per_folder.values().all(|&n| n >= 2)
-        && runs.iter().all(|r| folder(&r.file).is_some());
-    for (run, summary) in runs.iter().zip(summaries.iter_mut()) {
+        && summaries.iter().all(|r| folder(&r.file).is_some());
+    for summary in summaries.iter_mut() {
+        let run = &*summary;
         let (label, source) = if let Some(label) = options.run_labels.get(&run.file) {
             (label.clone(), "user")
         } else if let Some(label) = guess_label(&run.file, &run.properties) {
@@ -771,7 +893,7 @@ fn prefix(text: &str, max: usize) -> &str {
 /// defaults still apply), computes each test's run-level signals and categorizes it, and
 /// returns the category list and breakdown.
 fn categorize(
-    runs: &[&Run],
+    failing: &[Vec<(u32, Cow<'_, TestCase>)>],
     summaries: &[RunSummary],
     tests: &mut [TestSummary],
     options: &AnalysisOptions,
@@ -821,6 +943,12 @@ fn categorize(
         .iter()
         .map(|r| (r.counts.executed(), r.counts.failures()))
         .collect();
+    // A failing case by run and position (cases without failures are not kept).
+    let case_at = |run: usize, position: u32| -> Option<&TestCase> {
+        let list = failing.get(run)?;
+        let i = list.binary_search_by_key(&position, |(p, _)| *p).ok()?;
+        Some(&*list[i].1)
+    };
     for test in tests.iter_mut() {
         let failing = test.counts.failures() > 0 || test.counts.flaky() > 0;
         if !failing {
@@ -829,8 +957,7 @@ fn categorize(
         test.signals = signals(test, summaries, &run_failures);
         let mut failures: Vec<FailureText<'_>> = Vec::new();
         for (run_index, position) in test.case_index.iter().enumerate() {
-            let Some(case) = position.and_then(|p| runs[run_index].testcases.get(p as usize))
-            else {
+            let Some(case) = position.and_then(|p| case_at(run_index, p)) else {
                 continue;
             };
             for attempt in &case.attempts {
@@ -860,7 +987,7 @@ fn categorize(
             .iter()
             .enumerate()
             .filter_map(|(run_index, position)| {
-                let case = runs[run_index].testcases.get((*position)? as usize)?;
+                let case = case_at(run_index, (*position)?)?;
                 let f = case.failures().next()?;
                 Some(FailureText {
                     run: run_index,
@@ -1087,5 +1214,55 @@ fn note_unrelated_runs(
                 "this run shares no test with the other runs: is it a run of another suite? Its tests count apart, and consistency compares each test only with its own runs".to_owned(),
             ));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::generate::{generate_run, GenSpec};
+    use crate::junit::read_report;
+
+    /// Reads (streamed, each run joined as it arrives) and runs (all at once) give the same
+    /// analysis, shards and excluded runs included.
+    #[test]
+    fn streaming_join_equals_the_whole_join() {
+        let spec = GenSpec {
+            tests: 300,
+            runs: 6,
+            seed: 3,
+        };
+        let names = [
+            "a/run-1.xml",
+            "a/run-2.xml",
+            "b/run-3-shard-1-of-2.xml",
+            "b/run-3-shard-2-of-2.xml",
+            "b/run-4.xml",
+            "b/run-5.xml",
+        ];
+        let reads: Vec<ReadOutput> = names
+            .iter()
+            .enumerate()
+            .map(|(i, name)| read_report(name, generate_run(&spec, i).as_bytes()))
+            .collect();
+        let runs: Vec<Run> = reads.iter().filter_map(|r| r.run.clone()).collect();
+        let mut options = AnalysisOptions::default();
+        for excluded in [None, Some("a/run-2.xml")] {
+            options.excluded_runs = excluded.into_iter().map(str::to_owned).collect();
+            let streamed = Analysis::from_reads_with(reads.clone(), &options);
+            let whole = Analysis::from_runs_with(&runs, Vec::new(), &options);
+            assert_eq!(streamed, whole);
+            assert!(streamed
+                .tests
+                .iter()
+                .any(|t| !t.categories.matches.is_empty()));
+        }
+        // Without shards, every run is joined as it arrives.
+        let plain: Vec<ReadOutput> = reads.into_iter().take(2).collect();
+        let runs: Vec<Run> = plain.iter().filter_map(|r| r.run.clone()).collect();
+        assert_eq!(
+            Analysis::from_reads(plain),
+            Analysis::from_runs(&runs, Vec::new())
+        );
     }
 }

@@ -110,6 +110,17 @@ pub(crate) fn logical_run(file: &str) -> Option<String> {
     Some(format!("{}shard-*{}", &file[..start], &file[end..]))
 }
 
+/// True when preparing `run` under the default identity changes nothing: every key is what
+/// [`identity`] gives (a testcase without a classname has its suite there) and no two
+/// testcases share one. Such a run can be joined before the others are read.
+pub(crate) fn keys_unchanged(run: &Run) -> bool {
+    let mut seen: rustc_hash::FxHashSet<&TestKey> = rustc_hash::FxHashSet::default();
+    seen.reserve(run.testcases.len());
+    run.testcases.iter().all(|case| {
+        (case.classname_given || case.key.classname == case.key.suite) && seen.insert(&case.key)
+    })
+}
+
 /// A test's key under the chosen identity.
 pub(crate) fn identity(case: &TestCase, options: &IdentityOptions) -> TestKey {
     let mut suite = match options.suite {

@@ -1188,10 +1188,8 @@ impl<'a> JunitReader<'a> {
 
 /// The 64-bit FxHash of a test identity (the reader's index; equal keys are still compared).
 fn key_hash(key: &TestKey) -> u64 {
-    use std::hash::{BuildHasher, Hash, Hasher};
-    let mut h = rustc_hash::FxBuildHasher.build_hasher();
-    key.hash(&mut h);
-    h.finish()
+    use std::hash::BuildHasher;
+    rustc_hash::FxBuildHasher.hash_one(key)
 }
 
 /// A testcase element that holds only pytest's teardown error (`failed on teardown with ...`).
