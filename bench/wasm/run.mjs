@@ -18,6 +18,8 @@
 //            `peak_wasm_bytes`.
 // --all:     all three, as one line {"native":{..},"wasm":{..},"wasm_simd128":{..},
 //            "ratio_wasm":..,"ratio_wasm_simd128":..}, ratios being wasm MB/s ÷ native MB/s.
+//            The sides take turns, one job each per round, so a change in the machine's
+//            load hits them alike; each keeps its best round.
 //
 // Builds what it runs first (cargo is a no-op when nothing changed; see README.md), unless
 // --no-build. Target dir: $CARGO_TARGET_DIR, else bench/wasm/target; the simd128 build goes
@@ -127,7 +129,12 @@ function listFiles(dir) {
     .sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
 }
 
-async function runWasm(browser, pageServer, dataServer, names, simd, repeat) {
+/**
+ * Opens a page, imports the module (pkg/ or pkg-simd128/) and fetches the files into it;
+ * returns `once()` (one timed call, in seconds) and `finish()` (closes the page, returns the
+ * wasm memory size, whether the module has simd128, the bytes and the last summary).
+ */
+async function openWasm(browser, pageServer, dataServer, names, simd) {
   const page = await browser.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
@@ -135,8 +142,8 @@ async function runWasm(browser, pageServer, dataServer, names, simd, repeat) {
   const dataUrl = `http://127.0.0.1:${dataServer.address().port}/`;
   // An empty page (index.html) of the server's origin; the module is imported from there.
   await page.goto(pageUrl);
-  const result = await page.evaluate(
-    async ({ moduleUrl, dataUrl, names, repeat }) => {
+  const bytes = await page.evaluate(
+    async ({ moduleUrl, dataUrl, names }) => {
       const mod = await import(moduleUrl);
       const wasm = await mod.default();
       const files = await Promise.all(
@@ -146,30 +153,60 @@ async function runWasm(browser, pageServer, dataServer, names, simd, repeat) {
           return new Uint8Array(await response.arrayBuffer());
         }),
       );
-      const bytes = files.reduce((sum, f) => sum + f.length, 0);
-      const times = [];
-      let summary = null;
-      for (let i = 0; i < repeat; i += 1) {
-        const started = performance.now();
-        summary = mod.analyze(files);
-        times.push((performance.now() - started) / 1000);
-      }
-      return { times, bytes, summary, peak: wasm.memory.buffer.byteLength, simd: mod.simd128() };
+      window.bench = { mod, wasm, files, summary: null };
+      return files.reduce((sum, f) => sum + f.length, 0);
     },
-    { moduleUrl: `${pageUrl}${simd ? 'pkg-simd128' : 'pkg'}/${CRATE}.js`, dataUrl, names, repeat },
+    { moduleUrl: `${pageUrl}${simd ? 'pkg-simd128' : 'pkg'}/${CRATE}.js`, dataUrl, names },
   );
-  await page.close();
-  if (errors.length > 0) throw new Error(errors.join('\n'));
-  const seconds = Math.min(...result.times);
+  const check = () => {
+    if (errors.length > 0) throw new Error(errors.join('\n'));
+  };
   return {
-    mb_per_s: round(result.bytes / 1e6 / seconds, 2),
+    bytes,
+    async once() {
+      const seconds = await page.evaluate(() => {
+        const { mod, files } = window.bench;
+        const started = performance.now();
+        window.bench.summary = mod.analyze(files);
+        return (performance.now() - started) / 1000;
+      });
+      check();
+      return seconds;
+    },
+    async finish() {
+      const end = await page.evaluate(() => ({
+        peak: window.bench.wasm.memory.buffer.byteLength,
+        simd: window.bench.mod.simd128(),
+        summary: window.bench.summary,
+      }));
+      await page.close();
+      check();
+      return { ...end, summary: JSON.parse(end.summary) };
+    },
+  };
+}
+
+function wasmResult(bytes, times, end) {
+  const seconds = Math.min(...times);
+  return {
+    mb_per_s: round(bytes / 1e6 / seconds, 2),
     seconds: round(seconds, 4),
-    bytes: result.bytes,
-    peak_wasm_bytes: result.peak,
-    simd128: result.simd,
-    repeat,
-    times: result.times.map((t) => round(t, 4)),
-    summary: JSON.parse(result.summary),
+    bytes,
+    peak_wasm_bytes: end.peak,
+    simd128: end.simd,
+    repeat: times.length,
+    times: times.map((t) => round(t, 4)),
+    summary: end.summary,
+  };
+}
+
+function nativeResult(runs) {
+  const best = runs.reduce((a, b) => (b.seconds < a.seconds ? b : a));
+  return {
+    ...best,
+    peak_rss_bytes: Math.max(...runs.map((r) => r.peak_rss_bytes)),
+    repeat: runs.length,
+    times: runs.map((r) => r.seconds),
   };
 }
 
@@ -186,22 +223,29 @@ async function main() {
     if (wantNative) buildNative();
     for (const simd of wasmModes) buildWasm(simd);
   }
+  // Round by round (native, then each wasm build, once per round), so a change in the
+  // machine's load during the run hits every side alike; each side keeps its best round.
   const out = {};
-  if (wantNative) out.native = runNative(opts.dir, opts.repeat);
-  if (wasmModes.length > 0) {
-    const names = listFiles(opts.dir);
-    const pageServer = await serveDir(here);
-    const dataServer = await serveDir(opts.dir, { cors: true });
-    const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS });
-    try {
-      for (const simd of wasmModes) {
-        out[simd ? 'wasm_simd128' : 'wasm'] = await runWasm(browser, pageServer, dataServer, names, simd, opts.repeat);
-      }
-    } finally {
-      await browser.close();
-      pageServer.close();
-      dataServer.close();
+  const nativeRuns = [];
+  const names = listFiles(opts.dir);
+  const servers = wasmModes.length > 0 ? [await serveDir(here), await serveDir(opts.dir, { cors: true })] : [];
+  const browser =
+    wasmModes.length > 0 ? await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS }) : null;
+  try {
+    const pages = [];
+    for (const simd of wasmModes) pages.push(await openWasm(browser, servers[0], servers[1], names, simd));
+    const times = pages.map(() => []);
+    for (let round = 0; round < opts.repeat; round += 1) {
+      if (wantNative) nativeRuns.push(runNative(opts.dir, 1));
+      for (const [i, page] of pages.entries()) times[i].push(await page.once());
     }
+    if (wantNative) out.native = nativeResult(nativeRuns);
+    for (const [i, simd] of wasmModes.entries()) {
+      out[simd ? 'wasm_simd128' : 'wasm'] = wasmResult(pages[i].bytes, times[i], await pages[i].finish());
+    }
+  } finally {
+    if (browser) await browser.close();
+    for (const server of servers) server.close();
   }
   if (opts.mode !== 'all') {
     console.log(JSON.stringify(out[opts.mode]));
