@@ -570,22 +570,28 @@ impl Joined<'_> {
                 totals.flaky_in_run += 1;
             }
         }
-        tests.sort_by(|a, b| {
-            let rank = |t: &TestSummary| {
-                (
-                    t.metrics.entropy.unwrap_or(0.0),
-                    t.metrics.flip_rate.unwrap_or(0.0),
-                    t.failure_rate.unwrap_or(0.0),
-                )
-            };
-            let (ra, rb) = (rank(a), rank(b));
-            a.verdict
-                .cmp(&b.verdict)
-                .then_with(|| rb.0.total_cmp(&ra.0))
+        // A stable sort of positions, then one move per test: sorting the (large) summaries
+        // themselves moved each many times.
+        let rank = |t: &TestSummary| {
+            (
+                t.verdict,
+                t.metrics.entropy.unwrap_or(0.0),
+                t.metrics.flip_rate.unwrap_or(0.0),
+                t.failure_rate.unwrap_or(0.0),
+            )
+        };
+        let ranks: Vec<_> = tests.iter().map(rank).collect();
+        let mut order: Vec<usize> = (0..tests.len()).collect();
+        order.sort_by(|&i, &j| {
+            let (ra, rb) = (&ranks[i], &ranks[j]);
+            ra.0.cmp(&rb.0)
                 .then_with(|| rb.1.total_cmp(&ra.1))
                 .then_with(|| rb.2.total_cmp(&ra.2))
-                .then_with(|| a.id.cmp(&b.id))
+                .then_with(|| rb.3.total_cmp(&ra.3))
+                .then_with(|| tests[i].id.cmp(&tests[j].id))
         });
+        let mut slots: Vec<Option<TestSummary>> = tests.into_iter().map(Some).collect();
+        let mut tests: Vec<TestSummary> = order.iter().filter_map(|&i| slots[i].take()).collect();
         totals.claim = claim(&totals, &tests, options);
         let (category_list, categories) = categorize(
             &failing,
