@@ -282,10 +282,15 @@ pub fn app() -> Html {
             if request > 0 {
                 wasm_bindgen_futures::spawn_local(async move {
                     match engine::analyze(&options).await {
-                        Ok((analysis, run_files)) => dispatcher.dispatch(Action::Analyzed {
+                        Ok(engine::Analyzed {
+                            analysis,
+                            run_files,
+                            search_index,
+                        }) => dispatcher.dispatch(Action::Analyzed {
                             request,
                             analysis: Box::new(analysis),
                             run_files,
+                            search_index: Rc::new(search_index),
                         }),
                         Err(message) => dispatcher.dispatch(Action::EngineFailed(message)),
                     }
@@ -316,9 +321,13 @@ pub fn app() -> Html {
     let needs_list = matches!(view, View::Tests | View::Test(_) | View::Consistency);
     let shown: Rc<Vec<usize>> = match (&state.analysis, needs_list) {
         (Some(analysis), true) => {
-            let index = cached(&index_cache, analysis, &(), || {
-                analysis.tests.iter().map(search_text).collect()
-            });
+            let index = match &state.search_index {
+                // Built by the engine's answer, chunk by chunk.
+                Some((of, index)) if Rc::ptr_eq(of, analysis) => index.clone(),
+                _ => cached(&index_cache, analysis, &(), || {
+                    analysis.tests.iter().map(search_text).collect()
+                }),
+            };
             cached(&shown_cache, analysis, &state.route.query, || {
                 visible(analysis, &state.route.query, &index)
             })

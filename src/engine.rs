@@ -187,6 +187,16 @@ async fn conn() -> Rc<Conn> {
 
 /// Sends `request` now; the receiver gets the answer.
 fn send(conn: &Conn, request: Request) -> oneshot::Receiver<Answer> {
+    send_with(conn, request, None)
+}
+
+/// Sends `request` with `payload`, the bytes of a file (which the request does not encode):
+/// transferred to the worker, or copied into the request for the page's own engine.
+fn send_with(
+    conn: &Conn,
+    mut request: Request,
+    payload: Option<js_sys::ArrayBuffer>,
+) -> oneshot::Receiver<Answer> {
     let (tx, rx) = oneshot::channel();
     match conn {
         Conn::Remote(remote) => {
@@ -199,11 +209,16 @@ fn send(conn: &Conn, request: Request) -> oneshot::Receiver<Answer> {
                     drop(request);
                     let array = Uint8Array::from(bytes.as_slice());
                     drop(bytes);
+                    let message = Array::of1(&array);
                     let transfer = Array::of1(&array.buffer());
+                    if let Some(payload) = payload {
+                        message.push(&payload);
+                        transfer.push(&payload);
+                    }
                     remote.pending.borrow_mut().push_back(tx);
                     if remote
                         .worker
-                        .post_message_with_transfer(&array, &transfer)
+                        .post_message_with_transfer(&message, &transfer)
                         .is_err()
                     {
                         if let Some(tx) = remote.pending.borrow_mut().pop_back() {
@@ -217,6 +232,9 @@ fn send(conn: &Conn, request: Request) -> oneshot::Receiver<Answer> {
             }
         }
         Conn::Local(engine) => {
+            if let (Some(bytes), Some(payload)) = (request.payload_mut(), payload) {
+                *bytes = Uint8Array::new(&payload).to_vec();
+            }
             let _ = tx.send(Ok(engine.borrow_mut().handle(request)));
         }
     }
@@ -230,11 +248,17 @@ async fn receive(rx: oneshot::Receiver<Answer>) -> Answer {
 /// Sends one request and waits for its answer. On the page's own engine, the page paints
 /// first.
 pub async fn call(request: Request) -> Answer {
+    call_with(request, None).await
+}
+
+/// [`call`] with the bytes of a file beside the request (`Request::Parse`, `ParseAudit`):
+/// the page never copies them into its own memory when a worker runs.
+pub async fn call_with(request: Request, payload: Option<js_sys::ArrayBuffer>) -> Answer {
     let conn = conn().await;
     if matches!(&*conn, Conn::Local(_)) {
         TimeoutFuture::new(0).await;
     }
-    receive(send(&conn, request)).await
+    receive(send_with(&conn, request, payload)).await
 }
 
 fn held_of(reply: Answer) -> Result<Held, String> {
@@ -259,10 +283,20 @@ pub async fn drop_outputs() -> Result<Held, String> {
     held_of(call(Request::DropOutputs).await)
 }
 
-/// Analyzes the held runs with `options`: the analysis as the page shows it (without stack
-/// traces and outputs; see [`details`]) and the file names of every held run. The tests
-/// arrive in chunks, each decoded in its own task.
-pub async fn analyze(options: &AnalysisOptions) -> Result<(Analysis, Vec<String>), String> {
+/// What [`analyze`] returns.
+pub struct Analyzed {
+    /// The analysis as the page shows it (without stack traces and outputs; see [`details`]).
+    pub analysis: Analysis,
+    /// The file names of every held run, excluded ones included.
+    pub run_files: Vec<String>,
+    /// `search_text` of every test, in order (built chunk by chunk, so that the first visit
+    /// of the tests view does not build it in one task).
+    pub search_index: Vec<String>,
+}
+
+/// Analyzes the held runs with `options`. The tests arrive in chunks, each decoded in its own
+/// task.
+pub async fn analyze(options: &AnalysisOptions) -> Result<Analyzed, String> {
     let options = serde_json::to_string(options).map_err(|e| e.to_string())?;
     let conn = conn().await;
     if matches!(&*conn, Conn::Local(_)) {
@@ -287,6 +321,7 @@ pub async fn analyze(options: &AnalysisOptions) -> Result<(Analysis, Vec<String>
         .map(|start| send(&conn, Request::Tests { start }))
         .collect();
     analysis.tests.reserve_exact(tests);
+    let mut search_index = Vec::with_capacity(tests);
     for rx in chunks {
         let Reply::Tests(json) = receive(rx).await? else {
             return Err("the worker answered out of turn".to_owned());
@@ -296,12 +331,17 @@ pub async fn analyze(options: &AnalysisOptions) -> Result<(Analysis, Vec<String>
             serde_json::from_str(&json).map_err(|e| format!("the worker answered garbage: {e}"))?;
         drop(json);
         record_decode(now_ms() - started);
+        search_index.extend(chunk.iter().map(crate::display::route::search_text));
         analysis.tests.extend(chunk);
         if matches!(&*conn, Conn::Local(_)) {
             TimeoutFuture::new(0).await;
         }
     }
-    Ok((analysis, run_files))
+    Ok(Analyzed {
+        analysis,
+        run_files,
+        search_index,
+    })
 }
 
 /// The full details of the test `id` in the last analysis (stack traces and outputs too).

@@ -276,7 +276,7 @@ async fn read_items(
                 match fetch_limited(&url, limit).await {
                     Ok(bytes) => {
                         state.bytes_total += bytes.len() as u64;
-                        Ok(bytes)
+                        Ok(Uint8Array::from(bytes.as_slice()).buffer())
                     }
                     Err(FetchError::TooLarge { .. }) if budget.is_some() => {
                         collector.diagnostics.push(unreadable(
@@ -295,12 +295,16 @@ async fn read_items(
         };
         match bytes {
             Ok(bytes) => {
-                used += bytes.len();
-                state.bytes_done += bytes.len() as u64;
-                let answer = engine::call(crate::worker::Request::Parse {
-                    name: item.name.clone(),
-                    bytes,
-                })
+                let size = bytes.byte_length() as usize;
+                used += size;
+                state.bytes_done += size as u64;
+                let answer = engine::call_with(
+                    crate::worker::Request::Parse {
+                        name: item.name.clone(),
+                        bytes: Vec::new(),
+                    },
+                    Some(bytes),
+                )
                 .await;
                 collector.add(&item.name, answer);
             }
@@ -314,11 +318,12 @@ async fn read_items(
     collector.into_loaded()
 }
 
-async fn read_file(file: web_sys::File) -> Result<Vec<u8>, String> {
-    let file = gloo_file::File::from(file);
-    gloo_file::futures::read_as_bytes(&file)
+/// The bytes of `file`, left in JavaScript (they go to the worker as they are).
+async fn read_file(file: web_sys::File) -> Result<js_sys::ArrayBuffer, String> {
+    JsFuture::from(file.array_buffer())
         .await
-        .map_err(|e| format!("cannot read file: {e}"))
+        .map(|b| b.unchecked_into())
+        .map_err(|e| format!("cannot read file: {e:?}"))
 }
 
 // ---------------------------------------------------------------------------------------
@@ -638,10 +643,15 @@ pub async fn read_hosted(hosted: &Hosted, progress: impl Fn(String)) -> Result<L
                 .next()
                 .unwrap_or("audit.json")
                 .to_owned();
-            match engine::call(crate::worker::Request::ParseAudit {
-                bytes,
-                limit: MAX_HOSTED_AUDIT_BYTES,
-            })
+            let payload = Uint8Array::from(bytes.as_slice()).buffer();
+            drop(bytes);
+            match engine::call_with(
+                crate::worker::Request::ParseAudit {
+                    bytes: Vec::new(),
+                    limit: MAX_HOSTED_AUDIT_BYTES,
+                },
+                Some(payload),
+            )
             .await
             {
                 Ok(Reply::Audit(json)) => Ok(Loaded {

@@ -99,6 +99,9 @@ pub struct State {
     /// The analysis of `runs`; `None` before any file was read. For a summary-only audit, an
     /// analysis without runs holding the diagnostics of the drop, if any.
     pub analysis: Option<Rc<Analysis>>,
+    /// `search_text` of every test of `analysis` (the analysis it was built for, and the
+    /// texts), when the engine's answer built it.
+    pub search_index: Option<(Rc<Analysis>, Rc<Vec<String>>)>,
     /// The evaluated criteria of `analysis` (as stored, for a loaded audit).
     pub criteria: Rc<Vec<CriterionResult>>,
     /// A loaded summary-only audit: shown instead of the analysis views.
@@ -146,6 +149,8 @@ pub enum Action {
         analysis: Box<Analysis>,
         /// Every held run's file name, excluded ones included.
         run_files: Vec<String>,
+        /// `search_text` of every test, in order.
+        search_index: Rc<Vec<String>>,
     },
     /// What the engine holds now.
     Held(Held),
@@ -282,12 +287,16 @@ impl Reducible for State {
                 request,
                 analysis,
                 run_files,
+                search_index,
             } => {
                 if request != self.analysis_request || self.summary_audit.is_some() {
                     return self;
                 }
                 next.run_files = Rc::new(run_files);
                 next.analyzed(*analysis);
+                if let Some(shown) = &next.analysis {
+                    next.search_index = Some((shown.clone(), search_index));
+                }
             }
             Action::Held(held) => {
                 if held == self.held {

@@ -23,8 +23,8 @@ use serde::{Deserialize, Serialize};
 use crate::sniff::looks_like_audit;
 
 /// How many tests one [`Reply::Tests`] carries at most: small enough that the page decodes a
-/// chunk in well under 100 ms (about 7 MB of JSON at 100,000 tests × 20 runs).
-pub const TESTS_PER_CHUNK: usize = 4_000;
+/// chunk in well under 100 ms (about 3 MB of JSON at 100,000 tests × 20 runs).
+pub const TESTS_PER_CHUNK: usize = 1_500;
 
 /// A request to the engine.
 #[derive(Debug, Serialize, Deserialize)]
@@ -35,12 +35,15 @@ pub enum Request {
     Parse {
         /// The name to show for the file (its path inside a dropped folder).
         name: String,
-        /// Its bytes (dropped as soon as read).
+        /// Its bytes (dropped as soon as read). Not encoded: they travel beside the message
+        /// as a transferred `ArrayBuffer` (see `engine.rs`), so no one copies them byte by byte.
+        #[serde(skip)]
         bytes: Vec<u8>,
     },
     /// Read an audit (nothing else) of at most `limit` bytes: a hosted `?audit=` URL.
     ParseAudit {
-        /// Its bytes.
+        /// Its bytes, beside the message like [`Request::Parse`]'s.
+        #[serde(skip)]
         bytes: Vec<u8>,
         /// The size limit in bytes.
         limit: usize,
@@ -140,6 +143,16 @@ pub struct Engine {
     staged_bytes: u64,
     held: Held,
     analysis: Option<Analysis>,
+}
+
+impl Request {
+    /// The bytes that travel beside the message (a file's), if any.
+    pub fn payload_mut(&mut self) -> Option<&mut Vec<u8>> {
+        match self {
+            Request::Parse { bytes, .. } | Request::ParseAudit { bytes, .. } => Some(bytes),
+            _ => None,
+        }
+    }
 }
 
 impl Engine {

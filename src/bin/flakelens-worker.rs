@@ -6,8 +6,9 @@
 //! `index.html`); the page spawns it from `worker/flakelens-worker.js`.
 //!
 //! Protocol: once its message handler is set, the worker posts the string `"ready"`; then
-//! every message from the page is one bincode-encoded `Request` (a `Uint8Array`), answered
-//! with exactly one bincode-encoded `Reply` (its buffer transferred, not copied), in order.
+//! every message from the page is `[request, bytes]`: one bincode-encoded `Request` (a
+//! `Uint8Array`) and, for a file, its bytes (an `ArrayBuffer`, transferred), answered with
+//! exactly one bincode-encoded `Reply` (its buffer transferred, not copied), in order.
 
 #[cfg(target_arch = "wasm32")]
 #[path = "../sniff.rs"]
@@ -29,10 +30,18 @@ fn main() {
     let engine = RefCell::new(worker::Engine::default());
     let reply_scope = scope.clone();
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
-        let bytes = Uint8Array::new(&e.data()).to_vec();
+        let message: Array = e.data().unchecked_into();
+        let bytes = Uint8Array::new(&message.get(0)).to_vec();
         let reply = match bincode::deserialize::<worker::Request>(&bytes) {
-            Ok(request) => {
+            Ok(mut request) => {
                 drop(bytes);
+                let payload = message.get(1);
+                if let Some(bytes) = request.payload_mut() {
+                    if !payload.is_undefined() {
+                        *bytes = Uint8Array::new(&payload).to_vec();
+                    }
+                }
+                drop(message);
                 engine.borrow_mut().handle(request)
             }
             Err(e) => worker::Reply::AuditError(format!("the worker got a garbled request: {e}")),

@@ -24,6 +24,33 @@ pub struct FilterBarProps {
 #[function_component(FilterBar)]
 pub fn filter_bar(props: &FilterBarProps) -> Html {
     let analysis = &props.analysis;
+    // The chips' counts scan every test: once per analysis, not on every query change.
+    let counts = use_memo(analysis.clone(), |analysis| {
+        let status: Vec<usize> = FILTERS
+            .into_iter()
+            .map(|f| analysis.tests.iter().filter(|t| f.keeps(t)).count())
+            .collect();
+        let groups: Vec<usize> = analysis
+            .groups
+            .iter()
+            .map(|g| {
+                analysis
+                    .tests
+                    .iter()
+                    .filter(|t| {
+                        g.runs.iter().any(|&r| {
+                            t.outcomes
+                                .get(r)
+                                .copied()
+                                .flatten()
+                                .is_some_and(|o| o.is_failure())
+                        })
+                    })
+                    .count()
+            })
+            .collect();
+        (status, groups)
+    });
     let query = &props.query;
     let oninput = {
         let (query, on_query) = (query.clone(), props.on_query.clone());
@@ -47,8 +74,8 @@ pub fn filter_bar(props: &FilterBarProps) -> Html {
             </button>
         }
     };
-    let status_chips = FILTERS.into_iter().map(|f| {
-        let count = analysis.tests.iter().filter(|t| f.keeps(t)).count();
+    let status_chips = FILTERS.into_iter().enumerate().map(|(i, f)| {
+        let count = counts.0.get(i).copied().unwrap_or(0);
         chip(
             f.label().to_owned(),
             "filter-chip",
@@ -75,12 +102,11 @@ pub fn filter_bar(props: &FilterBarProps) -> Html {
         html! {
             <div class="chip-row" role="group" aria-label="Failed in a group of runs">
                 <span class="chip-label">{"Failed in"}</span>
-                { for analysis.groups.iter().map(|g| {
+                { for analysis.groups.iter().enumerate().map(|(i, g)| {
                     let active = query.group.as_deref() == Some(g.label.as_str());
                     let mut next = query.clone();
                     next.group = (!active).then(|| g.label.clone());
-                    let count = analysis.tests.iter().filter(|t| g.runs.iter()
-                        .any(|&r| t.outcomes.get(r).copied().flatten().is_some_and(|o| o.is_failure()))).count();
+                    let count = counts.1.get(i).copied().unwrap_or(0);
                     chip(g.label.clone(), "group-chip", g.label.clone(), active, count, next)
                 }) }
             </div>
