@@ -383,7 +383,7 @@ fn read_ctrf(name: &str, bytes: &[u8]) -> ReadOutput {
         }
         index.insert(key.clone(), testcases.len());
         testcases.push(TestCase {
-            suite_path: key.suite.clone(),
+            suite_path: std::sync::Arc::from(key.suite.as_str()),
             classname_given: true,
             key,
             outcome: if passed && failed {

@@ -130,8 +130,8 @@ pub struct TestCase {
     pub key: TestKey,
     /// The names of all enclosing suites, outermost first, joined by ` › ` (for the
     /// suite-path identity option).
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub suite_path: String,
+    #[serde(default, skip_serializing_if = "str::is_empty")]
+    pub suite_path: Arc<str>,
     /// False when the testcase had no classname (or an empty one) and the suite name stands
     /// in for it.
     #[serde(default = "yes")]

@@ -125,7 +125,7 @@ pub(crate) fn keys_unchanged(run: &Run) -> bool {
 pub(crate) fn identity(case: &TestCase, options: &IdentityOptions) -> TestKey {
     let mut suite = match options.suite {
         SuitePart::Innermost => case.key.suite.clone(),
-        SuitePart::Path if !case.suite_path.is_empty() => case.suite_path.clone(),
+        SuitePart::Path if !case.suite_path.is_empty() => case.suite_path.to_string(),
         SuitePart::Path => case.key.suite.clone(),
         SuitePart::None => String::new(),
     };

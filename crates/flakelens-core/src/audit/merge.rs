@@ -91,7 +91,7 @@ pub fn runs_of(audit: &Audit) -> Vec<Run> {
                     classname: test.classname.clone(),
                     name: test.name.clone(),
                 },
-                suite_path: String::new(),
+                suite_path: std::sync::Arc::from(""),
                 classname_given: true,
                 outcome: *outcome,
                 flaky_in_run: test.flaky_in_run.get(r).copied().unwrap_or(false),
