@@ -228,13 +228,15 @@ fn analyze_files(files: &[PathBuf], options: &AnalysisOptions) -> Analysis {
     let files = expand(files);
     let total = files.len();
     let mut bytes_read: u64 = 0;
+    // One interner for every file: a test's identity text is allocated once across runs.
+    let mut interner = flakelens_core::Interner::default();
     let reads = files.into_iter().enumerate().flat_map(move |(i, path)| {
         let name = path.display().to_string();
         let outputs = match std::fs::read(&path) {
             // The bytes are dropped as soon as the core has read them.
             Ok(bytes) => {
                 bytes_read += bytes.len() as u64;
-                input::read_input(&name, &bytes)
+                input::read_input_interned(&name, &bytes, &mut interner)
             }
             Err(e) => vec![junit::ReadOutput {
                 run: None,

@@ -7,9 +7,9 @@
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use flakelens_core::generate::{generate_run, GenSpec};
-use flakelens_core::input::read_input;
+use flakelens_core::input::read_input_interned;
 use flakelens_core::junit::read_report;
-use flakelens_core::Analysis;
+use flakelens_core::{Analysis, Interner};
 use quick_xml::events::Event;
 use quick_xml::Reader;
 
@@ -70,12 +70,11 @@ fn throughput(c: &mut Criterion) {
     });
     group.bench_function("whole_job", |b| {
         b.iter(|| {
-            Analysis::from_reads(
-                files
-                    .iter()
-                    .enumerate()
-                    .flat_map(|(i, f)| read_input(&format!("run-{i}.xml"), f.as_bytes())),
-            )
+            // As the CLI does: one interner for every file.
+            let mut interner = Interner::default();
+            Analysis::from_reads(files.iter().enumerate().flat_map(|(i, f)| {
+                read_input_interned(&format!("run-{i}.xml"), f.as_bytes(), &mut interner)
+            }))
             .totals
             .tests
         })

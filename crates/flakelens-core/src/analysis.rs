@@ -666,9 +666,9 @@ impl<'r> Joiner<'r> {
                 None => {
                     self.tests.push(TestSummary {
                         id: case.key.id(),
-                        suite: case.key.suite.clone(),
-                        classname: case.key.classname.clone(),
-                        name: case.key.name.clone(),
+                        suite: case.key.suite.to_string(),
+                        classname: case.key.classname.to_string(),
+                        name: case.key.name.to_string(),
                         file: None,
                         outcomes: Vec::new(),
                         attempts: Vec::new(),
@@ -753,10 +753,15 @@ impl<'r> Joiner<'r> {
                 run.testcases
                     .into_iter()
                     .enumerate()
-                    .filter_map(|(i, case)| {
+                    .filter_map(|(i, mut case)| {
                         let p = u32::try_from(i).ok()?;
                         if wanted.peek() == Some(&&p) {
                             wanted.next();
+                            // The identity's text is kept once, however many runs it failed
+                            // in (already so when the runs were read with one interner).
+                            if let Some((key, _)) = self.index.get_key_value(&case.key) {
+                                case.key = key.clone();
+                            }
                             Some((p, Cow::Owned(case)))
                         } else {
                             None

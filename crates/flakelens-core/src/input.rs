@@ -13,12 +13,13 @@
 //! Like the reader, this never fails and never panics: problems become diagnostics.
 
 use std::io::Read;
+use std::sync::Arc;
 
 use serde::Deserialize;
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::junit::{self, Dialect, ReadOutput, Timestamp};
-use crate::model::{Attempt, Failure, FailureKind, Outcome, Run, TestCase, TestKey};
+use crate::model::{Attempt, Failure, FailureKind, Interner, Outcome, Run, TestCase, TestKey};
 
 /// Largest inflated size of one gzip file or zip entry, in bytes (1 GiB): a bound against
 /// decompression bombs.
@@ -41,12 +42,29 @@ const MAX_ARCHIVE_DEPTH: u32 = 3;
 /// assert!(outputs[0].run.is_some());
 /// ```
 pub fn read_input(name: &str, bytes: &[u8]) -> Vec<ReadOutput> {
+    read_input_interned(name, bytes, &mut Interner::default())
+}
+
+/// [`read_input`] with test identities taken from `interner`: read every file of an analysis
+/// with one interner and each distinct suite, classname and name is allocated once, however
+/// many runs hold it.
+pub fn read_input_interned(
+    name: &str,
+    bytes: &[u8],
+    interner: &mut Interner,
+) -> Vec<ReadOutput> {
     let mut outputs = Vec::new();
-    read_at_depth(name, bytes, 0, &mut outputs);
+    read_at_depth(name, bytes, 0, &mut outputs, interner);
     outputs
 }
 
-fn read_at_depth(name: &str, bytes: &[u8], depth: u32, outputs: &mut Vec<ReadOutput>) {
+fn read_at_depth(
+    name: &str,
+    bytes: &[u8],
+    depth: u32,
+    outputs: &mut Vec<ReadOutput>,
+    interner: &mut Interner,
+) {
     if bytes.starts_with(&[0x1F, 0x8B]) {
         if depth >= MAX_ARCHIVE_DEPTH {
             return outputs.push(failed(name, "archives nested too deeply; not read"));
@@ -58,7 +76,7 @@ fn read_at_depth(name: &str, bytes: &[u8], depth: u32, outputs: &mut Vec<ReadOut
                 name,
                 "gzip content is larger than 1 GiB when inflated; not read",
             )),
-            Ok(_) => read_at_depth(name, &inflated, depth + 1, outputs),
+            Ok(_) => read_at_depth(name, &inflated, depth + 1, outputs, interner),
             Err(e) => outputs.push(failed(name, &format!("not a readable gzip file: {e}"))),
         }
         return;
@@ -67,12 +85,12 @@ fn read_at_depth(name: &str, bytes: &[u8], depth: u32, outputs: &mut Vec<ReadOut
         if depth >= MAX_ARCHIVE_DEPTH {
             return outputs.push(failed(name, "archives nested too deeply; not read"));
         }
-        return read_zip(name, bytes, depth, outputs);
+        return read_zip(name, bytes, depth, outputs, interner);
     }
     if first_meaningful_byte(bytes) == Some(b'{') {
-        return outputs.push(read_ctrf(name, bytes));
+        return outputs.push(read_ctrf(name, bytes, interner));
     }
-    outputs.push(junit::read_report(name, bytes))
+    outputs.push(junit::read_report_interned(name, bytes, interner))
 }
 
 /// The first byte after a UTF-8 byte-order mark and white space.
@@ -88,7 +106,13 @@ fn failed(name: &str, message: &str) -> ReadOutput {
     }
 }
 
-fn read_zip(name: &str, bytes: &[u8], depth: u32, outputs: &mut Vec<ReadOutput>) {
+fn read_zip(
+    name: &str,
+    bytes: &[u8],
+    depth: u32,
+    outputs: &mut Vec<ReadOutput>,
+    interner: &mut Interner,
+) {
     let mut archive = match zip::ZipArchive::new(std::io::Cursor::new(bytes)) {
         Ok(archive) => archive,
         Err(e) => return outputs.push(failed(name, &format!("not a readable zip file: {e}"))),
@@ -133,7 +157,7 @@ fn read_zip(name: &str, bytes: &[u8], depth: u32, outputs: &mut Vec<ReadOutput>)
             continue;
         }
         if looks_like_report(&content) {
-            read_at_depth(&entry_name, &content, depth + 1, outputs);
+            read_at_depth(&entry_name, &content, depth + 1, outputs, interner);
         } else {
             skipped += 1;
         }
@@ -296,7 +320,7 @@ fn ctrf_attempt(
 }
 
 /// Reads a CTRF JSON report as one run.
-fn read_ctrf(name: &str, bytes: &[u8]) -> ReadOutput {
+fn read_ctrf(name: &str, bytes: &[u8], interner: &mut Interner) -> ReadOutput {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let doc: CtrfDocument = match serde_json::from_slice(bytes) {
         Ok(doc) => doc,
@@ -363,10 +387,11 @@ fn read_ctrf(name: &str, bytes: &[u8]) -> ReadOutput {
         attempts.push(last);
         let passed = attempts.iter().any(|a| a.outcome == Outcome::Passed);
         let failed = attempts.iter().any(|a| a.outcome.is_failure());
+        let suite = interner.intern(&suite);
         let key = TestKey {
-            classname: suite.clone(),
+            classname: Arc::clone(&suite),
             suite,
-            name: test.name,
+            name: interner.intern(&test.name),
         };
         let time_seconds = attempts.last().and_then(|a| a.time_seconds);
         if let Some(&slot) = index.get(&key) {
@@ -383,7 +408,7 @@ fn read_ctrf(name: &str, bytes: &[u8]) -> ReadOutput {
         }
         index.insert(key.clone(), testcases.len());
         testcases.push(TestCase {
-            suite_path: std::sync::Arc::from(key.suite.as_str()),
+            suite_path: Arc::clone(&key.suite),
             classname_given: true,
             key,
             outcome: if passed && failed {

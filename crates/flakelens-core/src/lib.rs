@@ -49,5 +49,7 @@ pub use analysis::{
     Verdict,
 };
 pub use diagnostic::{Diagnostic, Severity};
-pub use model::{Attempt, Failure, FailureKind, Outcome, Property, Run, TestCase, TestKey};
+pub use model::{
+    Attempt, Failure, FailureKind, Interner, Outcome, Property, Run, TestCase, TestKey,
+};
 pub use options::{AnalysisOptions, IdentityOptions, RunOrder, SuitePart};

@@ -105,15 +105,50 @@ pub struct Attempt {
 /// The same classname and name in two suites (for example two browsers or two projects) are
 /// two tests. When a testcase has no `classname` (or an empty one), the innermost suite name
 /// stands in for it.
+///
+/// The strings are shared: the reader gives every testcase of a suite the same suite text,
+/// and with an [`Interner`] the same text across runs is allocated once (see
+/// [`crate::input::read_input_interned`]). Equality, order and hashing compare the text.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct TestKey {
     /// Name of the innermost enclosing suite; empty when it has none. For Playwright reports
     /// it is prefixed by the project (`chromium › tests/a.spec.ts`).
-    pub suite: String,
+    pub suite: Arc<str>,
     /// The `classname` attribute, or the suite name when it is missing or empty.
-    pub classname: String,
+    pub classname: Arc<str>,
     /// The `name` attribute.
-    pub name: String,
+    pub name: Arc<str>,
+}
+
+/// A set of shared strings: [`Interner::intern`] returns the same allocation for the same
+/// text, so test identities read from many runs are stored once.
+///
+/// Memory: one `Arc<str>` per distinct text, held until the interner is dropped.
+#[derive(Debug, Default, Clone)]
+pub struct Interner {
+    texts: rustc_hash::FxHashSet<Arc<str>>,
+}
+
+impl Interner {
+    /// The shared copy of `text`, allocated on its first use.
+    pub fn intern(&mut self, text: &str) -> Arc<str> {
+        if let Some(shared) = self.texts.get(text) {
+            return Arc::clone(shared);
+        }
+        let shared: Arc<str> = Arc::from(text);
+        self.texts.insert(Arc::clone(&shared));
+        shared
+    }
+
+    /// How many distinct texts it holds.
+    pub fn len(&self) -> usize {
+        self.texts.len()
+    }
+
+    /// True when it holds no text.
+    pub fn is_empty(&self) -> bool {
+        self.texts.is_empty()
+    }
 }
 
 impl TestKey {

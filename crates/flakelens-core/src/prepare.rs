@@ -1,6 +1,7 @@
 //! Preparing runs for cross-run statistics: the chosen test identity, and shards of one
 //! logical run merged into one run.
 
+use std::sync::Arc;
 use std::collections::HashMap;
 
 use crate::diagnostic::{Diagnostic, Severity};
@@ -123,28 +124,33 @@ pub(crate) fn keys_unchanged(run: &Run) -> bool {
 
 /// A test's key under the chosen identity.
 pub(crate) fn identity(case: &TestCase, options: &IdentityOptions) -> TestKey {
-    let mut suite = match options.suite {
-        SuitePart::Innermost => case.key.suite.clone(),
-        SuitePart::Path if !case.suite_path.is_empty() => case.suite_path.to_string(),
-        SuitePart::Path => case.key.suite.clone(),
-        SuitePart::None => String::new(),
+    let mut suite: Arc<str> = match options.suite {
+        SuitePart::Innermost => Arc::clone(&case.key.suite),
+        SuitePart::Path if !case.suite_path.is_empty() => Arc::clone(&case.suite_path),
+        SuitePart::Path => Arc::clone(&case.key.suite),
+        SuitePart::None => Arc::from(""),
     };
     if options.include_file {
         if let Some(file) = &case.file {
-            suite = format!("{suite} @ {file}");
+            suite = Arc::from(format!("{suite} @ {file}"));
         }
     }
     let classname = if options.ignore_classname {
-        String::new()
+        Arc::from("")
     } else if case.classname_given {
-        case.key.classname.clone()
+        Arc::clone(&case.key.classname)
     } else {
-        suite.clone()
+        Arc::clone(&suite)
     };
     let name = if options.strip_parameters {
-        strip_parameters(&case.key.name).to_owned()
+        let stripped = strip_parameters(&case.key.name);
+        if stripped.len() == case.key.name.len() {
+            Arc::clone(&case.key.name)
+        } else {
+            Arc::from(stripped)
+        }
     } else {
-        case.key.name.clone()
+        Arc::clone(&case.key.name)
     };
     TestKey {
         suite,

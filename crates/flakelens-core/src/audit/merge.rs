@@ -27,6 +27,12 @@ pub fn runs_of(audit: &Audit) -> Vec<Run> {
         })
         .collect();
     for test in &a.tests {
+        // One key per test, shared by its runs.
+        let key = TestKey {
+            suite: test.suite.as_str().into(),
+            classname: test.classname.as_str().into(),
+            name: test.name.as_str().into(),
+        };
         for (r, outcome) in test.outcomes.iter().enumerate() {
             let (Some(outcome), Some(run)) = (outcome, runs.get_mut(r)) else {
                 continue;
@@ -86,11 +92,7 @@ pub fn runs_of(audit: &Audit) -> Vec<Run> {
                     }),
             };
             run.testcases.push(TestCase {
-                key: TestKey {
-                    suite: test.suite.clone(),
-                    classname: test.classname.clone(),
-                    name: test.name.clone(),
-                },
+                key: key.clone(),
                 suite_path: std::sync::Arc::from(""),
                 classname_given: true,
                 outcome: *outcome,

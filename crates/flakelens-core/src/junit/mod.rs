@@ -21,5 +21,5 @@ mod reader;
 mod values;
 
 pub use dialect::Dialect;
-pub use reader::{read_report, ReadOutput};
+pub use reader::{read_report, read_report_interned, ReadOutput};
 pub use values::{parse_seconds, parse_timestamp, SecondsValue, Timestamp, TimestampValue};

@@ -13,7 +13,9 @@ use super::dialect::Signals;
 use super::values::{parse_seconds, parse_timestamp, SecondsValue, TimestampValue};
 use super::{Dialect, Timestamp};
 use crate::diagnostic::{line_column, Diagnostic, Severity};
-use crate::model::{Attempt, Failure, FailureKind, Outcome, Property, Run, TestCase, TestKey};
+use crate::model::{
+    Attempt, Failure, FailureKind, Interner, Outcome, Property, Run, TestCase, TestKey,
+};
 
 /// Elements deeper than this are not read: it bounds memory on hostile input.
 const MAX_DEPTH: usize = 4096;
@@ -66,8 +68,14 @@ pub struct ReadOutput {
 /// assert!(out.diagnostics.is_empty());
 /// ```
 pub fn read_report(file: &str, bytes: &[u8]) -> ReadOutput {
+    read_report_interned(file, bytes, &mut Interner::default())
+}
+
+/// [`read_report`] with test identities (suite, classname, name) taken from `interner`, so
+/// runs read with one interner share the text of the identities they have in common.
+pub fn read_report_interned(file: &str, bytes: &[u8], interner: &mut Interner) -> ReadOutput {
     let decoded = decode(bytes);
-    let mut reader = JunitReader::new(file, &decoded.text);
+    let mut reader = JunitReader::new(file, &decoded.text, interner);
     for (offset, note) in decoded.notes {
         reader.warning_at(offset as u64, note);
     }
@@ -116,7 +124,7 @@ enum Frame {
     /// `<testsuites>`, `<testsuite>` or `<testrun>`.
     Suite {
         /// The name used in test identities.
-        name: String,
+        name: Arc<str>,
         /// The `tests` attribute, to compare with the elements found.
         tests_attr: Option<usize>,
         /// `testcase_elements` when the suite opened.
@@ -265,6 +273,8 @@ fn settle(attempts: &[Attempt]) -> (Outcome, bool) {
 }
 
 struct JunitReader<'a> {
+    /// Shares identity texts within the file and, when the caller keeps it, across files.
+    interner: &'a mut Interner,
     file: &'a str,
     input: &'a str,
     reader: Reader<&'a [u8]>,
@@ -305,13 +315,14 @@ enum Stop {
 }
 
 impl<'a> JunitReader<'a> {
-    fn new(file: &'a str, input: &'a str) -> Self {
+    fn new(file: &'a str, input: &'a str, interner: &'a mut Interner) -> Self {
         let mut reader = Reader::from_str(input);
         let config = reader.config_mut();
         config.check_end_names = true;
         config.check_comments = false;
         config.allow_dangling_amp = true;
         JunitReader {
+            interner,
             file,
             input,
             reader,
@@ -592,7 +603,7 @@ impl<'a> JunitReader<'a> {
             _ => Arc::from(name.as_str()),
         };
         Frame::Suite {
-            name,
+            name: self.interner.intern(&name),
             instance: self.suites_opened,
             path,
             tests_attr: e.get("tests").and_then(|t| t.trim().parse().ok()),
@@ -613,17 +624,19 @@ impl<'a> JunitReader<'a> {
                     instance,
                     path,
                     ..
-                } => Some((name.as_str(), *instance, Arc::clone(path))),
+                } => Some((Arc::clone(name), *instance, Arc::clone(path))),
                 _ => None,
             })
-            .unwrap_or_else(|| ("", 0, Arc::from("")));
+            .unwrap_or_else(|| (Arc::from(""), 0, Arc::from("")));
         let classname = e.get("classname").filter(|c| !c.is_empty());
         let classname_given = classname.is_some();
         self.signals.testcase_without_classname |= classname.is_none();
-        let classname = classname.unwrap_or(suite).to_owned();
-        let suite = suite.to_owned();
+        let classname = match classname {
+            Some(classname) => self.interner.intern(classname),
+            None => Arc::clone(&suite),
+        };
         let name = match e.get("name") {
-            Some(name) => name.to_owned(),
+            Some(name) => self.interner.intern(name),
             None => {
                 self.unnamed += 1;
                 let stand_in = format!("(unnamed testcase #{})", self.unnamed);
@@ -631,7 +644,7 @@ impl<'a> JunitReader<'a> {
                     at,
                     format!("<testcase> has no name attribute; kept as \"{stand_in}\""),
                 );
-                stand_in
+                Arc::from(stand_in)
             }
         };
         let time_seconds = self.seconds(e, at);
@@ -824,7 +837,7 @@ impl<'a> JunitReader<'a> {
                 // suites share a name, say) is a different test, not a rerun: qualify it
                 // with its suite path.
                 let first = self.testcases[slot].key.id();
-                rest.key.suite = rest.suite_path.to_string();
+                rest.key.suite = Arc::clone(&rest.suite_path);
                 self.warning_at(
                     rest.at,
                     format!(
