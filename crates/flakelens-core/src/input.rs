@@ -48,11 +48,7 @@ pub fn read_input(name: &str, bytes: &[u8]) -> Vec<ReadOutput> {
 /// [`read_input`] with test identities taken from `interner`: read every file of an analysis
 /// with one interner and each distinct suite, classname and name is allocated once, however
 /// many runs hold it.
-pub fn read_input_interned(
-    name: &str,
-    bytes: &[u8],
-    interner: &mut Interner,
-) -> Vec<ReadOutput> {
+pub fn read_input_interned(name: &str, bytes: &[u8], interner: &mut Interner) -> Vec<ReadOutput> {
     let mut outputs = Vec::new();
     read_at_depth(name, bytes, 0, &mut outputs, interner);
     outputs

@@ -1,8 +1,8 @@
 //! Preparing runs for cross-run statistics: the chosen test identity, and shards of one
 //! logical run merged into one run.
 
-use std::sync::Arc;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::{Outcome, Run, TestCase, TestKey};

@@ -456,9 +456,7 @@ impl<'a> JunitReader<'a> {
             (None | Some(Frame::Suite { .. }), "testsuites" | "testsuite" | "testrun") => {
                 self.suite(e, at)
             }
-            (None | Some(Frame::Suite { .. }), "testcase") => {
-                Frame::TestCase(self.testcase(e, at))
-            }
+            (None | Some(Frame::Suite { .. }), "testcase") => Frame::TestCase(self.testcase(e, at)),
             (Some(Frame::Suite { .. }), "properties") => Frame::Properties { on_testcase: false },
             (Some(Frame::TestCase(_)), "properties") => Frame::Properties { on_testcase: true },
             (Some(Frame::Properties { .. }), "property") => Frame::Property {
