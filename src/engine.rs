@@ -43,7 +43,7 @@ struct Remote {
 
 enum Conn {
     Remote(Rc<Remote>),
-    Local(RefCell<Engine>),
+    Local(Box<RefCell<Engine>>),
 }
 
 thread_local! {
@@ -176,9 +176,9 @@ async fn conn() -> Rc<Conn> {
     let conn = Rc::new(match worker_possible() {
         true => match spawn().await {
             Some(remote) => Conn::Remote(remote),
-            None => Conn::Local(RefCell::new(Engine::default())),
+            None => Conn::Local(Box::new(RefCell::new(Engine::default()))),
         },
-        false => Conn::Local(RefCell::new(Engine::default())),
+        false => Conn::Local(Box::new(RefCell::new(Engine::default()))),
     });
     CONN.with(|c| *c.borrow_mut() = Some(conn.clone()));
     STARTING.with(|s| s.set(false));
