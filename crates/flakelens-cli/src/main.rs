@@ -158,13 +158,13 @@ fn main() -> ExitCode {
             inputs,
             options,
             audit,
-        } => load(&inputs, &options, &audit).map(|audit| {
-            print!("{}", text::criteria_table(&audit));
-            if audit.passed() {
+        } => load(&inputs, &options, &audit).and_then(|audit| {
+            print_text(&text::criteria_table(&audit))?;
+            Ok(if audit.passed() {
                 ExitCode::SUCCESS
             } else {
                 ExitCode::from(1)
-            }
+            })
         }),
         Command::Merge { audits, output } => run_merge(&audits, output.as_deref()),
         Command::Report {
@@ -198,9 +198,9 @@ fn main() -> ExitCode {
             view_url,
             options,
             audit,
-        } => load(&inputs, &options, &audit).map(|audit| {
-            print!("{}", markdown_summary(&audit, view_url.as_deref()));
-            ExitCode::SUCCESS
+        } => load(&inputs, &options, &audit).and_then(|audit| {
+            print_text(&markdown_summary(&audit, view_url.as_deref()))?;
+            Ok(ExitCode::SUCCESS)
         }),
     };
     result.unwrap_or_else(fail)
@@ -295,11 +295,28 @@ fn write_audit(path: &Path, audit: &Audit) -> Result<(), String> {
 
 /// Prints an audit as pretty JSON on stdout, followed by a newline.
 fn print_audit(audit: &Audit) -> Result<(), String> {
-    let error = |e: std::io::Error| format!("cannot write to stdout: {e}");
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    serialize_audit(&mut out, audit, true).map_err(error)?;
-    out.write_all(b"\n").map_err(error)?;
-    out.flush().map_err(error)
+    let written = serialize_audit(&mut out, audit, true)
+        .and_then(|()| out.write_all(b"\n"))
+        .and_then(|()| out.flush());
+    stdout_result(written)
+}
+
+/// Prints text on stdout.
+fn print_text(text: &str) -> Result<(), String> {
+    let mut out = std::io::stdout().lock();
+    stdout_result(out.write_all(text.as_bytes()).and_then(|()| out.flush()))
+}
+
+/// A reader that went away (`flakelens analyze … | head`) is not an error: the output it
+/// wanted was written. Any other failure to write is.
+fn stdout_result(written: std::io::Result<()>) -> Result<(), String> {
+    match written {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(format!("cannot write to stdout: {e}"))
+        }
+        _ => Ok(()),
+    }
 }
 
 /// The audit's JSON (the same document as [`Audit::to_json`]) into a writer.
@@ -309,7 +326,11 @@ fn serialize_audit(out: &mut impl Write, audit: &Audit, pretty: bool) -> std::io
     } else {
         serde_json::to_writer(&mut *out, audit)
     };
-    written.map_err(std::io::Error::other)
+    // Keep the kind of an I/O error (a closed pipe) that serde_json wraps.
+    written.map_err(|e| match e.io_error_kind() {
+        Some(kind) => std::io::Error::new(kind, e),
+        None => std::io::Error::other(e),
+    })
 }
 
 /// A file's text, gunzipped first when its content is gzip (an `audit.json.gz`). At most
@@ -357,7 +378,7 @@ fn run_analyze(
     if json {
         print_audit(&audit)?;
     } else {
-        print!("{}", text::summary(&audit.analysis));
+        print_text(&text::summary(&audit.analysis))?;
     }
     if no_runs {
         return Err("no JUnit report could be read".to_owned());

@@ -247,3 +247,25 @@ fn summary_prints_markdown() {
     assert!(md.contains("| Async wait / timeout |"), "{md}");
     assert!(md.ends_with("[Open the full audit](https://example.invalid/view)\n"));
 }
+
+#[test]
+fn a_reader_that_goes_away_is_not_an_error() {
+    // `flakelens analyze … --json | head -1`: the pipe closes before the audit is written.
+    for args in [
+        &["analyze", "examples/reports/sequential", "--json"][..],
+        &["analyze", "examples/reports/sequential"][..],
+    ] {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_flakelens"))
+            .args(args)
+            .current_dir(crate::common::repo())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("spawn");
+        drop(child.stdout.take());
+        let out = child.wait_with_output().expect("wait");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{stderr}");
+    }
+}
