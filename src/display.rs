@@ -221,14 +221,14 @@ pub fn failure_texts(test: &TestSummary) -> Vec<FailureText> {
                 .find(|a| a.status.is_failure())?;
             let headline = match (&attempt.failure_type, &attempt.message) {
                 (Some(t), Some(m)) => format!("{t}: {m}"),
-                (Some(t), None) => t.clone(),
-                (None, Some(m)) => m.clone(),
+                (Some(t), None) => t.to_string(),
+                (None, Some(m)) => m.to_string(),
                 (None, None) => "(no message)".to_owned(),
             };
             Some(FailureText {
                 run,
                 headline,
-                trace: attempt.trace.clone(),
+                trace: attempt.trace.as_deref().map(str::to_owned),
             })
         })
         .collect()

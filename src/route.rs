@@ -484,7 +484,7 @@ pub fn search_text(test: &TestSummary) -> String {
     }
     for detail in test.details.iter().flatten() {
         for attempt in &detail.attempts {
-            add(&attempt.message);
+            add(&attempt.message.as_deref().map(str::to_owned));
         }
     }
     text.to_lowercase()

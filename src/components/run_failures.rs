@@ -52,8 +52,8 @@ pub fn run_failures(props: &RunFailuresProps) -> Html {
                             { for detail.attempts.iter().map(|a| {
                                 let headline = match (&a.failure_type, &a.message) {
                                     (Some(t), Some(m)) => Some(format!("{t}: {m}")),
-                                    (Some(t), None) => Some(t.clone()),
-                                    (None, Some(m)) => Some(m.clone()),
+                                    (Some(t), None) => Some(t.to_string()),
+                                    (None, Some(m)) => Some(m.to_string()),
                                     (None, None) => None,
                                 };
                                 html! {
@@ -67,7 +67,7 @@ pub fn run_failures(props: &RunFailuresProps) -> Html {
                                             <pre class="message" data-testid="run-message">{h}</pre>
                                         }
                                         if let Some(trace) = &a.trace {
-                                            <LazyText summary="stack trace" text={std::sync::Arc::<str>::from(trace.as_str())} testid="trace" />
+                                            <LazyText summary="stack trace" text={trace.clone()} testid="trace" />
                                         }
                                         if let Some(out) = &a.stdout {
                                             <LazyText summary="system-out" text={out.clone()} testid="system-out" />

@@ -17,7 +17,7 @@ use crate::metrics::consistency::{consistency, Consistency};
 use crate::metrics::groups::{compare, groups, guess_label, Group, GroupComparison};
 use crate::metrics::stats;
 use crate::metrics::test_metrics::{flags, test_metrics, Flag, FlagHit, TestMetrics};
-use crate::model::{Outcome, Run, TestCase, TestKey};
+use crate::model::{Interner, Outcome, Run, TestCase, TestKey};
 use crate::options::{AnalysisOptions, RunOrder};
 
 /// Outcome counts of a set of test results.
@@ -239,15 +239,17 @@ pub struct AttemptDetail {
     /// Its duration in seconds, when known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duration_seconds: Option<f64>,
-    /// The first failure's message (left out for privacy when asked).
+    /// The first failure's message (left out for privacy when asked). Shared: the same text
+    /// in several runs of an analysis is stored once.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
-    /// The first failure's type.
+    pub message: Option<std::sync::Arc<str>>,
+    /// The first failure's type; shared like `message`.
     #[serde(default, rename = "type", skip_serializing_if = "Option::is_none")]
-    pub failure_type: Option<String>,
-    /// The first failure's body: the stack trace (left out for privacy when asked).
+    pub failure_type: Option<std::sync::Arc<str>>,
+    /// The first failure's body: the stack trace (left out for privacy when asked); shared
+    /// like `message`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub trace: Option<String>,
+    pub trace: Option<std::sync::Arc<str>>,
     /// `system-out` (left out for privacy when asked).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stdout: Option<std::sync::Arc<str>>,
@@ -273,6 +275,12 @@ pub struct RunDetail {
 impl RunDetail {
     /// The details of one test in one run, or `None` when a plain pass or skip says all.
     pub fn of(case: &crate::TestCase) -> Option<RunDetail> {
+        RunDetail::of_interned(case, &mut Interner::default())
+    }
+
+    /// [`RunDetail::of`] with messages, types and traces taken from `texts`, so details of
+    /// many runs that hold the same text share one copy.
+    pub fn of_interned(case: &crate::TestCase, texts: &mut Interner) -> Option<RunDetail> {
         if !case.outcome.is_failure() && case.attempts.len() < 2 {
             return None;
         }
@@ -286,9 +294,12 @@ impl RunDetail {
                     attempt: u32::try_from(i + 1).unwrap_or(u32::MAX),
                     status: a.outcome,
                     duration_seconds: a.time_seconds,
-                    message: first.and_then(|f| f.message.clone()),
-                    failure_type: first.and_then(|f| f.failure_type.clone()),
-                    trace: first.map(|f| f.body.clone()).filter(|b| !b.is_empty()),
+                    message: first.and_then(|f| Some(texts.intern(f.message.as_deref()?))),
+                    failure_type: first
+                        .and_then(|f| Some(texts.intern(f.failure_type.as_deref()?))),
+                    trace: first
+                        .filter(|f| !f.body.is_empty())
+                        .map(|f| texts.intern(&f.body)),
                     stdout: a.system_out.clone(),
                     stderr: a.system_err.clone(),
                 }
@@ -635,6 +646,8 @@ struct Joiner<'r> {
     /// Per test, the last run (plus one) it was counted in: each test counts once per run.
     counted_in: Vec<usize>,
     failing: Vec<Vec<(u32, Cow<'r, TestCase>)>>,
+    /// Messages, types and traces of the details, each distinct text once.
+    texts: Interner,
 }
 
 impl TestSummary {
@@ -704,7 +717,7 @@ impl<'r> Joiner<'r> {
             test.flaky_in_run[run_index] = case.flaky_in_run;
             test.durations_seconds[run_index] = case.time_seconds;
             test.case_index[run_index] = u32::try_from(position).ok();
-            if let Some(detail) = RunDetail::of(case) {
+            if let Some(detail) = RunDetail::of_interned(case, &mut self.texts) {
                 if test.details.len() <= run_index {
                     test.details.resize(run_index + 1, None);
                 }

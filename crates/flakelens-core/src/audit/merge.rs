@@ -52,9 +52,9 @@ pub fn runs_of(audit: &Audit) -> Vec<Run> {
                                 } else {
                                     FailureKind::Failure
                                 },
-                                message: a.message.clone(),
-                                failure_type: a.failure_type.clone(),
-                                body: a.trace.clone().unwrap_or_default(),
+                                message: a.message.as_deref().map(str::to_owned),
+                                failure_type: a.failure_type.as_deref().map(str::to_owned),
+                                body: a.trace.as_deref().unwrap_or_default().to_owned(),
                             }]
                         } else {
                             Vec::new()
