@@ -367,6 +367,9 @@ impl<'a> JunitReader<'a> {
                     self.end();
                     Ok(())
                 }
+                // Text between the elements of a suite or testcase (indentation, mostly) is
+                // not read, so not decoded either.
+                Event::Text(_) if !self.collects_text() => Ok(()),
                 Event::Text(t) => {
                     let content = t.xml10_content();
                     self.text(&content, at)
@@ -829,7 +832,10 @@ impl<'a> JunitReader<'a> {
             }
         }
         let (mut rest, attempts) = tc.attempts();
-        if let Some((slot, instance)) = self.lookup(&rest.key) {
+        // The identity is hashed once (twice after a collision below).
+        let mut hash = key_hash(&rest.key);
+        let mut found = self.lookup(&rest.key, hash);
+        if let Some((slot, instance)) = found {
             if instance != rest.suite_instance && *rest.key.suite != *rest.suite_path {
                 // The same identity in another suite element (two browsers whose innermost
                 // suites share a name, say) is a different test, not a rerun: qualify it
@@ -844,15 +850,23 @@ impl<'a> JunitReader<'a> {
                         rest.key.id()
                     ),
                 );
+                hash = key_hash(&rest.key);
+                found = self.lookup(&rest.key, hash);
             }
         }
-        self.finish_testcase_rest(rest, attempts);
+        self.finish_testcase_rest(rest, attempts, hash, found);
     }
 
     /// Adds a testcase element's attempts to its test (a rerun in the same suite element), or
-    /// starts the test.
-    fn finish_testcase_rest(&mut self, rest: TestCaseBuilderRest, attempts: Vec<Attempt>) {
-        if let Some((slot, _)) = self.lookup(&rest.key) {
+    /// starts the test. `hash` is the identity's [`key_hash`], `found` its [`Self::lookup`].
+    fn finish_testcase_rest(
+        &mut self,
+        rest: TestCaseBuilderRest,
+        attempts: Vec<Attempt>,
+        hash: u64,
+        found: Option<(usize, usize)>,
+    ) {
+        if let Some((slot, _)) = found {
             let case = &mut self.testcases[slot];
             case.attempts.extend(attempts);
             case.elements += 1;
@@ -865,7 +879,7 @@ impl<'a> JunitReader<'a> {
         }
         let (outcome, flaky_in_run) = settle(&attempts);
         let entry = (self.testcases.len(), rest.suite_instance);
-        match self.index.entry(key_hash(&rest.key)) {
+        match self.index.entry(hash) {
             std::collections::hash_map::Entry::Vacant(v) => {
                 v.insert(entry);
             }
@@ -889,13 +903,25 @@ impl<'a> JunitReader<'a> {
         });
     }
 
-    /// The slot and first suite instance of a test identity already read.
-    fn lookup(&self, key: &TestKey) -> Option<(usize, usize)> {
-        let &(slot, instance) = self.index.get(&key_hash(key))?;
+    /// The slot and first suite instance of a test identity already read; `hash` is its
+    /// [`key_hash`].
+    fn lookup(&self, key: &TestKey, hash: u64) -> Option<(usize, usize)> {
+        let &(slot, instance) = self.index.get(&hash)?;
         if self.testcases[slot].key == *key {
             return Some((slot, instance));
         }
         self.index_collisions.get(key).copied()
+    }
+
+    /// True when [`Self::text`] keeps or checks text at this point: inside a result, a text
+    /// child or a property, or outside the document element.
+    fn collects_text(&self) -> bool {
+        matches!(
+            self.stack.last(),
+            None | Some(
+                Frame::Result(_) | Frame::Retry(_) | Frame::Text(..) | Frame::Property { .. }
+            )
+        )
     }
 
     fn text(&mut self, content: &str, at: u64) -> Result<(), Stop> {
