@@ -14,13 +14,13 @@
 //! serialized, which bincode cannot read back, so they travel as JSON text inside the
 //! bincode message.
 
-use flakelens_core::audit::{runs_of, Audit, Criteria, Privacy};
+use flakelens_core::audit::{runs_of, Audit, Criteria, Privacy, MAX_AUDIT_BYTES};
 use flakelens_core::input::read_input;
 use flakelens_core::{Analysis, AnalysisOptions, Diagnostic, Run};
 use flakelens_core::{AttemptDetail, RunDetail, TestSummary};
 use serde::{Deserialize, Serialize};
 
-use crate::sniff::looks_like_audit;
+use crate::sniff::{gzipped_audit, looks_like_audit};
 
 /// How many tests one [`Reply::Tests`] carries at most: small enough that the page decodes a
 /// chunk in well under 100 ms even on a busy machine (about 1.5 MB of JSON at 100,000 tests ×
@@ -246,6 +246,7 @@ impl Engine {
     /// Reads one file like the page always has: a flakelens audit by its content, anything
     /// else with [`read_input`] (JUnit XML, CTRF, zip, gzip).
     fn parse(&mut self, name: &str, bytes: Vec<u8>) -> Reply {
+        let bytes = gzipped_audit(&bytes, MAX_AUDIT_BYTES).unwrap_or(bytes);
         if looks_like_audit(&bytes) {
             let text = String::from_utf8(bytes)
                 .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());

@@ -29,6 +29,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import zlib from 'node:zlib';
 
 import { chromium } from 'playwright-core';
 
@@ -889,6 +890,19 @@ async function scenarioRoundTrip(withPage, base, analysis, scratch) {
     const got = await readGroups(page);
     check(`${label}: a loaded audit can be relabelled (groups equal the CLI's)`, JSON.stringify(got) === JSON.stringify(want),
       `page: ${JSON.stringify(got)}\nCLI:  ${JSON.stringify(want)}`);
+  });
+
+  // The same audit gzipped (as `flakelens analyze -o audit.json.gz` writes it) loads alike.
+  const gzFile = path.join(scratch, 'flakelens-audit.json.gz');
+  fs.writeFileSync(gzFile, zlib.gzipSync(fs.readFileSync(file)));
+  await withPage(async (page) => {
+    await openPage(page, base);
+    await page.setInputFiles('#file-input', gzFile);
+    const late = await waitForSummary(page, analysis.totals.runs);
+    check(`${label}: the page loads the audit gzipped`, late === null, late);
+    const loaded = await readViews(page);
+    check(`${label}: the gzipped audit's rows equal the original's`, JSON.stringify(loaded.rows) === JSON.stringify(original.rows),
+      `original: ${JSON.stringify(original.rows).slice(0, 600)}\nloaded:   ${JSON.stringify(loaded.rows).slice(0, 600)}`);
   });
 }
 
