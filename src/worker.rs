@@ -15,8 +15,8 @@
 //! bincode message.
 
 use flakelens_core::audit::{runs_of, Audit, Criteria, Privacy, MAX_AUDIT_BYTES};
-use flakelens_core::input::read_input;
-use flakelens_core::{Analysis, AnalysisOptions, Diagnostic, Run};
+use flakelens_core::input::read_input_interned;
+use flakelens_core::{Analysis, AnalysisOptions, Diagnostic, Interner, Run};
 use flakelens_core::{AttemptDetail, RunDetail, TestSummary};
 use serde::{Deserialize, Serialize};
 
@@ -144,6 +144,9 @@ pub struct Engine {
     staged_bytes: u64,
     held: Held,
     analysis: Option<Analysis>,
+    /// Test identities shared across the runs held: each suite, classname and name is
+    /// allocated once, not once per run.
+    interner: Interner,
 }
 
 impl Request {
@@ -241,10 +244,11 @@ impl Engine {
         self.runs = Vec::new();
         self.analysis = None;
         self.held = Held::default();
+        self.interner = Interner::default();
     }
 
     /// Reads one file like the page always has: a flakelens audit by its content, anything
-    /// else with [`read_input`] (JUnit XML, CTRF, zip, gzip).
+    /// else with [`read_input_interned`] (JUnit XML, CTRF, zip, gzip).
     fn parse(&mut self, name: &str, bytes: Vec<u8>) -> Reply {
         let bytes = gzipped_audit(&bytes, MAX_AUDIT_BYTES).unwrap_or(bytes);
         if looks_like_audit(&bytes) {
@@ -259,7 +263,7 @@ impl Engine {
             };
         }
         let size = bytes.len() as u64;
-        let reads = read_input(name, &bytes);
+        let reads = read_input_interned(name, &bytes, &mut self.interner);
         drop(bytes);
         let mut diagnostics: Vec<Diagnostic> = Vec::new();
         let mut runs = 0;
