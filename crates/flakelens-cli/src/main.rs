@@ -357,6 +357,14 @@ fn read_text_maybe_gzip(path: &Path) -> Result<String, String> {
     Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 
+/// Whether a path names a file that may hold an audit (`.json`, `.gz`), worth sniffing.
+fn may_be_audit(path: &Path) -> bool {
+    path.is_file()
+        && path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("json") || e.eq_ignore_ascii_case("gz"))
+}
+
 /// Whether a text is a flakelens audit rather than a report (JSON with a schema field).
 fn looks_like_audit(text: &str) -> bool {
     text.trim_start().starts_with('{') && text.contains("\"schema\"")
@@ -382,8 +390,9 @@ fn run_analyze(
         write_audit(path, &audit)?;
     }
     if json {
+        // With no run, the JSON still carries the diagnostics that say why.
         print_audit(&audit)?;
-    } else {
+    } else if !no_runs {
         print_text(&text::summary(&audit.analysis))?;
     }
     if no_runs {
@@ -405,6 +414,15 @@ fn load(
                 return Audit::from_json(&text)
                     .map_err(|e| format!("audit {}: {e}", single.display()));
             }
+        }
+    }
+    // Several inputs are report files; an audit among them would only be "not a report".
+    for path in inputs.iter().filter(|p| may_be_audit(p)) {
+        if read_text_maybe_gzip(path).is_ok_and(|text| looks_like_audit(&text)) {
+            return Err(format!(
+                "{} is an audit: give one audit, or report files; to combine audits, merge them first (`flakelens merge A.json.gz B.json.gz -o all.json.gz`)",
+                path.display()
+            ));
         }
     }
     let analysis = analyze_files(inputs, &options.options()?);

@@ -269,3 +269,39 @@ fn a_reader_that_goes_away_is_not_an_error() {
         assert!(!stderr.contains("panicked"), "{stderr}");
     }
 }
+
+#[test]
+fn audits_among_several_inputs_are_named_and_no_run_prints_no_summary() {
+    let dir = temp_dir("two-audits");
+    let seq = dir.join("seq.json.gz");
+    let par = dir.join("par.json");
+    for (folder, out) in [
+        ("examples/reports/sequential", &seq),
+        ("examples/reports/parallel", &par),
+    ] {
+        let status = flakelens(&["analyze", folder, "-o", out.to_str().expect("utf-8")]).status;
+        assert_eq!(status.code(), Some(0));
+    }
+    for command in ["check", "summary"] {
+        let out = flakelens(&[
+            command,
+            seq.to_str().expect("utf-8"),
+            par.to_str().expect("utf-8"),
+        ]);
+        assert_eq!(out.status.code(), Some(2), "{command}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains("seq.json.gz is an audit") && stderr.contains("flakelens merge"),
+            "{command}: {stderr}"
+        );
+    }
+    // No readable run: exit 2, the reason on stderr, no empty summary on stdout.
+    let out = flakelens(&["analyze", "no/such/file.xml"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        out.stdout.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}

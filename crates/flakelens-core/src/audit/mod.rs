@@ -287,7 +287,7 @@ impl Audit {
         let top: IndexMap<String, &RawValue> =
             serde_json::from_str(text).map_err(|e| AuditError::Invalid {
                 path: format!("line {} column {}", e.line(), e.column()),
-                message: e.to_string(),
+                message: without_position(e.to_string()),
             })?;
         // The schema first, so a document of another version gets that error rather than a
         // confusing type error deeper down.
@@ -362,6 +362,15 @@ impl Audit {
     }
 }
 
+/// serde_json's message without its trailing " at line L column C": the error's path says
+/// where instead.
+fn without_position(message: String) -> String {
+    match message.rsplit_once(" at line ") {
+        Some((head, _)) => head.to_owned(),
+        None => message,
+    }
+}
+
 /// Serializing plain data cannot fail; say so in the output rather than panic if it ever does.
 fn json_error(e: &serde_json::Error) -> String {
     format!("{{\"schema\": \"{SCHEMA}\", \"error\": \"{e}\"}}")
@@ -372,16 +381,9 @@ fn json_error(e: &serde_json::Error) -> String {
 /// that copy, not the file: it is left out of the message.
 fn path_error<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, AuditError> {
     let mut de = serde_json::Deserializer::from_str(text);
-    serde_path_to_error::deserialize(&mut de).map_err(|e| {
-        let message = e.inner().to_string();
-        let message = match message.rsplit_once(" at line ") {
-            Some((head, _)) => head.to_owned(),
-            None => message,
-        };
-        AuditError::Invalid {
-            path: e.path().to_string(),
-            message,
-        }
+    serde_path_to_error::deserialize(&mut de).map_err(|e| AuditError::Invalid {
+        path: e.path().to_string(),
+        message: without_position(e.inner().to_string()),
     })
 }
 
