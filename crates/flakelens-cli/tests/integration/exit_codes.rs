@@ -51,6 +51,21 @@ fn temp_dir(tag: &str) -> std::path::PathBuf {
     dir
 }
 
+/// `flakelens analyze -o` of the sequential and the parallel example runs: the audits
+/// `dir/seq.EXT` and `dir/par.EXT` (EXT `json` or `json.gz`).
+fn example_audits(dir: &std::path::Path, ext: &str) -> (std::path::PathBuf, std::path::PathBuf) {
+    let seq = dir.join(format!("seq.{ext}"));
+    let par = dir.join(format!("par.{ext}"));
+    for (folder, out) in [
+        ("examples/reports/sequential", &seq),
+        ("examples/reports/parallel", &par),
+    ] {
+        let status = flakelens(&["analyze", folder, "-o", out.to_str().expect("utf-8")]).status;
+        assert_eq!(status.code(), Some(0), "analyze {folder}");
+    }
+    (seq, par)
+}
+
 #[test]
 fn check_exits_0_when_all_pass_1_when_any_fails_2_on_bad_input() {
     let dir = temp_dir("check");
@@ -131,16 +146,8 @@ fn check_exits_0_when_all_pass_1_when_any_fails_2_on_bad_input() {
 #[test]
 fn merge_of_shards_equals_analyzing_everything() {
     let dir = temp_dir("merge");
-    let seq = dir.join("seq.json");
-    let par = dir.join("par.json");
+    let (seq, par) = example_audits(&dir, "json");
     let all = dir.join("all.json");
-    for (folder, out) in [
-        ("examples/reports/sequential", &seq),
-        ("examples/reports/parallel", &par),
-    ] {
-        let status = flakelens(&["analyze", folder, "-o", out.to_str().expect("utf-8")]).status;
-        assert_eq!(status.code(), Some(0));
-    }
     let out = flakelens(&[
         "merge",
         seq.to_str().expect("utf-8"),
@@ -183,17 +190,11 @@ fn merge_of_shards_equals_analyzing_everything() {
 #[test]
 fn gzipped_audits_are_written_merged_and_read_back() {
     let dir = temp_dir("merge-gz");
-    let seq = dir.join("seq.json.gz");
-    let par = dir.join("par.json.gz");
+    let (seq, par) = example_audits(&dir, "json.gz");
     let all = dir.join("all.json.gz");
-    for (folder, out) in [
-        ("examples/reports/sequential", &seq),
-        ("examples/reports/parallel", &par),
-    ] {
-        let status = flakelens(&["analyze", folder, "-o", out.to_str().expect("utf-8")]).status;
-        assert_eq!(status.code(), Some(0));
+    for written in [&seq, &par] {
         // gzip's magic bytes (RFC 1952 section 2.3.1), not pretty JSON.
-        let bytes = std::fs::read(out).expect("written");
+        let bytes = std::fs::read(written).expect("written");
         assert_eq!(&bytes[..2], &[0x1f, 0x8b]);
     }
     let out = flakelens(&[
@@ -273,15 +274,7 @@ fn a_reader_that_goes_away_is_not_an_error() {
 #[test]
 fn audits_among_several_inputs_are_named_and_no_run_prints_no_summary() {
     let dir = temp_dir("two-audits");
-    let seq = dir.join("seq.json.gz");
-    let par = dir.join("par.json");
-    for (folder, out) in [
-        ("examples/reports/sequential", &seq),
-        ("examples/reports/parallel", &par),
-    ] {
-        let status = flakelens(&["analyze", folder, "-o", out.to_str().expect("utf-8")]).status;
-        assert_eq!(status.code(), Some(0));
-    }
+    let (seq, par) = example_audits(&dir, "json.gz");
     for command in ["check", "summary"] {
         let out = flakelens(&[
             command,
