@@ -66,6 +66,20 @@ fn example_audits(dir: &std::path::Path, ext: &str) -> (std::path::PathBuf, std:
     (seq, par)
 }
 
+/// `flakelens merge INPUTS -o OUT`, which must succeed.
+fn merge_into(inputs: &[&std::path::Path], out: &std::path::Path) {
+    let mut args = vec!["merge"];
+    args.extend(inputs.iter().map(|p| p.to_str().expect("utf-8")));
+    args.extend(["-o", out.to_str().expect("utf-8")]);
+    let done = flakelens(&args);
+    assert_eq!(
+        done.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&done.stderr)
+    );
+}
+
 #[test]
 fn check_exits_0_when_all_pass_1_when_any_fails_2_on_bad_input() {
     let dir = temp_dir("check");
@@ -148,19 +162,7 @@ fn merge_of_shards_equals_analyzing_everything() {
     let dir = temp_dir("merge");
     let (seq, par) = example_audits(&dir, "json");
     let all = dir.join("all.json");
-    let out = flakelens(&[
-        "merge",
-        seq.to_str().expect("utf-8"),
-        par.to_str().expect("utf-8"),
-        "-o",
-        all.to_str().expect("utf-8"),
-    ]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    merge_into(&[&seq, &par], &all);
     let merged: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&all).expect("merged")).expect("json");
     let direct = analyze_json(&["examples/reports/sequential", "examples/reports/parallel"]);
@@ -197,19 +199,7 @@ fn gzipped_audits_are_written_merged_and_read_back() {
         let bytes = std::fs::read(written).expect("written");
         assert_eq!(&bytes[..2], &[0x1f, 0x8b]);
     }
-    let out = flakelens(&[
-        "merge",
-        seq.to_str().expect("utf-8"),
-        par.to_str().expect("utf-8"),
-        "-o",
-        all.to_str().expect("utf-8"),
-    ]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    merge_into(&[&seq, &par], &all);
     // `check` reads the gzipped merged audit: 20 runs, and the example suite has flaky
     // tests, so a criterion fails (exit 1), not bad input (2).
     let out = flakelens(&["check", all.to_str().expect("utf-8")]);
