@@ -407,45 +407,14 @@ impl Analysis {
         reads: impl IntoIterator<Item = ReadOutput>,
         options: &AnalysisOptions,
     ) -> Analysis {
-        let mut diagnostics = Vec::new();
-        if options.run_order == RunOrder::Timestamp || !options.identity.is_default() {
-            // Every run is needed before the first is joined.
-            let mut runs = Vec::new();
-            for read in reads {
-                diagnostics.extend(read.diagnostics);
-                runs.extend(read.run);
-            }
-            return Analysis::from_runs_with(&runs, diagnostics, options);
-        }
-        // Streaming: each run is joined as it arrives and dropped, keeping only the cases
-        // that failed, so memory holds one run at a time rather than all of them. From the
-        // first run that may need preparing (a shard, or a re-keying that changes a key) on,
-        // runs are kept and prepared together as `from_runs_with` would.
-        let mut joiner = Joiner::default();
-        let mut tail: Vec<Run> = Vec::new();
+        let mut join = RunStream::new(options);
         for read in reads {
-            diagnostics.extend(read.diagnostics);
-            let Some(run) = read.run else { continue };
-            if options.excluded_runs.contains(&run.file) {
-                continue;
-            }
-            if tail.is_empty()
-                && crate::prepare::logical_run(&run.file).is_none()
-                && crate::prepare::keys_unchanged(&run)
-            {
-                joiner.add(Cow::Owned(run));
-            } else {
-                tail.push(run);
+            join.diagnostics.extend(read.diagnostics);
+            if let Some(run) = read.run {
+                join.push(run, options);
             }
         }
-        if !tail.is_empty() {
-            let refs: Vec<&Run> = tail.iter().collect();
-            match crate::prepare::prepare(&refs, options, &mut diagnostics) {
-                Some(prepared) => prepared.into_iter().for_each(|r| joiner.add(Cow::Owned(r))),
-                None => tail.into_iter().for_each(|r| joiner.add(Cow::Owned(r))),
-            }
-        }
-        joiner.finish().analyze(diagnostics, options)
+        join.finish(options)
     }
 
     /// Analyzes runs, in the order given, with default options.
@@ -633,6 +602,77 @@ impl Joined<'_> {
             suite_tree,
             diagnostics,
         }
+    }
+}
+
+/// Runs joined as they arrive, for [`Analysis::from_reads_with`] and the audit merger.
+///
+/// Streaming: each run is joined as it arrives and dropped, keeping only the cases that
+/// failed, so memory holds one run at a time rather than all of them. From the first run
+/// that may need preparing (a shard, or a re-keying that changes a key) on, runs are kept
+/// and prepared together as `from_runs_with` would. With timestamp order or a non-default
+/// identity every run is needed before the first is joined, so all are kept.
+pub(crate) struct RunStream {
+    joiner: Joiner<'static>,
+    /// The runs kept: all of them when `hold_all`, else those from the first that may need
+    /// preparing on.
+    tail: Vec<Run>,
+    hold_all: bool,
+    /// Diagnostics to keep beside the analysis.
+    pub(crate) diagnostics: Vec<Diagnostic>,
+}
+
+impl RunStream {
+    /// An empty stream for `options` (its run order and identity decide whether runs can be
+    /// joined as they arrive).
+    pub(crate) fn new(options: &AnalysisOptions) -> RunStream {
+        RunStream {
+            joiner: Joiner::default(),
+            tail: Vec::new(),
+            hold_all: options.run_order == RunOrder::Timestamp || !options.identity.is_default(),
+            diagnostics: Vec::new(),
+        }
+    }
+
+    /// Adds the next run; runs that `options` excludes are skipped.
+    pub(crate) fn push(&mut self, run: Run, options: &AnalysisOptions) {
+        if self.hold_all {
+            // `from_runs_with` applies the exclusions.
+            self.tail.push(run);
+            return;
+        }
+        if options.excluded_runs.contains(&run.file) {
+            return;
+        }
+        if self.tail.is_empty()
+            && crate::prepare::logical_run(&run.file).is_none()
+            && crate::prepare::keys_unchanged(&run)
+        {
+            self.joiner.add(Cow::Owned(run));
+        } else {
+            self.tail.push(run);
+        }
+    }
+
+    /// The analysis of every run pushed.
+    pub(crate) fn finish(self, options: &AnalysisOptions) -> Analysis {
+        let RunStream {
+            mut joiner,
+            tail,
+            hold_all,
+            mut diagnostics,
+        } = self;
+        if hold_all {
+            return Analysis::from_runs_with(&tail, diagnostics, options);
+        }
+        if !tail.is_empty() {
+            let refs: Vec<&Run> = tail.iter().collect();
+            match crate::prepare::prepare(&refs, options, &mut diagnostics) {
+                Some(prepared) => prepared.into_iter().for_each(|r| joiner.add(Cow::Owned(r))),
+                None => tail.into_iter().for_each(|r| joiner.add(Cow::Owned(r))),
+            }
+        }
+        joiner.finish().analyze(diagnostics, options)
     }
 }
 

@@ -3,7 +3,7 @@
 use std::collections::HashSet;
 
 use super::{Audit, AuditError, Privacy};
-use crate::analysis::{Analysis, RunDetail};
+use crate::analysis::{RunDetail, RunStream};
 use crate::model::{Attempt, Failure, FailureKind, Outcome, Run, TestCase, TestKey};
 use crate::options::IdentityOptions;
 
@@ -127,9 +127,11 @@ pub fn merge(audits: &[Audit]) -> Result<Audit, AuditError> {
     Ok(merger.finish())
 }
 
-/// [`merge`] one audit at a time: each audit's runs are rebuilt as it is added, so the
-/// caller can drop the audit (its JSON and its analysis) before reading the next. The
-/// memory held is that of the rebuilt runs, as if their reports had been analyzed.
+/// [`merge`] one audit at a time: each audit's runs are rebuilt and joined as it is added,
+/// so the caller can drop the audit (its JSON and its analysis) before reading the next. The
+/// memory held is that of a streaming analysis of the same reports (the failing cases of
+/// every run); with timestamp order, every rebuilt run is kept until [`AuditMerger::finish`],
+/// which must see them all to order them.
 ///
 /// ```
 /// # use flakelens_core::audit::{Audit, AuditMerger};
@@ -141,15 +143,24 @@ pub fn merge(audits: &[Audit]) -> Result<Audit, AuditError> {
 /// let merged: Audit = merger.finish();
 /// # Ok::<(), flakelens_core::audit::AuditError>(())
 /// ```
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct AuditMerger {
     added: usize,
     seen: HashSet<String>,
-    runs: Vec<Run>,
-    diagnostics: Vec<crate::Diagnostic>,
+    /// The rebuilt runs, joined as they are added (see [`RunStream`]).
+    stream: Option<RunStream>,
     options: Option<crate::AnalysisOptions>,
     criteria: Option<super::Criteria>,
     privacy: Privacy,
+}
+
+impl std::fmt::Debug for AuditMerger {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AuditMerger")
+            .field("added", &self.added)
+            .field("runs", &self.seen.len())
+            .finish_non_exhaustive()
+    }
 }
 
 impl AuditMerger {
@@ -198,8 +209,12 @@ impl AuditMerger {
         self.seen.extend(files);
         self.privacy.messages &= audit.privacy.messages;
         self.privacy.output &= audit.privacy.output;
-        self.runs.extend(runs_of(audit));
-        self.diagnostics
+        let stream = self.stream.get_or_insert_with(|| RunStream::new(options));
+        for run in runs_of(audit) {
+            stream.push(run, options);
+        }
+        stream
+            .diagnostics
             .extend(audit.analysis.diagnostics.iter().cloned());
         self.added += 1;
         Ok(())
@@ -208,7 +223,8 @@ impl AuditMerger {
     /// Analyzes every added run again and returns the merged audit.
     pub fn finish(self) -> Audit {
         let options = self.options.unwrap_or_default();
-        let analysis = Analysis::from_runs_with(&self.runs, self.diagnostics, &options);
+        let stream = self.stream.unwrap_or_else(|| RunStream::new(&options));
+        let analysis = stream.finish(&options);
         Audit::new(analysis, self.criteria.unwrap_or_default(), self.privacy)
     }
 }
