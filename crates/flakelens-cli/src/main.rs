@@ -227,18 +227,64 @@ fn expand(paths: &[PathBuf]) -> Vec<PathBuf> {
 fn analyze_files(files: &[PathBuf], options: &AnalysisOptions) -> Analysis {
     let files = expand(files);
     let total = files.len();
-    let mut bytes_read: u64 = 0;
-    // One interner for every file: a test's identity text is allocated once across runs.
-    let mut interner = flakelens_core::Interner::default();
-    let reads = files.into_iter().enumerate().flat_map(move |(i, path)| {
-        let name = path.display().to_string();
-        let outputs = match std::fs::read(&path) {
-            // The bytes are dropped as soon as the core has read them.
-            Ok(bytes) => {
-                bytes_read += bytes.len() as u64;
-                input::read_input_interned(&name, &bytes, &mut interner)
+    // Reader threads read and parse the files while this thread joins the runs, in the
+    // order given: reader k takes files k, k + readers, ...; each hands over one file at a
+    // time, so at most two parsed files per reader wait in memory.
+    let readers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get().saturating_sub(1))
+        .clamp(1, 8);
+    std::thread::scope(|scope| {
+        let receivers: Vec<_> = (0..readers)
+            .map(|k| {
+                let (sender, receiver) = std::sync::mpsc::sync_channel(1);
+                let files = &files;
+                scope.spawn(move || {
+                    // Identity text is allocated once across the runs this reader reads.
+                    let mut interner = flakelens_core::Interner::default();
+                    for path in files.iter().skip(k).step_by(readers) {
+                        if sender.send(read_file(path, &mut interner)).is_err() {
+                            return;
+                        }
+                    }
+                });
+                receiver
+            })
+            .collect();
+        let mut bytes_read: u64 = 0;
+        let reads = (0..total).flat_map(|i| {
+            // A reader that ended early (it cannot: it catches every error) gives nothing.
+            let (outputs, size) = receivers[i % readers].recv().unwrap_or_default();
+            bytes_read += size;
+            if total >= 50 && ((i + 1) % 50 == 0 || i + 1 == total) {
+                eprintln!(
+                    "flakelens: read {} of {total} files ({:.1} MB)",
+                    i + 1,
+                    bytes_read as f64 / 1e6
+                );
             }
-            Err(e) => vec![junit::ReadOutput {
+            outputs
+        });
+        let analysis = Analysis::from_reads_with(reads, options);
+        // Unblocks any reader still waiting to hand over a file.
+        drop(receivers);
+        analysis
+    })
+}
+
+/// One file read and handed to the core: its reads, and its size in bytes. The bytes are
+/// dropped as soon as the core has read them; a file that cannot be read is a diagnostic.
+fn read_file(
+    path: &Path,
+    interner: &mut flakelens_core::Interner,
+) -> (Vec<junit::ReadOutput>, u64) {
+    let name = path.display().to_string();
+    match std::fs::read(path) {
+        Ok(bytes) => (
+            input::read_input_interned(&name, &bytes, interner),
+            bytes.len() as u64,
+        ),
+        Err(e) => (
+            vec![junit::ReadOutput {
                 run: None,
                 diagnostics: vec![Diagnostic::whole_file(
                     &name,
@@ -246,17 +292,9 @@ fn analyze_files(files: &[PathBuf], options: &AnalysisOptions) -> Analysis {
                     format!("cannot read file: {e}"),
                 )],
             }],
-        };
-        if total >= 50 && ((i + 1) % 50 == 0 || i + 1 == total) {
-            eprintln!(
-                "flakelens: read {} of {total} files ({:.1} MB)",
-                i + 1,
-                bytes_read as f64 / 1e6
-            );
-        }
-        outputs
-    });
-    Analysis::from_reads_with(reads, options)
+            0,
+        ),
+    }
 }
 
 fn build_audit(analysis: Analysis, audit_args: &AuditArgs) -> Result<Audit, String> {
