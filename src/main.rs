@@ -23,8 +23,6 @@ mod loader;
 mod rules;
 #[cfg(target_arch = "wasm32")]
 mod share;
-#[cfg(any(target_arch = "wasm32", test))]
-mod sniff;
 #[cfg(target_arch = "wasm32")]
 mod state;
 #[cfg(target_arch = "wasm32")]

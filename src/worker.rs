@@ -14,13 +14,13 @@
 //! serialized, which bincode cannot read back, so they travel as JSON text inside the
 //! bincode message.
 
-use flakelens_core::audit::{runs_of, Audit, Criteria, Privacy, MAX_AUDIT_BYTES};
+use flakelens_core::audit::{
+    gzipped_audit, looks_like_audit, runs_of, Audit, Criteria, Privacy, MAX_AUDIT_BYTES,
+};
 use flakelens_core::input::read_input_interned;
 use flakelens_core::{Analysis, AnalysisOptions, Diagnostic, Interner, Run};
 use flakelens_core::{AttemptDetail, RunDetail, TestSummary};
 use serde::{Deserialize, Serialize};
-
-use crate::sniff::{gzipped_audit, looks_like_audit};
 
 /// How many tests one [`Reply::Tests`] carries at most: small enough that the page decodes a
 /// chunk in well under 100 ms even on a busy machine (about 1.5 MB of JSON at 100,000 tests ×

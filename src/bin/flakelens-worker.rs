@@ -11,9 +11,6 @@
 //! exactly one bincode-encoded `Reply` (its buffer transferred, not copied), in order.
 
 #[cfg(target_arch = "wasm32")]
-#[path = "../sniff.rs"]
-mod sniff;
-#[cfg(target_arch = "wasm32")]
 #[path = "../worker.rs"]
 mod worker;
 

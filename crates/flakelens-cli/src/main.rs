@@ -11,7 +11,9 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use flakelens_core::audit::{markdown_summary, Audit, AuditMerger, Privacy, MAX_AUDIT_BYTES};
+use flakelens_core::audit::{
+    looks_like_audit, markdown_summary, Audit, AuditMerger, Privacy, MAX_AUDIT_BYTES,
+};
 use flakelens_core::generate::{generate_run, GenSpec};
 use flakelens_core::{input, junit, Analysis, AnalysisOptions, Diagnostic, Severity};
 use flate2::read::GzDecoder;
@@ -403,11 +405,6 @@ fn may_be_audit(path: &Path) -> bool {
             .is_some_and(|e| e.eq_ignore_ascii_case("json") || e.eq_ignore_ascii_case("gz"))
 }
 
-/// Whether a text is a flakelens audit rather than a report (JSON with a schema field).
-fn looks_like_audit(text: &str) -> bool {
-    text.trim_start().starts_with('{') && text.contains("\"schema\"")
-}
-
 fn run_analyze(
     files: &[PathBuf],
     json: bool,
@@ -448,7 +445,7 @@ fn load(
     if let [single] = inputs {
         if single.is_file() {
             let text = read_text_maybe_gzip(single)?;
-            if looks_like_audit(&text) {
+            if looks_like_audit(text.as_bytes()) {
                 return Audit::from_json(&text)
                     .map_err(|e| format!("audit {}: {e}", single.display()));
             }
@@ -456,7 +453,7 @@ fn load(
     }
     // Several inputs are report files; an audit among them would only be "not a report".
     for path in inputs.iter().filter(|p| may_be_audit(p)) {
-        if read_text_maybe_gzip(path).is_ok_and(|text| looks_like_audit(&text)) {
+        if read_text_maybe_gzip(path).is_ok_and(|text| looks_like_audit(text.as_bytes())) {
             return Err(format!(
                 "{} is an audit: give one audit, or report files; to combine audits, merge them first (`flakelens merge A.json.gz B.json.gz -o all.json.gz`)",
                 path.display()
@@ -479,7 +476,7 @@ fn run_merge(paths: &[PathBuf], output: Option<&Path>) -> Result<ExitCode, Strin
     let mut merger = AuditMerger::default();
     for path in paths {
         let text = read_text_maybe_gzip(path)?;
-        if !looks_like_audit(&text) {
+        if !looks_like_audit(text.as_bytes()) {
             return Err(format!(
                 "{} is not an audit JSON: merge takes audits; write one per run set with `flakelens analyze FILES -o audit.json`",
                 path.display()

@@ -24,6 +24,7 @@
 mod criteria;
 mod markdown;
 mod merge;
+mod sniff;
 
 use std::collections::BTreeMap;
 
@@ -34,6 +35,7 @@ use serde_json::value::RawValue;
 pub use criteria::{Criteria, CriterionResult, CriterionStatus};
 pub use markdown::markdown_summary;
 pub use merge::{merge, runs_of, AuditMerger};
+pub use sniff::{gzipped_audit, looks_like_audit};
 
 use crate::analysis::Analysis;
 

@@ -1,4 +1,5 @@
-//! Telling an audit JSON from a report by its content, before reading it.
+//! Telling an audit JSON (plain or gzipped) from a report by its content, before reading it.
+//! The page's worker and the CLI both decide with these.
 
 /// The schema prefix every flakelens audit version starts with.
 const AUDIT_SCHEMA_PREFIX: &[u8] = b"flakelens-audit/";
