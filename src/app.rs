@@ -4,7 +4,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use gloo_events::{EventListener, EventListenerOptions};
+use gloo_events::EventListener;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{HtmlElement, KeyboardEvent};
 use yew::prelude::*;
@@ -33,6 +33,7 @@ use crate::components::test_detail::TestDetail;
 use crate::components::test_heatmap::TestHeatmap;
 use crate::components::test_table::TestTable;
 use crate::components::theme_toggle::ThemeToggle;
+use crate::components::window_keydown;
 use crate::display::route::{others, search_text, step_cursor, visible, Query, Route, View};
 use crate::display::SharedAnalysis;
 use crate::dropped::Dropped;
@@ -179,16 +180,7 @@ fn use_keyboard(context: Rc<RefCell<KeyContext>>, dispatcher: UseReducerDispatch
                 _ => {}
             }
         };
-        // Removed from the window when dropped, that is when the effect is cleaned up.
-        let listener = web_sys::window().map(|w| {
-            // Not passive: the handlers call `prevent_default`.
-            let options = EventListenerOptions::enable_prevent_default();
-            EventListener::new_with_options(&w, "keydown", options, move |e| {
-                if let Some(e) = e.dyn_ref::<KeyboardEvent>() {
-                    on_key(e);
-                }
-            })
-        });
+        let listener = window_keydown(on_key);
         move || drop(listener)
     });
 }

@@ -1,4 +1,9 @@
-//! One component per file.
+//! One component per file, and [`window_keydown`], which the app's and the detail panel's
+//! keyboard hooks share.
+
+use gloo_events::{EventListener, EventListenerOptions};
+use wasm_bindgen::JsCast;
+use web_sys::KeyboardEvent;
 
 pub mod attempt_strip;
 pub mod audit_download;
@@ -34,3 +39,21 @@ pub mod test_detail;
 pub mod test_heatmap;
 pub mod test_table;
 pub mod theme_toggle;
+
+/// Calls `on_key` for every `keydown` on the window until the returned listener is dropped
+/// (a hook drops it when its effect is cleaned up). Not passive: handlers may call
+/// `prevent_default`. `None` where there is no window.
+pub fn window_keydown(mut on_key: impl FnMut(&KeyboardEvent) + 'static) -> Option<EventListener> {
+    let window = web_sys::window()?;
+    let options = EventListenerOptions::enable_prevent_default();
+    Some(EventListener::new_with_options(
+        &window,
+        "keydown",
+        options,
+        move |e| {
+            if let Some(e) = e.dyn_ref::<KeyboardEvent>() {
+                on_key(e);
+            }
+        },
+    ))
+}

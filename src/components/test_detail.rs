@@ -10,9 +10,10 @@ use std::rc::Rc;
 
 use flakelens_core::{Analysis, RunDetail};
 
-use gloo_events::{EventListener, EventListenerOptions};
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlElement, KeyboardEvent};
+
+use super::window_keydown;
 use yew::prelude::*;
 
 use crate::components::attempt_strip::AttemptStrip;
@@ -86,16 +87,7 @@ fn use_escape(on_close: Callback<()>) {
                 on_close.emit(());
             }
         };
-        // Removed from the window when dropped, that is when the effect is cleaned up.
-        let listener = web_sys::window().map(|w| {
-            // Not passive: the handlers call `prevent_default`.
-            let options = EventListenerOptions::enable_prevent_default();
-            EventListener::new_with_options(&w, "keydown", options, move |e| {
-                if let Some(e) = e.dyn_ref::<KeyboardEvent>() {
-                    on_key(e);
-                }
-            })
-        });
+        let listener = window_keydown(on_key);
         move || drop(listener)
     });
 }
