@@ -116,3 +116,59 @@ export function serveDir(dir, { cors = false } = {}) {
     server.listen(0, '127.0.0.1', () => resolve(server));
   });
 }
+
+// ---------------------------------------------------------------------------------------
+// The page's views: `#app[data-view]`, the nav links, the overview's summary.
+
+/** The view the page shows, or null before an analysis is shown. */
+export function currentView(page) {
+  return page.evaluate(() => document.querySelector('#app')?.getAttribute('data-view') ?? null);
+}
+
+/**
+ * Clicks the nav link of `view` and waits up to `timeout` ms until it shows; returns the view
+ * shown before. Does nothing when no view is shown yet or `view` already is; with `ifPresent`,
+ * nothing either when the nav has no link to `view` (a summary-only audit, a single-file report).
+ */
+export async function gotoView(page, view, timeout, { ifPresent = false } = {}) {
+  const before = await currentView(page);
+  if (before === null || before === view) return before;
+  const link = `nav[aria-label=Views] a[data-view=${view}]`;
+  if (ifPresent && (await page.$(link)) === null) return before;
+  await page.click(link);
+  await page.waitForSelector(`#app[data-view=${view}]`, { timeout });
+  return before;
+}
+
+/**
+ * Waits up to `timeout` ms until the page shows `runs` runs on the overview and is no longer
+ * busy; null, or what it shows instead. `navigation` is passed to `gotoView`.
+ */
+export async function waitForSummary(page, runs, timeout, navigation = {}) {
+  try {
+    await page.waitForFunction(
+      () => document.querySelector('#app[data-busy]') === null
+        && (document.querySelector('[data-testid=summary-runs]') !== null || document.querySelector('nav[aria-label=Views]') !== null),
+      null,
+      { timeout },
+    );
+    await gotoView(page, 'overview', timeout, navigation);
+    await page.waitForFunction(
+      (want) => {
+        const el = document.querySelector('[data-testid=summary-runs]');
+        return el !== null && document.querySelector('#app[data-busy]') === null && el.textContent.trim() === want;
+      },
+      String(runs),
+      { timeout },
+    );
+    return null;
+  } catch {
+    const state = await page.evaluate(() => ({
+      summaryRuns: document.querySelector('[data-testid=summary-runs]')?.textContent.trim() ?? '(missing)',
+      busy: document.querySelector('#app[data-busy]') !== null,
+      view: document.querySelector('#app')?.getAttribute('data-view'),
+      status: document.querySelector('.status')?.textContent.trim() ?? '',
+    })).catch((e) => ({ error: String(e) }));
+    return `after ${timeout / 1000} s: ${JSON.stringify(state)}`;
+  }
+}

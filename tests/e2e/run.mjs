@@ -33,7 +33,9 @@ import zlib from 'node:zlib';
 
 import { chromium } from 'playwright-core';
 
-import { Abort, CHROMIUM_FLAGS, check, fail, finish, pass, serveDir } from './_harness.mjs';
+import { Abort, CHROMIUM_FLAGS, check, currentView, fail, finish, pass, serveDir } from './_harness.mjs';
+import * as harness from './_harness.mjs';
+
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '..', '..');
@@ -46,6 +48,11 @@ const CHROMIUM = env.CHROMIUM || '/usr/bin/chromium';
 const TIMEOUT_MS = Number(env.E2E_TIMEOUT_MS || 120_000);
 /** How long one wait for the page (load, parse, render) may take. */
 const WAIT_MS = 30_000;
+
+/** The harness's `gotoView` with this file's time-out. */
+const gotoView = (page, view) => harness.gotoView(page, view, WAIT_MS);
+/** The harness's `waitForSummary` with this file's time-out. */
+const waitForSummary = (page, runs) => harness.waitForSummary(page, runs, WAIT_MS);
 
 
 // ---------------------------------------------------------------------------------------
@@ -116,22 +123,7 @@ function expectedRow(test) {
 // ---------------------------------------------------------------------------------------
 // The page's view
 
-/** The view shown (`overview`, `tests`, ...), or null before the analysis views exist. */
-function currentView(page) {
-  return page.evaluate(() => document.querySelector('#app')?.getAttribute('data-view') ?? null);
-}
 
-/**
- * Opens `view` through the nav bar (no-op when it is shown, or when there is no nav bar, as
- * before loading or for a summary-only audit). Returns the view shown before.
- */
-async function gotoView(page, view) {
-  const before = await currentView(page);
-  if (before === null || before === view) return before;
-  await page.click(`nav[aria-label=Views] a[data-view=${view}]`);
-  await page.waitForSelector(`#app[data-view=${view}]`, { timeout: WAIT_MS });
-  return before;
-}
 
 /** Runs `read` on `view`, then goes back to the view shown before. */
 async function inView(page, view, read) {
@@ -143,34 +135,6 @@ async function inView(page, view, read) {
   }
 }
 
-/** Waits until the page has rendered `runs` runs and is no longer busy (on the overview). */
-async function waitForSummary(page, runs) {
-  try {
-    await page.waitForFunction(
-      () => document.querySelector('#app[data-busy]') === null
-        && (document.querySelector('[data-testid=summary-runs]') !== null || document.querySelector('nav[aria-label=Views]') !== null),
-      null,
-      { timeout: WAIT_MS },
-    );
-    await gotoView(page, 'overview');
-    await page.waitForFunction(
-      (want) => {
-        const el = document.querySelector('[data-testid=summary-runs]');
-        return el !== null && document.querySelector('#app[data-busy]') === null && el.textContent.trim() === want;
-      },
-      String(runs),
-      { timeout: WAIT_MS },
-    );
-    return null;
-  } catch {
-    const state = await page.evaluate(() => ({
-      summaryRuns: document.querySelector('[data-testid=summary-runs]')?.textContent.trim() ?? '(missing)',
-      busy: document.querySelector('#app[data-busy]') !== null,
-      view: document.querySelector('#app')?.getAttribute('data-view'),
-    }));
-    return `after ${WAIT_MS / 1000} s: summary-runs = ${state.summaryRuns}, #app busy = ${state.busy}, view = ${state.view}`;
-  }
-}
 
 /** Reads everything the DOM contract exposes: the overview's figures, the test table's rows
  * and the diagnostics (each on its view). */

@@ -27,7 +27,9 @@ import zlib from 'node:zlib';
 
 import { chromium } from 'playwright-core';
 
-import { Abort, CHROMIUM_FLAGS, check, fail, finish, pass, serveDir } from './_harness.mjs';
+import { Abort, CHROMIUM_FLAGS, check, currentView, fail, finish, pass, serveDir } from './_harness.mjs';
+import * as harness from './_harness.mjs';
+
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '..', '..');
@@ -40,6 +42,11 @@ const CHROMIUM = env.CHROMIUM || '/usr/bin/chromium';
 const TIMEOUT_MS = Number(env.E2E_TIMEOUT_MS || 300_000);
 /** How long one wait for the page (load, parse, render) may take. */
 const WAIT_MS = 60_000;
+
+/** The harness's `gotoView` with this file's time-out (a missing link is skipped). */
+const gotoView = (page, view) => harness.gotoView(page, view, WAIT_MS, { ifPresent: true });
+/** The harness's `waitForSummary` with this file's time-out. */
+const waitForSummary = (page, runs) => harness.waitForSummary(page, runs, WAIT_MS, { ifPresent: true });
 /** The longest main-thread task allowed while the example loads, in milliseconds. */
 const LONG_TASK_LIMIT_MS = 200;
 
@@ -111,52 +118,8 @@ function readShown(page) {
   });
 }
 
-/** The view shown (`overview`, `tests`, ...), or null when the page has no views. */
-function currentView(page) {
-  return page.evaluate(() => document.querySelector('#app')?.getAttribute('data-view') ?? null);
-}
 
-/** Opens `view` through the nav bar (no-op without one); returns the view shown before. */
-async function gotoView(page, view) {
-  const before = await currentView(page);
-  if (before === null || before === view) return before;
-  const link = await page.$(`nav[aria-label=Views] a[data-view=${view}]`);
-  if (link === null) return before;
-  await link.click();
-  await page.waitForSelector(`#app[data-view=${view}]`, { timeout: WAIT_MS });
-  return before;
-}
 
-/** Waits until the page shows `runs` runs and is no longer busy (on the overview, if the page
- * has views); null, or what it shows. */
-async function waitForSummary(page, runs) {
-  try {
-    await page.waitForFunction(
-      () => document.querySelector('#app[data-busy]') === null
-        && (document.querySelector('[data-testid=summary-runs]') !== null || document.querySelector('nav[aria-label=Views]') !== null),
-      null,
-      { timeout: WAIT_MS },
-    );
-    await gotoView(page, 'overview');
-    await page.waitForFunction(
-      (want) => {
-        const el = document.querySelector('[data-testid=summary-runs]');
-        return el !== null && document.querySelector('#app[data-busy]') === null && el.textContent.trim() === want;
-      },
-      String(runs),
-      { timeout: WAIT_MS },
-    );
-    return null;
-  } catch {
-    const state = await page.evaluate(() => ({
-      summaryRuns: document.querySelector('[data-testid=summary-runs]')?.textContent.trim() ?? '(missing)',
-      busy: document.querySelector('#app[data-busy]') !== null,
-      view: document.querySelector('#app')?.getAttribute('data-view'),
-      status: document.querySelector('.status')?.textContent.trim() ?? '',
-    })).catch((e) => ({ error: String(e) }));
-    return `after ${WAIT_MS / 1000} s: ${JSON.stringify(state)}`;
-  }
-}
 
 /** The text of the diagnostics panel (on its view, if the page has views). */
 async function diagnosticsText(page) {

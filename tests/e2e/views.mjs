@@ -37,7 +37,9 @@ import { fileURLToPath } from 'node:url';
 
 import { chromium } from 'playwright-core';
 
-import { Abort, CHROMIUM_FLAGS, check, fail, finish, pass, serveDir } from './_harness.mjs';
+import { Abort, CHROMIUM_FLAGS, check, currentView, fail, finish, pass, serveDir } from './_harness.mjs';
+import * as harness from './_harness.mjs';
+
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '..', '..');
@@ -51,6 +53,9 @@ const SCALE = env.FLAKELENS_E2E_SCALE !== '0';
 const ONLY_SCALE = env.FLAKELENS_E2E_ONLY === 'scale';
 const TIMEOUT_MS = Number(env.E2E_TIMEOUT_MS || (SCALE ? 1_800_000 : 180_000));
 const WAIT_MS = 30_000;
+
+/** The harness's `gotoView` with this file's time-out. */
+const gotoView = (page, view) => harness.gotoView(page, view, WAIT_MS);
 /** How long the 100,000-test load may take. */
 const SCALE_WAIT_MS = 1_200_000;
 
@@ -145,15 +150,7 @@ function expectedIds(analysis, { q = '', filters = [], cat = null, group = null,
 // ---------------------------------------------------------------------------------------
 // The page
 
-function currentView(page) {
-  return page.evaluate(() => document.querySelector('#app')?.getAttribute('data-view') ?? null);
-}
 
-async function gotoView(page, view) {
-  if ((await currentView(page)) === view) return;
-  await page.click(`nav[aria-label=Views] a[data-view=${view}]`);
-  await page.waitForSelector(`#app[data-view=${view}]`, { timeout: WAIT_MS });
-}
 
 async function loadExample(page, base, runs, hash = '') {
   await page.goto(`${base}/${hash}`, { waitUntil: 'load' });
