@@ -33,7 +33,7 @@ import zlib from 'node:zlib';
 
 import { chromium } from 'playwright-core';
 
-import { Abort, CHROMIUM_FLAGS, check, currentView, fail, finish, pass, serveDir } from './_harness.mjs';
+import { Abort, CHROMIUM_FLAGS, check, fail, finish, pass, serveDir } from './_harness.mjs';
 import * as harness from './_harness.mjs';
 
 
