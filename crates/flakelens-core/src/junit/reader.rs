@@ -1280,20 +1280,25 @@ fn forbidden_controls(input: &str, references: bool) -> Option<(usize, u32, usiz
         }
         count += 1;
     };
-    // Almost every file has none: a branch-free count first.
-    let raw = bytes
-        .iter()
-        .map(|&b| usize::from(forbidden(u32::from(b))))
-        .sum::<usize>();
-    if raw > 0 {
+    // Almost every file has none: a word-at-a-time check first.
+    let any_raw = has_raw_control(bytes, |b| forbidden(u32::from(b)));
+    if any_raw {
         for (at, &b) in bytes.iter().enumerate() {
             if forbidden(u32::from(b)) {
                 note(at, u32::from(b));
             }
         }
     }
+    // References: only a `&#` whose code is forbidden needs the exact scan below, which
+    // tells text from CDATA sections and comments; most files have none.
+    let candidate = |at: usize| {
+        char_reference(&bytes[at..]).is_some_and(|(code, _)| code != 0 && forbidden(code))
+    };
+    if !references || !memchr::memmem::find_iter(bytes, b"&#").any(candidate) {
+        return first.map(|(at, code)| (at, code, count));
+    }
     let mut i = 0;
-    while references && i < bytes.len() {
+    while i < bytes.len() {
         // Sections and references start with `<` or `&`; nothing else needs a look.
         match memchr::memchr2(b'<', b'&', &bytes[i..]) {
             Some(skip) => i += skip,
@@ -1308,10 +1313,7 @@ fn forbidden_controls(input: &str, references: bool) -> Option<(usize, u32, usiz
             None
         };
         if let Some(end) = section_end {
-            i += rest
-                .windows(end.len())
-                .position(|w| w == end)
-                .map_or(rest.len(), |p| p + end.len());
+            i += memchr::memmem::find(rest, end).map_or(rest.len(), |p| p + end.len());
         } else if let Some((code, len)) = char_reference(rest) {
             if code != 0 && forbidden(code) {
                 note(i, code);
@@ -1322,6 +1324,27 @@ fn forbidden_controls(input: &str, references: bool) -> Option<(usize, u32, usiz
         }
     }
     first.map(|(at, code)| (at, code, count))
+}
+
+/// True when some byte of `bytes` is `forbidden`, which holds only for bytes below 0x20.
+/// Eight bytes at a time: a word with no byte below 0x20 (most of them) is skipped whole.
+fn has_raw_control(bytes: &[u8], forbidden: impl Fn(u8) -> bool) -> bool {
+    const ONES_TIMES_0X20: u64 = 0x2020_2020_2020_2020;
+    const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+    let mut words = bytes.chunks_exact(8);
+    for chunk in &mut words {
+        let Ok(word) = <[u8; 8]>::try_from(chunk) else {
+            continue;
+        };
+        let word = u64::from_le_bytes(word);
+        // Nonzero exactly when some byte is below 0x20 (the "haszero/hasless" bit trick,
+        // exact for thresholds up to 0x80; see Hacker's Delight, 6-1).
+        let below_0x20 = word.wrapping_sub(ONES_TIMES_0X20) & !word & HIGH_BITS;
+        if below_0x20 != 0 && chunk.iter().any(|&b| forbidden(b)) {
+            return true;
+        }
+    }
+    words.remainder().iter().any(|&b| forbidden(b))
 }
 
 /// The code and length of a character reference (`&#27;`, `&#x1B;`) at the start of `text`.
@@ -1363,5 +1386,65 @@ impl Attrs<'_> {
     /// True when `key` is present.
     fn has(&self, key: &str) -> bool {
         self.list.iter().any(|(k, _)| *k == key)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The definition, one byte at a time.
+    fn forbidden_byte(b: u8) -> bool {
+        b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')
+    }
+
+    #[test]
+    fn raw_control_is_found_at_every_position_of_a_word_and_in_the_tail() {
+        for len in 0..20 {
+            let clean = vec![b'a'; len];
+            assert!(!has_raw_control(&clean, forbidden_byte), "len {len}");
+            for at in 0..len {
+                for control in [0x01, 0x08, 0x0B, 0x0C, 0x1B, 0x1F] {
+                    let mut bytes = clean.clone();
+                    bytes[at] = control;
+                    assert!(
+                        has_raw_control(&bytes, forbidden_byte),
+                        "{control:#x} at {at} of {len}"
+                    );
+                }
+                for allowed in [b'\t', b'\n', b'\r', 0x20, 0x7F, 0x80, 0xFF] {
+                    let mut bytes = clean.clone();
+                    bytes[at] = allowed;
+                    assert!(
+                        !has_raw_control(&bytes, forbidden_byte),
+                        "{allowed:#x} at {at} of {len}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn references_are_counted_outside_cdata_and_comments_only() {
+        // Offsets by hand: `<a>` is 3 bytes, so the first reference starts at 3.
+        let text = "<a>&#27;<![CDATA[&#27;]]><!-- &#x1B; -->&#x1b;&#10;</a>";
+        assert_eq!(forbidden_controls(text, true), Some((3, 0x1B, 2)));
+        assert_eq!(forbidden_controls(text, false), None);
+        assert_eq!(forbidden_controls("<a>&#10;&#9;&#13;</a>", true), None);
+        assert_eq!(
+            forbidden_controls("<a>x\u{1b}</a>", true),
+            Some((4, 0x1B, 1))
+        );
+    }
+
+    proptest! {
+        #[test]
+        fn raw_control_agrees_with_the_definition(bytes in proptest::collection::vec(any::<u8>(), 0..80)) {
+            prop_assert_eq!(
+                has_raw_control(&bytes, forbidden_byte),
+                bytes.iter().any(|&b| forbidden_byte(b))
+            );
+        }
     }
 }
