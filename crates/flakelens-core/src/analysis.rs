@@ -16,7 +16,9 @@ use crate::metrics::clusters::{co_failure_clusters, Cluster};
 use crate::metrics::consistency::{consistency, Consistency};
 use crate::metrics::groups::{compare, groups, guess_label, Group, GroupComparison};
 use crate::metrics::stats;
-use crate::metrics::test_metrics::{flags, test_metrics, Flag, FlagHit, TestMetrics};
+use crate::metrics::test_metrics::{
+    flags_with, test_metrics, Flag, FlagHit, FlagRules, TestMetrics,
+};
 use crate::model::{Interner, Outcome, Run, TestCase, TestKey};
 use crate::options::{AnalysisOptions, RunOrder};
 
@@ -407,7 +409,9 @@ impl Analysis {
         reads: impl IntoIterator<Item = ReadOutput>,
         options: &AnalysisOptions,
     ) -> Analysis {
+        let reads = reads.into_iter();
         let mut join = RunStream::new(options);
+        join.joiner.runs_hint = reads.size_hint().0;
         for read in reads {
             join.diagnostics.extend(read.diagnostics);
             if let Some(run) = read.run {
@@ -456,7 +460,10 @@ impl Analysis {
         if let Some(prepared) = &prepared {
             selected = prepared.iter().collect();
         }
-        let mut joiner = Joiner::default();
+        let mut joiner = Joiner {
+            runs_hint: selected.len(),
+            ..Joiner::default()
+        };
         for run in selected {
             joiner.add(Cow::Borrowed(run));
         }
@@ -485,9 +492,16 @@ impl Joined<'_> {
         label_runs(&mut run_summaries, options);
         let labels: Vec<String> = run_summaries.iter().map(|r| r.label.clone()).collect();
 
+        let mut flag_rules = FlagRules::default();
         for test in &mut tests {
             test.metrics = test_metrics(&test.outcomes, &test.durations_seconds, options);
-            test.flags = flags(&test.outcomes, &test.flaky_in_run, &test.metrics, options);
+            test.flags = flags_with(
+                &test.outcomes,
+                &test.flaky_in_run,
+                &test.metrics,
+                options,
+                &mut flag_rules,
+            );
         }
         let groups = groups(&labels, tests.iter().map(|t| t.outcomes.as_slice()));
         let mut comparisons = Vec::new();
@@ -688,9 +702,40 @@ struct Joiner<'r> {
     failing: Vec<Vec<(u32, Cow<'r, TestCase>)>>,
     /// Messages, types and traces of the details, each distinct text once.
     texts: Interner,
+    /// How many runs are expected, if known (0 if not): a new test's per-run vectors are
+    /// allocated for that many at once instead of growing run by run.
+    runs_hint: usize,
+    /// The metrics of a test with no runs yet, computed once and copied into each new test
+    /// (the real figures replace them after the join).
+    no_metrics: Option<TestMetrics>,
 }
 
 impl TestSummary {
+    /// A test with no run yet, its per-run vectors allocated for `runs` runs.
+    fn empty(key: &TestKey, metrics: TestMetrics, runs: usize) -> TestSummary {
+        TestSummary {
+            id: key.id(),
+            suite: key.suite.to_string(),
+            classname: key.classname.to_string(),
+            name: key.name.to_string(),
+            file: None,
+            outcomes: Vec::with_capacity(runs),
+            attempts: Vec::with_capacity(runs),
+            flaky_in_run: Vec::with_capacity(runs),
+            durations_seconds: Vec::with_capacity(runs),
+            counts: Counts::default(),
+            failure_rate: None,
+            verdict: Verdict::Skipped,
+            first_failure: None,
+            metrics,
+            flags: Vec::new(),
+            categories: TestCategories::default(),
+            signals: Signals::default(),
+            case_index: Vec::with_capacity(runs),
+            details: Vec::new(),
+        }
+    }
+
     /// Pads the per-run vectors to `runs` entries.
     fn pad_runs(&mut self, runs: usize) {
         if self.outcomes.len() < runs {
@@ -717,27 +762,13 @@ impl<'r> Joiner<'r> {
             let slot = match self.index.get(&case.key) {
                 Some(&slot) => slot,
                 None => {
-                    self.tests.push(TestSummary {
-                        id: case.key.id(),
-                        suite: case.key.suite.to_string(),
-                        classname: case.key.classname.to_string(),
-                        name: case.key.name.to_string(),
-                        file: None,
-                        outcomes: Vec::new(),
-                        attempts: Vec::new(),
-                        flaky_in_run: Vec::new(),
-                        durations_seconds: Vec::new(),
-                        counts: Counts::default(),
-                        failure_rate: None,
-                        verdict: Verdict::Skipped,
-                        first_failure: None,
-                        metrics: test_metrics(&[], &[], &AnalysisOptions::default()),
-                        flags: Vec::new(),
-                        categories: TestCategories::default(),
-                        signals: Signals::default(),
-                        case_index: Vec::new(),
-                        details: Vec::new(),
-                    });
+                    let metrics = self
+                        .no_metrics
+                        .get_or_insert_with(|| test_metrics(&[], &[], &AnalysisOptions::default()))
+                        .clone();
+                    let runs = self.runs_hint.max(run_index + 1);
+                    self.tests
+                        .push(TestSummary::empty(&case.key, metrics, runs));
                     self.counted_in.push(0);
                     self.index.insert(case.key.clone(), self.tests.len() - 1);
                     self.tests.len() - 1

@@ -209,6 +209,32 @@ pub fn flags(
     metrics: &TestMetrics,
     options: &AnalysisOptions,
 ) -> Vec<FlagHit> {
+    flags_with(
+        outcomes,
+        flaky_in_run,
+        metrics,
+        options,
+        &mut FlagRules::default(),
+    )
+}
+
+/// The rule texts already written for one set of options, reused across the tests of an
+/// analysis: most tests are stable, and a stable test's rule depends only on its number of
+/// executed runs.
+#[derive(Debug, Default)]
+pub struct FlagRules {
+    stable: std::collections::HashMap<u32, String>,
+}
+
+/// [`flags`], reusing the rule texts in `rules` (which must come from calls with the same
+/// `options`).
+pub fn flags_with(
+    outcomes: &[Option<Outcome>],
+    flaky_in_run: &[bool],
+    metrics: &TestMetrics,
+    options: &AnalysisOptions,
+    rules: &mut FlagRules,
+) -> Vec<FlagHit> {
     use crate::format::percent;
     let n = metrics.runs_executed;
     let k = metrics.failures;
@@ -256,19 +282,23 @@ pub fn flags(
         });
     }
     if k == 0 && retried == 0 {
-        let bound = metrics
-            .upper_bound_95
-            .map(|b| {
-                format!(
-                    "; failure rate < {} ({})",
-                    percent(Some(b)),
-                    crate::format::confidence(options.confidence)
-                )
-            })
-            .unwrap_or_default();
+        // The upper bound of a test with no failure depends only on `n` (and the options).
+        let rule = rules.stable.entry(n).or_insert_with(|| {
+            let bound = metrics
+                .upper_bound_95
+                .map(|b| {
+                    format!(
+                        "; failure rate < {} ({})",
+                        percent(Some(b)),
+                        crate::format::confidence(options.confidence)
+                    )
+                })
+                .unwrap_or_default();
+            format!("passed in all {n} executed runs{bound}")
+        });
         hits.push(FlagHit {
             flag: Flag::Stable,
-            rule: format!("passed in all {n} executed runs{bound}"),
+            rule: rule.clone(),
         });
     }
     hits
