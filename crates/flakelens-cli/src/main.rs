@@ -266,7 +266,7 @@ fn analyze_files(files: &[PathBuf], options: &AnalysisOptions) -> Analysis {
             }
             outputs
         });
-        let analysis = Analysis::from_reads_with(reads, options);
+        let analysis = Analysis::from_reads_expecting(reads, total, options);
         // Unblocks any reader still waiting to hand over a file.
         drop(receivers);
         analysis

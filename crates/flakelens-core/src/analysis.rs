@@ -410,8 +410,21 @@ impl Analysis {
         options: &AnalysisOptions,
     ) -> Analysis {
         let reads = reads.into_iter();
+        let expected_runs = reads.size_hint().0;
+        Analysis::from_reads_expecting(reads, expected_runs, options)
+    }
+
+    /// [`Analysis::from_reads_with`] when about `expected_runs` runs will come (the number
+    /// of files, say) but the iterator cannot tell: each test's per-run vectors are then
+    /// allocated once. Only a capacity hint: any value gives the same analysis.
+    pub fn from_reads_expecting(
+        reads: impl IntoIterator<Item = ReadOutput>,
+        expected_runs: usize,
+        options: &AnalysisOptions,
+    ) -> Analysis {
         let mut join = RunStream::new(options);
-        join.joiner.runs_hint = reads.size_hint().0;
+        // A bound, so that a wild hint cannot reserve more than a few pages per test.
+        join.joiner.runs_hint = expected_runs.min(4096);
         for read in reads {
             join.diagnostics.extend(read.diagnostics);
             if let Some(run) = read.run {
