@@ -1,13 +1,14 @@
 //! flakelens' whole job, the same calls on both sides of the wasm/native comparison: every
 //! file through `flakelens_core::input::read_input` (sniffing, gzip/zip, JUnit or CTRF),
-//! then `Analysis::from_reads` with default options, as in the core's criterion bench
+//! then `Analysis::from_reads_expecting` (the number of files as the expected runs, as the CLI
+//! passes it) with default options: the job of the core's criterion bench
 //! (`crates/flakelens-core/benches/throughput.rs`, `whole_job`).
 //!
 //! Each file's bytes are dropped as soon as it is read, as the page and the CLI do, so the
 //! memory peak is the analysis plus the largest file, not the whole input.
 
 use flakelens_core::input::read_input;
-use flakelens_core::Analysis;
+use flakelens_core::{Analysis, AnalysisOptions};
 
 /// What one job found, to check that both sides did the same work.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,10 +38,15 @@ where
     I: IntoIterator<Item = (String, F)>,
     F: FnOnce() -> Vec<u8>,
 {
-    let analysis = Analysis::from_reads(files.into_iter().flat_map(|(name, bytes)| {
+    let files = files.into_iter();
+    // As the CLI does: the number of files is the expected number of runs (a capacity hint).
+    let expected_runs = files.size_hint().0;
+    let reads = files.flat_map(|(name, bytes)| {
         let bytes = bytes();
         read_input(&name, &bytes)
-    }));
+    });
+    let analysis =
+        Analysis::from_reads_expecting(reads, expected_runs, &AnalysisOptions::default());
     Summary {
         runs: analysis.totals.runs,
         tests: analysis.totals.tests,
