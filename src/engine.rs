@@ -1,6 +1,10 @@
 //! The page's side of the engine (`worker.rs`): one long-lived worker that holds the runs and
-//! the analysis, or, where no worker can run (a single-file report opened from `file://`),
-//! the same [`Engine`] on the page.
+//! the analysis. The page never runs the engine itself; where no worker can start it says so.
+//!
+//! A page served over http(s) starts the worker from `worker/flakelens-worker.js` beside it;
+//! a single-file report (`flakelens_core::report`, opened from `file://` with no network)
+//! carries the worker's glue and wasm in two data blocks, and starts it from a `blob:` URL
+//! made of the glue, sending the wasm as the first message.
 //!
 //! Requests are answered in order, one reply each. If the worker dies (out of memory, most
 //! likely), every waiting request fails with a plain-words message, and the next request
@@ -11,6 +15,9 @@ use std::collections::VecDeque;
 use std::pin::pin;
 use std::rc::Rc;
 
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine as _;
+use flakelens_core::report::{WORKER_GLUE_ID, WORKER_WASM_ID};
 use flakelens_core::{Analysis, AnalysisOptions};
 use flakelens_core::{RunDetail, TestSummary};
 use futures::channel::oneshot;
@@ -18,16 +25,22 @@ use futures::future::{select, Either};
 use gloo_timers::future::TimeoutFuture;
 use js_sys::{Array, Uint8Array};
 use wasm_bindgen::closure::Closure;
-use wasm_bindgen::JsCast;
+use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Blob, BlobPropertyBag, ErrorEvent, MessageEvent, Url, Worker};
 
-use crate::worker::{Base, Engine, Held, Reply, Request};
+use crate::protocol::{Base, Held, Reply, Request};
 
 /// The worker's script, relative to the page (`data-target-path="worker"` in `index.html`);
-/// its wasm is `worker/flakelens-worker_bg.wasm` beside it.
-const WORKER_SCRIPT: &str = "worker/flakelens-worker.js";
-/// How long the worker may take to start before the page reads files itself.
+/// its wasm is [`WORKER_WASM`] beside it.
+pub const WORKER_SCRIPT: &str = "worker/flakelens-worker.js";
+/// The worker's wasm, relative to the page.
+pub const WORKER_WASM: &str = "worker/flakelens-worker_bg.wasm";
+/// How long the worker may take to start before the page gives up.
 const WORKER_START_MS: u32 = 20_000;
+/// What a single-file report's worker runs after its glue: it waits for its wasm (the first
+/// message) and starts; a failure to start is thrown where the page sees it (an `error`
+/// event on the worker).
+const EMBEDDED_WORKER_START: &str = "\nself.onmessage = (e) => {\n  self.onmessage = null;\n  wasm_bindgen({ module_or_path: e.data }).catch((err) => setTimeout(() => { throw err; }));\n};\n";
 
 type Answer = Result<Reply, String>;
 
@@ -36,37 +49,74 @@ struct Remote {
     worker: Worker,
     pending: RefCell<VecDeque<oneshot::Sender<Answer>>>,
     dead: RefCell<Option<String>>,
+    /// The message of the worker's last `error` event.
+    error: RefCell<Option<String>>,
     ready: Cell<bool>,
     _on_message: Closure<dyn FnMut(MessageEvent)>,
     _on_error: Closure<dyn FnMut(ErrorEvent)>,
 }
 
-enum Conn {
-    Remote(Rc<Remote>),
-    Local(Box<RefCell<Engine>>),
-}
-
 thread_local! {
-    static CONN: RefCell<Option<Rc<Conn>>> = const { RefCell::new(None) };
+    static CONN: RefCell<Option<Rc<Remote>>> = const { RefCell::new(None) };
     static READY: RefCell<Option<oneshot::Sender<()>>> = const { RefCell::new(None) };
     static STARTING: Cell<bool> = const { Cell::new(false) };
 }
 
-/// True where the worker can be loaded: a page served over http(s), not a single-file report
-/// (whose Content-Security-Policy allows no worker and which has no worker file beside it).
-fn worker_possible() -> bool {
-    let Some(window) = web_sys::window() else {
-        return false;
+/// Where the worker's code comes from.
+enum Source {
+    /// A served page: the worker's script and wasm at these absolute URLs.
+    Served { script: String, wasm: String },
+    /// A single-file report: the worker's glue text and wasm bytes, from its data blocks.
+    Embedded { glue: String, wasm: Vec<u8> },
+}
+
+/// The text of the data block `id`, base64-decoded; `None` when the page has no such block.
+fn embedded(document: &web_sys::Document, id: &str) -> Option<Result<Vec<u8>, String>> {
+    let text = document
+        .get_element_by_id(id)?
+        .text_content()
+        .unwrap_or_default();
+    Some(
+        STANDARD
+            .decode(text.trim())
+            .map_err(|e| format!("the report's embedded worker is damaged ({id}: {e})")),
+    )
+}
+
+/// Where this page's worker comes from, or why it has none.
+fn source() -> Result<Source, String> {
+    let window = web_sys::window().ok_or("no window")?;
+    let document = window.document().ok_or("no document")?;
+    if document.get_element_by_id("flakelens-wasm").is_some() {
+        let (Some(glue), Some(wasm)) = (
+            embedded(&document, WORKER_GLUE_ID),
+            embedded(&document, WORKER_WASM_ID),
+        ) else {
+            return Err("this single-file report carries no worker (it was made by an older flakelens; make it again with `flakelens report` or \"Download as single file\")".to_owned());
+        };
+        let glue = String::from_utf8(glue?)
+            .map_err(|_| "the report's embedded worker is damaged (its script is not UTF-8)")?;
+        return Ok(Source::Embedded { glue, wasm: wasm? });
+    }
+    let protocol = window.location().protocol().unwrap_or_default();
+    if !matches!(protocol.as_str(), "http:" | "https:") {
+        return Err(format!(
+            "this page was opened from {protocol}, where it cannot load {WORKER_SCRIPT}; serve its folder over http (any static server), or use a single-file report"
+        ));
+    }
+    let href = window
+        .location()
+        .href()
+        .map_err(|_| "the page has no address")?;
+    let resolve = |path: &str| {
+        Url::new_with_base(path, &href)
+            .map(|u| u.href())
+            .map_err(|_| format!("cannot resolve {path} against the page's address"))
     };
-    let served = matches!(
-        window.location().protocol().as_deref(),
-        Ok("http:") | Ok("https:")
-    );
-    let report = window
-        .document()
-        .and_then(|d| d.get_element_by_id("flakelens-wasm"))
-        .is_some();
-    served && !report
+    Ok(Source::Served {
+        script: resolve(WORKER_SCRIPT)?,
+        wasm: resolve(WORKER_WASM)?,
+    })
 }
 
 /// Why the worker stopped, in plain words.
@@ -76,20 +126,52 @@ fn death_message(detail: &str) -> String {
     )
 }
 
-/// Starts the worker and waits until it says it is ready; `None` when it cannot start.
-async fn spawn() -> Option<Rc<Remote>> {
-    let window = web_sys::window()?;
-    let href = window.location().href().ok()?;
-    let script = Url::new_with_base(WORKER_SCRIPT, &href).ok()?.href();
-    let wasm = script.replace(".js", "_bg.wasm");
-    let parts = Array::of1(&format!(r#"importScripts("{script}");wasm_bindgen("{wasm}");"#).into());
+/// Why no worker runs, in plain words.
+fn no_worker_message(detail: &str) -> String {
+    format!(
+        "The worker that reads and analyzes the files could not start: {detail}. flakelens reads and analyzes only in that worker, so nothing can be loaded in this tab."
+    )
+}
+
+/// A worker running `parts` (JavaScript text) from a `blob:` URL.
+fn worker_of(parts: &[&str]) -> Result<Worker, String> {
+    let array = Array::new();
+    for part in parts {
+        array.push(&JsValue::from_str(part));
+    }
     let options = BlobPropertyBag::new();
     options.set_type("application/javascript");
-    let blob = Blob::new_with_str_sequence_and_options(&parts, &options).ok()?;
-    let url = Url::create_object_url_with_blob(&blob).ok()?;
-    let worker = Worker::new(&url).ok()?;
+    let blob = Blob::new_with_str_sequence_and_options(&array, &options)
+        .map_err(|_| "cannot make the worker's script".to_owned())?;
+    let url = Url::create_object_url_with_blob(&blob)
+        .map_err(|_| "cannot make a URL for the worker's script".to_owned())?;
+    let worker = Worker::new(&url).map_err(|e| {
+        let why = e
+            .dyn_ref::<js_sys::Error>()
+            .map(|e| String::from(e.message()))
+            .unwrap_or_else(|| "refused".to_owned());
+        format!("the browser refused to start it ({why})")
+    });
     let _ = Url::revoke_object_url(&url);
+    worker
+}
 
+/// Starts the worker and waits until it says it is ready.
+async fn spawn() -> Result<Rc<Remote>, String> {
+    let (worker, wasm) = match source()? {
+        Source::Served { script, wasm } => {
+            let start = format!(
+                r#"importScripts({});wasm_bindgen({{ module_or_path: {} }}).catch((err) => setTimeout(() => {{ throw err; }}));"#,
+                js_string(&script),
+                js_string(&wasm)
+            );
+            (worker_of(&[&start])?, None)
+        }
+        Source::Embedded { glue, wasm } => (
+            worker_of(&[&glue, EMBEDDED_WORKER_START])?,
+            Some(Uint8Array::from(wasm.as_slice())),
+        ),
+    };
     let (ready_tx, ready_rx) = oneshot::channel::<()>();
     READY.with(|r| *r.borrow_mut() = Some(ready_tx));
     let remote = Rc::new_cyclic(|weak: &std::rc::Weak<Remote>| {
@@ -122,6 +204,7 @@ async fn spawn() -> Option<Rc<Remote>> {
                     return;
                 };
                 let message = death_message(&e.message());
+                *remote.error.borrow_mut() = Some(e.message());
                 remote.worker.terminate();
                 *remote.dead.borrow_mut() = Some(message.clone());
                 for tx in remote.pending.borrow_mut().drain(..) {
@@ -136,34 +219,56 @@ async fn spawn() -> Option<Rc<Remote>> {
             worker,
             pending: RefCell::new(VecDeque::new()),
             dead: RefCell::new(None),
+            error: RefCell::new(None),
             ready: Cell::new(false),
             _on_message: on_message,
             _on_error: on_error,
         }
     });
+    if let Some(wasm) = wasm {
+        let transfer = Array::of1(&wasm.buffer());
+        if remote
+            .worker
+            .post_message_with_transfer(&wasm, &transfer)
+            .is_err()
+        {
+            remote.worker.terminate();
+            return Err("cannot hand the worker its wasm".to_owned());
+        }
+    }
     let timeout = pin!(TimeoutFuture::new(WORKER_START_MS));
     match select(ready_rx, timeout).await {
         Either::Left((Ok(()), _)) => {
             remote.ready.set(true);
-            Some(remote)
+            Ok(remote)
         }
-        _ => {
+        Either::Left((Err(_), _)) => {
             remote.worker.terminate();
-            None
+            let detail = remote.error.borrow().clone().unwrap_or_default();
+            Err(format!("it failed as it started ({detail})"))
+        }
+        Either::Right(_) => {
+            remote.worker.terminate();
+            Err(format!(
+                "it did not answer within {} seconds",
+                WORKER_START_MS / 1000
+            ))
         }
     }
 }
 
-/// The connection, started on first use: the worker, or the page's own engine.
-async fn conn() -> Rc<Conn> {
+/// A JavaScript string literal of `text` (JSON's quoting is JavaScript's).
+fn js_string(text: &str) -> String {
+    serde_json::to_string(text).unwrap_or_else(|_| "\"\"".to_owned())
+}
+
+/// The worker, started on first use (and again after it died). Where it cannot start, every
+/// request fails with [`no_worker_message`]; the next request tries again.
+async fn conn() -> Result<Rc<Remote>, String> {
     loop {
-        if let Some(conn) = CONN.with(|c| c.borrow().clone()) {
-            let alive = match &*conn {
-                Conn::Remote(r) => r.dead.borrow().is_none(),
-                Conn::Local(_) => true,
-            };
-            if alive {
-                return conn;
+        if let Some(remote) = CONN.with(|c| c.borrow().clone()) {
+            if remote.dead.borrow().is_none() {
+                return Ok(remote);
             }
         }
         if !STARTING.with(Cell::get) {
@@ -173,69 +278,53 @@ async fn conn() -> Rc<Conn> {
         TimeoutFuture::new(10).await;
     }
     STARTING.with(|s| s.set(true));
-    let conn = Rc::new(match worker_possible() {
-        true => match spawn().await {
-            Some(remote) => Conn::Remote(remote),
-            None => Conn::Local(Box::new(RefCell::new(Engine::default()))),
-        },
-        false => Conn::Local(Box::new(RefCell::new(Engine::default()))),
-    });
-    CONN.with(|c| *c.borrow_mut() = Some(conn.clone()));
+    let started = spawn().await;
+    CONN.with(|c| *c.borrow_mut() = started.as_ref().ok().cloned());
     STARTING.with(|s| s.set(false));
-    conn
+    started.map_err(|detail| no_worker_message(&detail))
 }
 
 /// Sends `request` now; the receiver gets the answer.
-fn send(conn: &Conn, request: Request) -> oneshot::Receiver<Answer> {
-    send_with(conn, request, None)
+fn send(remote: &Remote, request: Request) -> oneshot::Receiver<Answer> {
+    send_with(remote, request, None)
 }
 
-/// Sends `request` with `payload`, the bytes of a file (which the request does not encode):
-/// transferred to the worker, or copied into the request for the page's own engine.
+/// Sends `request` with `payload`, the bytes of a file (which the request does not encode),
+/// transferred to the worker.
 fn send_with(
-    conn: &Conn,
-    mut request: Request,
+    remote: &Remote,
+    request: Request,
     payload: Option<js_sys::ArrayBuffer>,
 ) -> oneshot::Receiver<Answer> {
     let (tx, rx) = oneshot::channel();
-    match conn {
-        Conn::Remote(remote) => {
-            if let Some(message) = remote.dead.borrow().clone() {
-                let _ = tx.send(Err(message));
-                return rx;
+    if let Some(message) = remote.dead.borrow().clone() {
+        let _ = tx.send(Err(message));
+        return rx;
+    }
+    match bincode::serialize(&request) {
+        Ok(bytes) => {
+            drop(request);
+            let array = Uint8Array::from(bytes.as_slice());
+            drop(bytes);
+            let message = Array::of1(&array);
+            let transfer = Array::of1(&array.buffer());
+            if let Some(payload) = payload {
+                message.push(&payload);
+                transfer.push(&payload);
             }
-            match bincode::serialize(&request) {
-                Ok(bytes) => {
-                    drop(request);
-                    let array = Uint8Array::from(bytes.as_slice());
-                    drop(bytes);
-                    let message = Array::of1(&array);
-                    let transfer = Array::of1(&array.buffer());
-                    if let Some(payload) = payload {
-                        message.push(&payload);
-                        transfer.push(&payload);
-                    }
-                    remote.pending.borrow_mut().push_back(tx);
-                    if remote
-                        .worker
-                        .post_message_with_transfer(&message, &transfer)
-                        .is_err()
-                    {
-                        if let Some(tx) = remote.pending.borrow_mut().pop_back() {
-                            let _ = tx.send(Err("cannot send to the worker".to_owned()));
-                        }
-                    }
-                }
-                Err(e) => {
-                    let _ = tx.send(Err(format!("cannot encode the request: {e}")));
+            remote.pending.borrow_mut().push_back(tx);
+            if remote
+                .worker
+                .post_message_with_transfer(&message, &transfer)
+                .is_err()
+            {
+                if let Some(tx) = remote.pending.borrow_mut().pop_back() {
+                    let _ = tx.send(Err("cannot send to the worker".to_owned()));
                 }
             }
         }
-        Conn::Local(engine) => {
-            if let (Some(bytes), Some(payload)) = (request.payload_mut(), payload) {
-                *bytes = Uint8Array::new(&payload).to_vec();
-            }
-            let _ = tx.send(Ok(engine.borrow_mut().handle(request)));
+        Err(e) => {
+            let _ = tx.send(Err(format!("cannot encode the request: {e}")));
         }
     }
     rx
@@ -245,8 +334,7 @@ async fn receive(rx: oneshot::Receiver<Answer>) -> Answer {
     rx.await.unwrap_or_else(|_| Err(death_message("no answer")))
 }
 
-/// Sends one request and waits for its answer. On the page's own engine, the page paints
-/// first.
+/// Sends one request and waits for its answer.
 pub async fn call(request: Request) -> Answer {
     call_with(request, None).await
 }
@@ -254,11 +342,8 @@ pub async fn call(request: Request) -> Answer {
 /// [`call`] with the bytes of a file beside the request (`Request::Parse`, `ParseAudit`):
 /// the page never copies them into its own memory when a worker runs.
 pub async fn call_with(request: Request, payload: Option<js_sys::ArrayBuffer>) -> Answer {
-    let conn = conn().await;
-    if matches!(&*conn, Conn::Local(_)) {
-        TimeoutFuture::new(0).await;
-    }
-    receive(send_with(&conn, request, payload)).await
+    let remote = conn().await?;
+    receive(send_with(&remote, request, payload)).await
 }
 
 fn held_of(reply: Answer) -> Result<Held, String> {
@@ -298,11 +383,8 @@ pub struct Analyzed {
 /// task.
 pub async fn analyze(options: &AnalysisOptions) -> Result<Analyzed, String> {
     let options = serde_json::to_string(options).map_err(|e| e.to_string())?;
-    let conn = conn().await;
-    if matches!(&*conn, Conn::Local(_)) {
-        TimeoutFuture::new(0).await;
-    }
-    let (head, tests, run_files) = match receive(send(&conn, Request::Analyze(options))).await? {
+    let remote = conn().await?;
+    let (head, tests, run_files) = match receive(send(&remote, Request::Analyze(options))).await? {
         Reply::Analyzed {
             head,
             tests,
@@ -317,8 +399,8 @@ pub async fn analyze(options: &AnalysisOptions) -> Result<Analyzed, String> {
     record_decode(now_ms() - started);
     // Ask for every chunk at once: the worker encodes the next while the page decodes one.
     let chunks: Vec<_> = (0..tests)
-        .step_by(crate::worker::TESTS_PER_CHUNK)
-        .map(|start| send(&conn, Request::Tests { start }))
+        .step_by(crate::protocol::TESTS_PER_CHUNK)
+        .map(|start| send(&remote, Request::Tests { start }))
         .collect();
     analysis.tests.reserve_exact(tests);
     let mut search_index = Vec::with_capacity(tests);
@@ -333,9 +415,6 @@ pub async fn analyze(options: &AnalysisOptions) -> Result<Analyzed, String> {
         record_decode(now_ms() - started);
         search_index.extend(chunk.iter().map(crate::display::route::search_text));
         analysis.tests.extend(chunk);
-        if matches!(&*conn, Conn::Local(_)) {
-            TimeoutFuture::new(0).await;
-        }
     }
     Ok(Analyzed {
         analysis,

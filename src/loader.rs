@@ -23,7 +23,7 @@ use yew::Callback;
 
 use crate::dropped::{self, Dropped};
 use crate::engine;
-use crate::worker::{Base, Held, Reply};
+use crate::protocol::{Base, Held, Reply};
 
 /// Where Trunk copies `examples/reports` (see `index.html`), relative to the page.
 const EXAMPLE_BASE: &str = "reports/";
@@ -299,7 +299,7 @@ async fn read_items(
                 used += size;
                 state.bytes_done += size as u64;
                 let answer = engine::call_with(
-                    crate::worker::Request::Parse {
+                    crate::protocol::Request::Parse {
                         name: item.name.clone(),
                         bytes: Vec::new(),
                     },
@@ -646,7 +646,7 @@ pub async fn read_hosted(hosted: &Hosted, progress: impl Fn(String)) -> Result<L
             let payload = Uint8Array::from(bytes.as_slice()).buffer();
             drop(bytes);
             match engine::call_with(
-                crate::worker::Request::ParseAudit {
+                crate::protocol::Request::ParseAudit {
                     bytes: Vec::new(),
                     limit: MAX_HOSTED_AUDIT_BYTES,
                 },

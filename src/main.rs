@@ -1,7 +1,8 @@
 //! flakelens in the browser: a thin Yew shell over `flakelens-core`.
 //!
-//! Trunk builds this binary for `wasm32-unknown-unknown`. All analysis happens in the core;
-//! this crate reads files, keeps the state and renders it.
+//! Trunk builds this binary for `wasm32-unknown-unknown`. All reading and analysis happens in
+//! the core, run by the worker (`src/bin/flakelens-worker.rs`); this binary hands it the
+//! files, keeps the state and renders it.
 
 #[cfg(target_arch = "wasm32")]
 mod app;
@@ -19,14 +20,14 @@ mod dropped;
 mod engine;
 #[cfg(target_arch = "wasm32")]
 mod loader;
+#[cfg(target_arch = "wasm32")]
+mod protocol;
 #[cfg(any(target_arch = "wasm32", test))]
 mod rules;
 #[cfg(target_arch = "wasm32")]
 mod share;
 #[cfg(target_arch = "wasm32")]
 mod state;
-#[cfg(target_arch = "wasm32")]
-mod worker;
 
 #[cfg(target_arch = "wasm32")]
 fn main() {

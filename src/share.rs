@@ -2,16 +2,19 @@
 //! and the single-file report (the page and the audit in one HTML file).
 //!
 //! The single-file report is the core's (`flakelens_core::report`, as `flakelens report`
-//! writes it) made from the page's own wasm-bindgen glue, wasm and CSS: fetched from the
-//! page's own origin, or, in a single-file report, taken from the page itself.
+//! writes it) made from the page's own wasm-bindgen glue, wasm and CSS and its worker's glue
+//! and wasm: fetched from the page's own origin (nowhere else), or, in a single-file report,
+//! taken from the page itself.
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use flakelens_core::audit::{Audit, Privacy};
-use flakelens_core::report::{single_file_html, AppFiles};
+use flakelens_core::report::{single_file_html, AppFiles, WORKER_GLUE_ID, WORKER_WASM_ID};
 use flakelens_core::share::{share_fragment, Fit, SHARE_LINK_BUDGET};
 use gloo_net::http::Request;
 use wasm_bindgen::JsCast;
+
+use crate::engine::{WORKER_SCRIPT, WORKER_WASM};
 
 /// Where the start-up code `flakelens_core::report` appends to the glue begins.
 const REPORT_BOOT_START: &str = "\nconst encoded = document.getElementById('flakelens-wasm')";
@@ -44,6 +47,8 @@ struct AppParts {
     glue: String,
     wasm: Vec<u8>,
     css: String,
+    worker_glue: String,
+    worker_wasm: Vec<u8>,
 }
 
 fn document() -> Result<web_sys::Document, String> {
@@ -52,16 +57,18 @@ fn document() -> Result<web_sys::Document, String> {
         .ok_or_else(|| "no document".to_owned())
 }
 
+/// The base64 data block `id`, decoded.
+fn data_block(document: &web_sys::Document, id: &str) -> Option<Vec<u8>> {
+    STANDARD
+        .decode(document.get_element_by_id(id)?.text_content()?.trim())
+        .ok()
+}
+
 /// In a single-file report the page is already one file: its parts are in the page.
 fn parts_of_report(document: &web_sys::Document) -> Option<AppParts> {
-    let wasm = STANDARD
-        .decode(
-            document
-                .get_element_by_id("flakelens-wasm")?
-                .text_content()?
-                .trim(),
-        )
-        .ok()?;
+    let wasm = data_block(document, "flakelens-wasm")?;
+    let worker_glue = String::from_utf8(data_block(document, WORKER_GLUE_ID)?).ok()?;
+    let worker_wasm = data_block(document, WORKER_WASM_ID)?;
     let script = document
         .query_selector("script[type=module]")
         .ok()??
@@ -73,7 +80,13 @@ fn parts_of_report(document: &web_sys::Document) -> Option<AppParts> {
         .flatten()
         .and_then(|s| s.text_content())
         .unwrap_or_default();
-    Some(AppParts { glue, wasm, css })
+    Some(AppParts {
+        glue,
+        wasm,
+        css,
+        worker_glue,
+        worker_wasm,
+    })
 }
 
 /// The `href`s (absolute) of the page's `<link>` elements matching `selector`.
@@ -88,7 +101,34 @@ fn link_hrefs(document: &web_sys::Document, selector: &str) -> Vec<String> {
         .collect()
 }
 
+/// The page's origin (`https://host:port`).
+fn page_origin() -> Result<String, String> {
+    web_sys::window()
+        .and_then(|w| w.location().origin().ok())
+        .ok_or_else(|| "the page has no origin".to_owned())
+}
+
+/// `path` resolved against the page's address.
+fn page_relative(path: &str) -> Result<String, String> {
+    let href = web_sys::window()
+        .and_then(|w| w.location().href().ok())
+        .ok_or("the page has no address")?;
+    web_sys::Url::new_with_base(path, &href)
+        .map(|u| u.href())
+        .map_err(|_| format!("cannot resolve {path} against the page's address"))
+}
+
+/// The bytes at `url`, which must be on the page's own origin (the page's own files; a
+/// report is never made of anyone else's code).
 async fn fetch_own(url: &str) -> Result<Vec<u8>, String> {
+    let origin = web_sys::Url::new(url)
+        .map(|u| u.origin())
+        .map_err(|_| format!("{url} is not a URL"))?;
+    if origin != page_origin()? {
+        return Err(format!(
+            "{url} is not on the page's own origin; a single-file report is made only of the page's own files"
+        ));
+    }
     let response = Request::get(url)
         .send()
         .await
@@ -107,7 +147,7 @@ async fn fetch_own(url: &str) -> Result<Vec<u8>, String> {
 
 /// The page's glue, wasm and CSS, fetched from the page's own origin (Trunk names them in
 /// `<link rel="modulepreload">`, `<link rel="preload" as="fetch">` and `<link
-/// rel="stylesheet">`).
+/// rel="stylesheet">`), and the worker's glue and wasm (beside the page, see `engine.rs`).
 async fn parts_of_page(document: &web_sys::Document) -> Result<AppParts, String> {
     let glue_url = link_hrefs(document, "link[rel=modulepreload]")
         .into_iter()
@@ -126,7 +166,16 @@ async fn parts_of_page(document: &web_sys::Document) -> Result<AppParts, String>
     for url in link_hrefs(document, "link[rel=stylesheet]") {
         css.push_str(&String::from_utf8_lossy(&fetch_own(&url).await?));
     }
-    Ok(AppParts { glue, wasm, css })
+    let worker_glue =
+        String::from_utf8_lossy(&fetch_own(&page_relative(WORKER_SCRIPT)?).await?).into_owned();
+    let worker_wasm = fetch_own(&page_relative(WORKER_WASM)?).await?;
+    Ok(AppParts {
+        glue,
+        wasm,
+        css,
+        worker_glue,
+        worker_wasm,
+    })
 }
 
 /// The single-file report of `audit`: the same HTML as `flakelens report`, made from the
@@ -149,6 +198,8 @@ pub async fn single_file_report(audit: &Audit) -> Result<String, String> {
             glue: &parts.glue,
             wasm: &parts.wasm,
             css: &parts.css,
+            worker_glue: &parts.worker_glue,
+            worker_wasm: &parts.worker_wasm,
         },
         &audit.to_json(),
         &title,

@@ -16,8 +16,8 @@ use yew::Reducible;
 
 use crate::display::route::{Query, Route, View};
 use crate::loader::Loaded;
+use crate::protocol::Held;
 use crate::rules::parse_rules;
-use crate::worker::Held;
 
 /// Above this many bytes of input held by the engine, the page warns and offers to drop
 /// system-out/err (256 MiB: at about 4× the input in memory, a tab then nears the 1–4 GiB

@@ -1,6 +1,6 @@
 //! flakelens's worker: a Web Worker that reads the files the page hands it, keeps the runs
-//! and analyzes them, so that the page never freezes (see `src/worker.rs`, the engine, and
-//! `src/engine.rs`, the page's side).
+//! and analyzes them, so that the page never freezes (see `src/worker.rs`, the engine,
+//! `src/protocol.rs`, the messages, and `src/engine.rs`, the page's side).
 //!
 //! Trunk builds this binary for `wasm32-unknown-unknown` (`data-type="worker"` in
 //! `index.html`); the page spawns it from `worker/flakelens-worker.js`.
@@ -10,6 +10,9 @@
 //! `Uint8Array`) and, for a file, its bytes (an `ArrayBuffer`, transferred), answered with
 //! exactly one bincode-encoded `Reply` (its buffer transferred, not copied), in order.
 
+#[cfg(target_arch = "wasm32")]
+#[path = "../protocol.rs"]
+mod protocol;
 #[cfg(target_arch = "wasm32")]
 #[path = "../worker.rs"]
 mod worker;
@@ -29,7 +32,7 @@ fn main() {
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
         let message: Array = e.data().unchecked_into();
         let bytes = Uint8Array::new(&message.get(0)).to_vec();
-        let reply = match bincode::deserialize::<worker::Request>(&bytes) {
+        let reply = match bincode::deserialize::<protocol::Request>(&bytes) {
             Ok(mut request) => {
                 drop(bytes);
                 let payload = message.get(1);
@@ -41,7 +44,7 @@ fn main() {
                 drop(message);
                 engine.borrow_mut().handle(request)
             }
-            Err(e) => worker::Reply::AuditError(format!("the worker got a garbled request: {e}")),
+            Err(e) => protocol::Reply::AuditError(format!("the worker got a garbled request: {e}")),
         };
         let encoded = bincode::serialize(&reply).unwrap_or_default();
         drop(reply);

@@ -1,5 +1,5 @@
-//! `flakelens report`: reads the built app from disk and writes the core's single-file
-//! report (`flakelens_core::report`).
+//! `flakelens report`: reads the built app (the page and its worker) from disk and writes the
+//! core's single-file report (`flakelens_core::report`).
 
 use std::path::{Path, PathBuf};
 
@@ -38,11 +38,18 @@ pub fn single_file(app_dir: &Path, audit_json: &str, title: &str) -> Result<Stri
     }
     let glue = String::from_utf8_lossy(&read(find(app_dir, ".js")?)?).into_owned();
     let css = String::from_utf8_lossy(&read(find(app_dir, ".css")?)?).into_owned();
+    // The worker that reads and analyzes (`data-target-path="worker"` in index.html).
+    let worker_dir = app_dir.join("worker");
+    let worker_glue =
+        String::from_utf8_lossy(&read(find(&worker_dir, "flakelens-worker.js")?)?).into_owned();
+    let worker_wasm = read(find(&worker_dir, "flakelens-worker_bg.wasm")?)?;
     single_file_html(
         AppFiles {
             glue: &glue,
             wasm: &wasm,
             css: &css,
+            worker_glue: &worker_glue,
+            worker_wasm: &worker_wasm,
         },
         audit_json,
         title,

@@ -30,6 +30,18 @@ fn report_embeds_the_app_and_the_audit_and_allows_only_its_own_script() {
     .expect("write");
     std::fs::write(app.join("app-1234_bg.wasm"), b"\0asm\x01\0\0\0").expect("write");
     std::fs::write(app.join("main-1.css"), "body { color: black }").expect("write");
+    // The worker, as Trunk writes it in dist/worker/ (wasm-bindgen no-modules glue).
+    std::fs::create_dir_all(app.join("worker")).expect("worker dir");
+    std::fs::write(
+        app.join("worker/flakelens-worker.js"),
+        "let wasm_bindgen = (function() {})();\n",
+    )
+    .expect("write");
+    std::fs::write(
+        app.join("worker/flakelens-worker_bg.wasm"),
+        b"\0asm\x01\0\0\x02",
+    )
+    .expect("write");
     let out = dir.join("report.html");
     let status = flakelens(&[
         "report",
@@ -76,6 +88,18 @@ fn report_embeds_the_app_and_the_audit_and_allows_only_its_own_script() {
             .expect("base64"),
         b"\0asm\x01\0\0\0"
     );
+    // The worker's glue and wasm are there, base64-encoded; workers may start from blob: only.
+    let decode = |id: &str| {
+        base64::engine::general_purpose::STANDARD
+            .decode(between(&html, &format!("id=\"{id}\">"), "</script>"))
+            .expect("base64")
+    };
+    assert_eq!(
+        decode("flakelens-worker-js"),
+        b"let wasm_bindgen = (function() {})();\n"
+    );
+    assert_eq!(decode("flakelens-worker-wasm"), b"\0asm\x01\0\0\x02");
+    assert!(csp.contains("worker-src blob:;"), "{csp}");
     // The audit is there, and is the CLI's audit of the same files.
     let embedded: serde_json::Value =
         serde_json::from_str(between(&html, "id=\"flakelens-audit\">", "</script>"))

@@ -1,0 +1,125 @@
+//! The messages between the page (`engine.rs`) and its worker (`worker.rs`, run by
+//! `src/bin/flakelens-worker.rs`): what the page asks, what the engine answers.
+//!
+//! Both binaries compile this module; only the worker compiles the engine itself, so the
+//! page's wasm carries none of the reading and analysis code.
+//!
+//! Messages cross the worker boundary as bincode. The core's types skip empty fields when
+//! serialized, which bincode cannot read back, so they travel as JSON text inside the
+//! bincode message.
+
+use serde::{Deserialize, Serialize};
+
+/// How many tests one [`Reply::Tests`] carries at most: small enough that the page decodes a
+/// chunk in well under 100 ms even on a busy machine (about 1.5 MB of JSON at 100,000 tests ×
+/// 20 runs; 1,500 tests took up to 190 ms on a loaded 2-core machine).
+pub const TESTS_PER_CHUNK: usize = 750;
+
+/// A request to the engine.
+#[derive(Debug, Serialize, Deserialize)]
+pub enum Request {
+    /// Answered with [`Reply::Ready`]: the worker has started.
+    Ping,
+    /// Read one file; its runs are staged until [`Request::Commit`].
+    Parse {
+        /// The name to show for the file (its path inside a dropped folder).
+        name: String,
+        /// Its bytes (dropped as soon as read). Not encoded: they travel beside the message
+        /// as a transferred `ArrayBuffer` (see `engine.rs`), so no one copies them byte by byte.
+        #[serde(skip)]
+        bytes: Vec<u8>,
+    },
+    /// Read an audit (nothing else) of at most `limit` bytes: a hosted `?audit=` URL.
+    ParseAudit {
+        /// Its bytes, beside the message like [`Request::Parse`]'s.
+        #[serde(skip)]
+        bytes: Vec<u8>,
+        /// The size limit in bytes.
+        limit: usize,
+    },
+    /// Add the staged runs to the held ones, after replacing the held ones as `base` says.
+    Commit(Base),
+    /// Forget every run (held and staged).
+    Clear,
+    /// Analyze the held runs with these options (`AnalysisOptions` as JSON); answered with
+    /// [`Reply::Analyzed`], then the tests come with [`Request::Tests`].
+    Analyze(String),
+    /// Tests `start..start + TESTS_PER_CHUNK` of the last analysis, as the page shows them.
+    Tests {
+        /// The first test's index.
+        start: usize,
+    },
+    /// The full details (stack traces and outputs included) of the test with this id.
+    Details(String),
+    /// The audit of the last analysis, with these criteria (JSON), title and privacy.
+    Audit {
+        /// `Criteria` as JSON.
+        criteria: String,
+        /// The audit's title.
+        title: Option<String>,
+        /// Messages and stack traces included.
+        messages: bool,
+        /// Outputs included.
+        output: bool,
+    },
+    /// Remove every system-out and system-err from the held runs (to save memory).
+    DropOutputs,
+}
+
+/// What replaces the held runs before staged runs are added.
+#[derive(Debug, Serialize, Deserialize)]
+pub enum Base {
+    /// Keep them.
+    Keep,
+    /// Drop them.
+    Clear,
+    /// Replace them with the runs of this audit (JSON).
+    Audit(String),
+}
+
+/// The engine's answer to one [`Request`].
+#[derive(Debug, Serialize, Deserialize)]
+pub enum Reply {
+    /// The answer to [`Request::Ping`].
+    Ready,
+    /// A file was read as reports (or none).
+    Reads {
+        /// Its diagnostics, `Vec<Diagnostic>` as JSON.
+        diagnostics: String,
+        /// How many runs it gave (staged).
+        runs: usize,
+    },
+    /// The file was a flakelens audit, read without error: the audit as JSON.
+    Audit(String),
+    /// The file looked like an audit but could not be read: why.
+    AuditError(String),
+    /// Done; the totals the engine holds now.
+    Held(Held),
+    /// The analysis without its tests (`Analysis` as JSON with `tests` empty), how many tests
+    /// it has, and the file names of every held run (excluded ones too), in order.
+    Analyzed {
+        /// `Analysis` as JSON, `tests` empty.
+        head: String,
+        /// `analysis.tests.len()`.
+        tests: usize,
+        /// Every held run's file name.
+        run_files: Vec<String>,
+    },
+    /// A chunk of tests, `Vec<TestSummary>` as JSON, stack traces and outputs left out.
+    Tests(String),
+    /// `Vec<Option<RunDetail>>` as JSON; `null` when no test has that id.
+    Details(String),
+    /// An audit as JSON text.
+    AuditJson(String),
+}
+
+/// What the engine holds.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Held {
+    /// Runs held.
+    pub runs: usize,
+    /// Bytes of every file read into the held runs (as read, before inflating).
+    pub input_bytes: u64,
+    /// True once outputs were dropped with [`Request::DropOutputs`].
+    pub outputs_dropped: bool,
+}
