@@ -265,6 +265,29 @@ async function scenarioWorker(ctx) {
   return audit;
 }
 
+async function scenarioNoWorker(ctx) {
+  const label = 'no worker';
+  // A browser that refuses workers: the page has no engine of its own, so it must say so.
+  const page = await ctx.page({
+    fresh: true,
+    init: () => {
+      window.Worker = function Worker() { throw new Error('workers are refused here'); };
+    },
+  });
+  await page.goto(`${ctx.base}/`, { waitUntil: 'load' });
+  await page.waitForSelector('#load-example', { timeout: WAIT_MS });
+  await page.click('#load-example');
+  const status = await page.waitForFunction(() => {
+    const s = document.querySelector('p.status');
+    return s && /could not start/.test(s.textContent) ? s.textContent : null;
+  }, null, { timeout: WAIT_MS }).then((h) => h.jsonValue()).catch(() => null);
+  check(`${label}: the page says plainly that the worker could not start, and why`,
+    status !== null && /workers are refused here/.test(status) && /only in that worker/.test(status), status ?? 'no such message');
+  const summary = await page.$('[data-testid=summary-runs]');
+  check(`${label}: and shows no analysis (none runs on the page)`, summary === null, 'a summary is shown');
+  await page.close();
+}
+
 async function scenarioProgressCancel(ctx, scratch) {
   const label = 'progress and cancel';
   const dir = path.join(scratch, 'gen');
@@ -337,12 +360,27 @@ async function scenarioShareRoundTrip(ctx, example) {
   await fresh.screenshot({ path: path.join(OUTPUT, 'share-link-opened.png'), fullPage: true });
 }
 
+/** A `blob:` URL made by a `file://` page itself (its origin is opaque or `file://`). */
+const isLocalBlob = (url) => url.startsWith('blob:null/') || url.startsWith('blob:file://');
+
 async function openOffline(ctx, file, label, audit) {
   const page = await ctx.page({ fresh: true, offline: true, file });
-  await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
+  const fileUrl = pathToFileURL(file).href;
+  const seen = [];
+  page.context().on('request', (req) => seen.push(req.url()));
+  await page.goto(fileUrl, { waitUntil: 'load' });
   const late = await waitForSummary(page, audit.totals.runs);
   check(`${label}: opens from file:// with networking off`, late === null, late);
   checkSame(label, await readShown(page), audit);
+  // The engine runs in a worker started from a blob: URL of the embedded worker.
+  const started = Date.now();
+  while (page.workers().length === 0 && Date.now() - started < WAIT_MS) await page.waitForTimeout(100);
+  const workers = page.workers().map((w) => w.url());
+  check(`${label}: the engine runs in a worker started from a blob: URL (${workers.length} worker)`,
+    workers.length === 1 && isLocalBlob(workers[0]), `workers: ${JSON.stringify(workers)}`);
+  const left = seen.filter((u) => u !== fileUrl && !u.startsWith('data:') && !isLocalBlob(u));
+  check(`${label}: no request leaves the file:// page (${seen.length} requests: the file and its own blob:/data: URLs)`,
+    left.length === 0, left.join('\n'));
   return page;
 }
 
@@ -358,10 +396,10 @@ async function scenarioSingleFile(ctx, scratch, example) {
   const again = await download(page, '#download-single-file', path.join(scratch, 'from-report.html'));
   const againPage = await openOffline(ctx, again, 'single file made by a single-file report', folders);
   await againPage.close();
-  // Files dropped into a report are read by the page itself (no worker can run there).
+  // Files dropped into a report are read and analyzed by its blob: worker, offline.
   await page.setInputFiles('#file-input', path.join(REPORTS, exampleFiles()[0]));
   const lateDrop = await waitForSummary(page, folders.totals.runs + 1);
-  check('single-file report: a file dropped into it is added (read without a worker, offline)', lateDrop === null, lateDrop);
+  check('single-file report: a file dropped into it is read and analyzed by its worker, offline', lateDrop === null, lateDrop);
 
   // The hosted page's "Download as single file".
   const hosted = await ctx.page();
@@ -370,8 +408,9 @@ async function scenarioSingleFile(ctx, scratch, example) {
   await waitForSummary(hosted, example.totals.runs);
   const made = await download(hosted, '#download-single-file', path.join(scratch, 'page-report.html'));
   const html = fs.readFileSync(made, 'utf8');
-  check('download as single file: one self-contained HTML (embedded audit and wasm, a CSP without connections)',
-    html.includes('id="flakelens-audit"') && html.includes('id="flakelens-wasm"') && html.includes("connect-src 'none'") && !/<script[^>]+src=/.test(html),
+  check('download as single file: one self-contained HTML (embedded audit, wasm and worker, a CSP without connections, workers only from blob:)',
+    html.includes('id="flakelens-audit"') && html.includes('id="flakelens-wasm"') && html.includes('id="flakelens-worker-js"')
+      && html.includes('id="flakelens-worker-wasm"') && html.includes("connect-src 'none'") && html.includes('worker-src blob:;') && !/<script[^>]+src=/.test(html),
     html.slice(0, 400));
   const cliOfSame = path.join(scratch, 'cli-same.html');
   cli(['report', ...exampleFiles(), '--app', DIST, '-o', cliOfSame]);
@@ -585,7 +624,7 @@ async function main() {
           const url = req.url();
           requests.push(url);
           const u = new URL(url);
-          const ok = u.protocol === 'data:' || (u.protocol === 'blob:' && !offline && url.startsWith(`blob:${base}/`))
+          const ok = u.protocol === 'data:' || (u.protocol === 'blob:' && (offline ? isLocalBlob(url) : url.startsWith(`blob:${base}/`)))
             || (offline ? url === fileUrl : isAsset(u) || allowed.has(url));
           if (!ok) unexpected.push(url);
         });
@@ -609,6 +648,7 @@ async function main() {
   };
   try {
     const example = await scenarioWorker(ctx);
+    await scenarioNoWorker(ctx);
     await scenarioProgressCancel(ctx, scratch);
     await scenarioShareRoundTrip(ctx, example);
     await scenarioSingleFile(ctx, scratch, example);
