@@ -260,10 +260,14 @@ pub fn app() -> Html {
     // An audit the page carries (a single-file report, or a share link's `#audit=`).
     {
         let dispatcher = state.dispatcher();
-        use_effect_with((), move |()| match loader::startup_audit() {
-            Some(Ok(loaded)) => add_committed(dispatcher, loaded, false),
-            Some(Err(message)) => dispatcher.dispatch(Action::Failed(message)),
-            None => {}
+        use_effect_with((), move |()| {
+            wasm_bindgen_futures::spawn_local(async move {
+                match loader::startup_audit().await {
+                    Some(Ok(loaded)) => commit_and(&dispatcher, loaded, false).await,
+                    Some(Err(message)) => dispatcher.dispatch(Action::Failed(message)),
+                    None => {}
+                }
+            });
         });
     }
     // The engine analyzes the runs it holds whenever the state asks for it.

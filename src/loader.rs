@@ -11,7 +11,6 @@
 use std::cell::RefCell;
 
 use flakelens_core::audit::Audit;
-use flakelens_core::share::{decode_fragment, ShareError};
 use flakelens_core::{Diagnostic, Severity};
 use gloo_net::http::{Request, Response};
 use js_sys::Uint8Array;
@@ -390,45 +389,51 @@ pub async fn read_example(progress: impl Fn(String)) -> Result<Loaded, String> {
 
 /// The audit of a single-file report (`flakelens report`, or the page's "Download as single
 /// file"): the text of `<script type="application/json" id="flakelens-audit">`, if the page
-/// has one. `Some(Err)` says in plain words why it cannot be shown.
-pub fn embedded_audit() -> Option<Result<Audit, String>> {
+/// has one, read and validated by the worker. `Some(Err)` says in plain words why it cannot
+/// be shown.
+pub async fn embedded_audit() -> Option<Result<Audit, String>> {
     let element = web_sys::window()?
         .document()?
         .get_element_by_id("flakelens-audit")?;
     let text = element.text_content().unwrap_or_default();
     Some(
-        Audit::from_json(text.trim())
-            .map_err(|e| format!("This report's embedded audit cannot be read: {e}")),
+        match engine::call(crate::protocol::Request::ReadAudit(text)).await {
+            Ok(Reply::Audit(json)) => audit_of(&json),
+            Ok(Reply::AuditError(e)) => {
+                Err(format!("This report's embedded audit cannot be read: {e}"))
+            }
+            Ok(_) => Err("the worker answered out of turn".to_owned()),
+            Err(e) => Err(e),
+        },
     )
 }
 
 /// The audit of a share link: `#audit=...` in the page's address (decoded with bounds and
-/// validated like any audit). `Some(Err)` says in plain words why it cannot be shown.
-pub fn shared_audit() -> Option<Result<Audit, String>> {
+/// validated like any audit, by the worker). `Some(Err)` says in plain words why it cannot be
+/// shown.
+pub async fn shared_audit() -> Option<Result<Audit, String>> {
     let hash = web_sys::window()?.location().hash().ok()?;
     if !hash.contains(flakelens_core::share::FRAGMENT_KEY) {
         return None;
     }
-    let why = match decode_fragment(&hash) {
-        Ok(audit) => return Some(Ok(audit)),
-        // `audit=` only inside another part (a search query, say): not a share link.
-        Err(ShareError::Missing) => return None,
-        Err(ShareError::TooLarge(limit)) => format!(
-            "the shared audit is larger than the limit of {} MiB",
-            limit >> 20
-        ),
-        Err(other) => other.to_string(),
-    };
-    Some(Err(format!("This share link cannot be opened: {why}.")))
+    match engine::call(crate::protocol::Request::SharedAudit(hash)).await {
+        Ok(Reply::Audit(json)) => Some(audit_of(&json)),
+        Ok(Reply::NoAudit) => None,
+        Ok(Reply::AuditError(why)) => {
+            Some(Err(format!("This share link cannot be opened: {why}.")))
+        }
+        Ok(_) => Some(Err("the worker answered out of turn".to_owned())),
+        Err(e) => Some(Err(e)),
+    }
 }
 
 /// What to show at start-up, if the page carries it: the audit embedded in a single-file
 /// report, else a share link's audit. Dispatch `Ok` as `Action::Add`, `Err` as
 /// `Action::Failed`.
-pub fn startup_audit() -> Option<Result<Loaded, String>> {
-    let (name, audit) = match embedded_audit() {
+pub async fn startup_audit() -> Option<Result<Loaded, String>> {
+    let (name, audit) = match embedded_audit().await {
         Some(a) => ("embedded audit", a),
-        None => ("share link", shared_audit()?),
+        None => ("share link", shared_audit().await?),
     };
     Some(audit.map(|audit| Loaded {
         audit: Some((name.to_owned(), audit)),

@@ -64,6 +64,13 @@ pub enum Request {
     },
     /// Remove every system-out and system-err from the held runs (to save memory).
     DropOutputs,
+    /// Read the audit a single-file report embeds (its JSON text, untrusted): answered with
+    /// [`Reply::Audit`] or [`Reply::AuditError`].
+    ReadAudit(String),
+    /// Read the audit of a share link from the page's fragment (`#...audit=...`): answered
+    /// with [`Reply::Audit`], [`Reply::AuditError`], or [`Reply::NoAudit`] when the fragment
+    /// holds no share link after all.
+    SharedAudit(String),
 }
 
 /// What replaces the held runs before staged runs are added.
@@ -111,6 +118,8 @@ pub enum Reply {
     Details(String),
     /// An audit as JSON text.
     AuditJson(String),
+    /// The fragment of [`Request::SharedAudit`] holds no audit.
+    NoAudit,
 }
 
 /// What the engine holds.

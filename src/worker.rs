@@ -14,6 +14,7 @@ use flakelens_core::audit::{
     gzipped_audit, looks_like_audit, runs_of, Audit, Criteria, Privacy, MAX_AUDIT_BYTES,
 };
 use flakelens_core::input::read_input_interned;
+use flakelens_core::share::{decode_fragment, ShareError};
 use flakelens_core::{Analysis, AnalysisOptions, Diagnostic, Interner, Run};
 use flakelens_core::{AttemptDetail, RunDetail, TestSummary};
 
@@ -98,6 +99,11 @@ impl Engine {
                 audit.title = title;
                 Reply::AuditJson(audit.to_json())
             }
+            Request::ReadAudit(text) => match Audit::from_json(text.trim()) {
+                Ok(audit) => Reply::Audit(serde_json::to_string(&audit).unwrap_or_default()),
+                Err(e) => Reply::AuditError(e.to_string()),
+            },
+            Request::SharedAudit(fragment) => shared_audit(&fragment),
             Request::DropOutputs => {
                 for run in self.runs.iter_mut().chain(self.staged.iter_mut()) {
                     for case in &mut run.testcases {
@@ -294,4 +300,19 @@ pub fn parse_audit(bytes: Vec<u8>, limit: usize) -> Reply {
         Ok(audit) => Reply::Audit(serde_json::to_string(&audit).unwrap_or_default()),
         Err(e) => Reply::AuditError(format!("the audit is invalid: {e}")),
     }
+}
+
+/// Reads the audit of a share link's fragment: [`Reply::NoAudit`] when `audit=` is only part
+/// of another parameter (a search query, say), else the audit or why it cannot be read.
+fn shared_audit(fragment: &str) -> Reply {
+    let why = match decode_fragment(fragment) {
+        Ok(audit) => return Reply::Audit(serde_json::to_string(&audit).unwrap_or_default()),
+        Err(ShareError::Missing) => return Reply::NoAudit,
+        Err(ShareError::TooLarge(limit)) => format!(
+            "the shared audit is larger than the limit of {} MiB",
+            limit >> 20
+        ),
+        Err(other) => other.to_string(),
+    };
+    Reply::AuditError(why)
 }
