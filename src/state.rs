@@ -392,7 +392,7 @@ impl State {
                         .analysis
                         .as_deref()
                         .cloned()
-                        .unwrap_or_else(|| Analysis::from_runs(&[], Vec::new()));
+                        .unwrap_or_else(|| Analysis::empty(Vec::new()));
                     shown.diagnostics.extend(extra);
                     self.analysis = Some(Rc::new(shown));
                 }
@@ -401,10 +401,7 @@ impl State {
         }
         if !adds_runs && self.summary_audit.is_some() {
             Rc::make_mut(&mut self.diagnostics).extend(extra);
-            self.analysis = Some(Rc::new(Analysis::from_runs(
-                &[],
-                (*self.diagnostics).clone(),
-            )));
+            self.analysis = Some(Rc::new(Analysis::empty((*self.diagnostics).clone())));
             self.busy = false;
             self.status = None;
             return;

@@ -31,7 +31,7 @@ type Full = Option<(SharedAnalysis, String, SharedAnalysis)>;
 /// A one-test analysis: `analysis` with only the test `index`, its details replaced by the
 /// engine's full ones (what the panel's failures and "Copy as Markdown issue" show).
 fn with_details(analysis: &Analysis, index: usize, details: Vec<Option<RunDetail>>) -> Analysis {
-    let mut one = Analysis::from_runs(&[], Vec::new());
+    let mut one = Analysis::empty(Vec::new());
     one.options = analysis.options.clone();
     one.runs = analysis.runs.clone();
     one.totals = analysis.totals.clone();

@@ -396,6 +396,32 @@ pub struct Analysis {
 }
 
 impl Analysis {
+    /// The analysis of no run, with default options, keeping `diagnostics`: equal to
+    /// `Analysis::from_runs(&[], diagnostics)`, but built directly, so a caller that only
+    /// needs an empty analysis (the page, before the worker answers) does not link the
+    /// analysis and its rule engine.
+    pub fn empty(diagnostics: Vec<Diagnostic>) -> Analysis {
+        let category_list = default_categories();
+        let categories = category_breakdown(&category_list, []);
+        Analysis {
+            options: AnalysisOptions::default(),
+            runs: Vec::new(),
+            tests: Vec::new(),
+            totals: Totals {
+                claim: NO_RUN_CLAIM.to_owned(),
+                ..Totals::default()
+            },
+            consistency: Consistency::default(),
+            groups: Vec::new(),
+            comparisons: Vec::new(),
+            clusters: Vec::new(),
+            category_list,
+            categories,
+            suite_tree: SuiteNode::default(),
+            diagnostics,
+        }
+    }
+
     /// Analyzes the outputs of [`crate::junit::read_report`] or [`crate::input::read_input`],
     /// one per file, in run order, with default options.
     ///
@@ -958,12 +984,15 @@ fn label_runs(summaries: &mut [RunSummary], options: &AnalysisOptions) {
 }
 
 /// The one-sentence claim the runs support.
+/// The claim of an analysis of no run.
+const NO_RUN_CLAIM: &str = "no run read yet";
+
 fn claim(totals: &Totals, tests: &[TestSummary], options: &AnalysisOptions) -> String {
     use crate::format::percent;
     let confidence = crate::format::confidence(options.confidence);
     let n = totals.runs;
     if n == 0 {
-        return "no run read yet".to_owned();
+        return NO_RUN_CLAIM.to_owned();
     }
     if totals.flaky == 0 && totals.broken == 0 {
         // The weakest bound: the test with the fewest executed runs.
@@ -1355,6 +1384,23 @@ mod tests {
     use crate::generate::{generate_run, GenSpec};
     use crate::junit::read_report;
     use proptest::prelude::*;
+
+    #[test]
+    fn empty_equals_the_analysis_of_no_run() {
+        let note = Diagnostic::whole_file("x.xml", crate::Severity::Info, "a note".to_owned());
+        assert_eq!(
+            Analysis::empty(vec![note.clone()]),
+            Analysis::from_runs(&[], vec![note])
+        );
+        // By hand: nothing counted, the ten default categories listed with zero rows.
+        let empty = Analysis::empty(Vec::new());
+        assert_eq!(empty.totals.claim, "no run read yet");
+        assert_eq!(empty.category_list.len(), 10);
+        assert!(empty
+            .categories
+            .iter()
+            .all(|row| row.tests == 0 && row.share.is_none()));
+    }
 
     #[test]
     fn put_in_order_follows_every_cycle() {
