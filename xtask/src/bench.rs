@@ -884,7 +884,7 @@ fn revision(root: &Path) -> String {
             .output()
             .ok()
             .filter(|o| o.status.success())
-            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim_end().to_owned())
     };
     match git(&["rev-parse", "--short=12", "HEAD"]) {
         Some(commit) => {
