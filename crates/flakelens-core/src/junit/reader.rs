@@ -629,14 +629,15 @@ impl<'a> JunitReader<'a> {
                 _ => None,
             })
             .unwrap_or_else(|| (Arc::from(""), 0, Arc::from("")));
-        let classname = e.get("classname").filter(|c| !c.is_empty());
+        let a = TestcaseAttrs::of(e);
+        let classname = a.classname.filter(|c| !c.is_empty());
         let classname_given = classname.is_some();
         self.signals.testcase_without_classname |= classname.is_none();
         let classname = match classname {
             Some(classname) => self.interner.intern(classname),
             None => Arc::clone(&suite),
         };
-        let name = match e.get("name") {
+        let name = match a.name {
             Some(name) => self.interner.intern(name),
             None => {
                 self.unnamed += 1;
@@ -648,13 +649,17 @@ impl<'a> JunitReader<'a> {
                 Arc::from(stand_in)
             }
         };
-        let time_seconds = self.seconds(e, at);
-        let status = e.get("status");
-        let result = e.get("result");
-        let ignored = e.get("ignored");
-        let file = e.get("file");
-        let line = e.get("line");
-        self.signals.testcase_has_class_or_assertions |= e.has("class") || e.has("assertions");
+        let time_seconds = a.time.and_then(|raw| self.seconds_value(raw, at));
+        let TestcaseAttrs {
+            status,
+            result,
+            ignored,
+            file,
+            line,
+            class_or_assertions,
+            ..
+        } = a;
+        self.signals.testcase_has_class_or_assertions |= class_or_assertions;
         self.signals.testcase_has_file_line |= file.is_some() && line.is_some();
         self.signals.gtest_result |= result.is_some();
         match status {
@@ -1361,6 +1366,49 @@ fn char_reference(text: &[u8]) -> Option<(u32, usize)> {
     }
     let code = u32::from_str_radix(number, radix).ok()?;
     Some((code, skip + end + 1))
+}
+
+/// The attributes of a `<testcase>` that the reader uses, found in one pass over the tag's
+/// attributes (the first of a repeated name wins, as with [`Attrs::get`]).
+#[derive(Default)]
+struct TestcaseAttrs<'a> {
+    classname: Option<&'a str>,
+    name: Option<&'a str>,
+    time: Option<&'a str>,
+    status: Option<&'a str>,
+    result: Option<&'a str>,
+    ignored: Option<&'a str>,
+    file: Option<&'a str>,
+    line: Option<&'a str>,
+    /// A `class` or `assertions` attribute is present (a dialect signal).
+    class_or_assertions: bool,
+}
+
+impl<'a> TestcaseAttrs<'a> {
+    fn of(attrs: &'a Attrs<'_>) -> TestcaseAttrs<'a> {
+        let mut found = TestcaseAttrs::default();
+        for (key, value) in &attrs.list {
+            let slot = match *key {
+                "classname" => &mut found.classname,
+                "name" => &mut found.name,
+                "time" => &mut found.time,
+                "status" => &mut found.status,
+                "result" => &mut found.result,
+                "ignored" => &mut found.ignored,
+                "file" => &mut found.file,
+                "line" => &mut found.line,
+                "class" | "assertions" => {
+                    found.class_or_assertions = true;
+                    continue;
+                }
+                _ => continue,
+            };
+            if slot.is_none() {
+                *slot = Some(value.as_ref());
+            }
+        }
+        found
+    }
 }
 
 /// A start tag's attributes, parsed once. Values borrow from the input unless unescaping or
