@@ -5,26 +5,121 @@
 //! order; the page (`engine.rs`) sends the requests (`protocol.rs`) and never runs the engine
 //! itself, so no reading or analysis code is in the page's wasm.
 //!
-//! The engine keeps every run read (never a file's bytes), the last analysis in full, and
-//! sends the page only what it renders: the analysis without stack traces and outputs, in
+//! The engine keeps the runs read, the last analysis in full, and sends the page only what
+//! it renders: the analysis without stack traces and outputs, in
 //! chunks of tests (so no task on the page decodes more than one chunk); a test's full
 //! details when its detail panel opens; an audit when one is saved or shared.
+//!
+//! It keeps a file's runs parsed (in wasm memory) while the files held total at most
+//! [`PARSED_LIMIT_BYTES`]; each file past that is kept as a `Blob` (JavaScript's memory,
+//! which the browser may page to disk) and read again at each analysis, one file at a time,
+//! so that memory holds about one run while the analysis streams through them
+//! ([`Analysis::from_reads_expecting`]). An audit's runs are always kept parsed.
 
 use flakelens_core::audit::{
     gzipped_audit, looks_like_audit, runs_of, Audit, Criteria, Privacy, MAX_AUDIT_BYTES,
 };
 use flakelens_core::input::read_input_interned;
+use flakelens_core::junit::ReadOutput;
 use flakelens_core::share::{decode_fragment, ShareError};
 use flakelens_core::{Analysis, AnalysisOptions, Diagnostic, Interner, Run};
-use flakelens_core::{AttemptDetail, RunDetail, TestSummary};
+use flakelens_core::{AttemptDetail, RunDetail, Severity, TestSummary};
+use wasm_bindgen::JsCast;
 
 use crate::protocol::{Base, Held, Reply, Request, TESTS_PER_CHUNK};
+
+/// The most bytes of files (as read, before inflating) whose runs the engine keeps parsed:
+/// 256 MiB, the page's memory budget (`MEMORY_BUDGET_BYTES` in `src/state.rs`; the two
+/// match). A file that would take the files held past it is kept as a `Blob` and read
+/// again at each analysis instead.
+pub const PARSED_LIMIT_BYTES: u64 = 256 << 20;
+
+/// Where some of the held runs come from, in the order of the runs.
+enum Source {
+    /// The next this-many runs of [`Engine::runs`] (or of the staged runs), kept parsed.
+    Parsed(usize),
+    /// A file kept as it was read, read again at each analysis.
+    Stored(Stored),
+}
+
+/// A file whose runs are not kept: its bytes as a `Blob`, outside wasm memory.
+struct Stored {
+    /// The file's name, as read.
+    name: String,
+    /// The file's bytes.
+    blob: web_sys::Blob,
+    /// The file names of the runs it gave when first read, in order.
+    files: Vec<String>,
+    /// Its runs lose their system-out and system-err when read again
+    /// ([`Request::DropOutputs`]).
+    strip_outputs: bool,
+}
+
+/// Runs in order: parsed ones and files kept as `Blob`s.
+#[derive(Default)]
+struct Runs {
+    parsed: Vec<Run>,
+    sources: Vec<Source>,
+}
+
+impl Runs {
+    fn push_parsed(&mut self, run: Run) {
+        self.parsed.push(run);
+        match self.sources.last_mut() {
+            Some(Source::Parsed(n)) => *n += 1,
+            _ => self.sources.push(Source::Parsed(1)),
+        }
+    }
+
+    fn append(&mut self, other: &mut Runs) {
+        self.parsed.append(&mut other.parsed);
+        self.sources.append(&mut other.sources);
+    }
+
+    fn len(&self) -> usize {
+        self.sources
+            .iter()
+            .map(|s| match s {
+                Source::Parsed(n) => *n,
+                Source::Stored(stored) => stored.files.len(),
+            })
+            .sum()
+    }
+
+    fn has_stored(&self) -> bool {
+        self.sources.iter().any(|s| matches!(s, Source::Stored(_)))
+    }
+
+    /// Every run's file name, in order.
+    fn files(&self) -> Vec<String> {
+        let mut parsed = self.parsed.iter();
+        let mut files = Vec::with_capacity(self.len());
+        for source in &self.sources {
+            match source {
+                Source::Parsed(n) => files.extend(parsed.by_ref().take(*n).map(|r| r.file.clone())),
+                Source::Stored(stored) => files.extend(stored.files.iter().cloned()),
+            }
+        }
+        files
+    }
+
+    fn drop_outputs(&mut self) {
+        for run in &mut self.parsed {
+            strip_run_outputs(run);
+        }
+        for source in &mut self.sources {
+            if let Source::Stored(stored) = source {
+                stored.strip_outputs = true;
+            }
+        }
+    }
+}
 
 /// The runs read, and the last analysis of them.
 #[derive(Default)]
 pub struct Engine {
-    runs: Vec<Run>,
-    staged: Vec<Run>,
+    runs: Runs,
+    staged: Runs,
     staged_bytes: u64,
     held: Held,
     analysis: Option<Analysis>,
@@ -57,7 +152,9 @@ impl Engine {
                     Base::Audit(json) => {
                         self.forget_held();
                         if let Ok(audit) = serde_json::from_str::<Audit>(&json) {
-                            self.runs = runs_of(&audit);
+                            for run in runs_of(&audit) {
+                                self.runs.push_parsed(run);
+                            }
                             // Shown as written until an option changes.
                             self.analysis = Some(audit.analysis);
                         }
@@ -70,7 +167,7 @@ impl Engine {
             }
             Request::Clear => {
                 self.forget_held();
-                self.staged.clear();
+                self.staged = Runs::default();
                 self.staged_bytes = 0;
                 Reply::Held(self.held)
             }
@@ -105,14 +202,8 @@ impl Engine {
             },
             Request::SharedAudit(fragment) => shared_audit(&fragment),
             Request::DropOutputs => {
-                for run in self.runs.iter_mut().chain(self.staged.iter_mut()) {
-                    for case in &mut run.testcases {
-                        for attempt in &mut case.attempts {
-                            attempt.system_out = None;
-                            attempt.system_err = None;
-                        }
-                    }
-                }
+                self.runs.drop_outputs();
+                self.staged.drop_outputs();
                 if let Some(analysis) = self.analysis.as_mut() {
                     for test in &mut analysis.tests {
                         for detail in test.details.iter_mut().flatten() {
@@ -130,7 +221,7 @@ impl Engine {
     }
 
     fn forget_held(&mut self) {
-        self.runs = Vec::new();
+        self.runs = Runs::default();
         self.analysis = None;
         self.held = Held::default();
         self.interner = Interner::default();
@@ -152,22 +243,42 @@ impl Engine {
             };
         }
         let size = bytes.len() as u64;
+        // Kept as a Blob when the files held (and staged) would pass the limit with it.
+        let blob = if self.held.input_bytes + self.staged_bytes + size > PARSED_LIMIT_BYTES {
+            blob_of(&bytes)
+        } else {
+            None
+        };
         let reads = read_input_interned(name, &bytes, &mut self.interner);
         drop(bytes);
         let mut diagnostics: Vec<Diagnostic> = Vec::new();
+        let mut files = Vec::new();
         let mut runs = 0;
         for read in reads {
             diagnostics.extend(read.diagnostics);
             if let Some(mut run) = read.run {
+                runs += 1;
+                if blob.is_some() {
+                    // Dropped now: read again at each analysis.
+                    files.push(run.file.clone());
+                    continue;
+                }
                 if self.held.outputs_dropped {
                     strip_run_outputs(&mut run);
                 }
-                self.staged.push(run);
-                runs += 1;
+                self.staged.push_parsed(run);
             }
         }
         if runs > 0 {
             self.staged_bytes += size;
+            if let Some(blob) = blob {
+                self.staged.sources.push(Source::Stored(Stored {
+                    name: name.to_owned(),
+                    blob,
+                    files,
+                    strip_outputs: self.held.outputs_dropped,
+                }));
+            }
         }
         Reply::Reads {
             diagnostics: serde_json::to_string(&diagnostics).unwrap_or_else(|_| "[]".to_owned()),
@@ -178,7 +289,11 @@ impl Engine {
     fn analyze(&mut self, options: &str) -> Reply {
         let options: AnalysisOptions = serde_json::from_str(options).unwrap_or_default();
         self.analysis = None;
-        let analysis = Analysis::from_runs_with(&self.runs, Vec::new(), &options);
+        let analysis = if self.runs.has_stored() {
+            self.streamed_analysis(&options)
+        } else {
+            Analysis::from_runs_with(&self.runs.parsed, Vec::new(), &options)
+        };
         let head = Analysis {
             options: analysis.options.clone(),
             runs: analysis.runs.clone(),
@@ -196,10 +311,58 @@ impl Engine {
         let reply = Reply::Analyzed {
             head: serde_json::to_string(&head).unwrap_or_default(),
             tests: analysis.tests.len(),
-            run_files: self.runs.iter().map(|r| r.file.clone()).collect(),
+            run_files: self.runs.files(),
         };
         self.analysis = Some(analysis);
         reply
+    }
+
+    /// The analysis of the held runs, in order, reading each file kept as a `Blob` again
+    /// (its diagnostics were reported when it was first read) and dropping each run once
+    /// joined. A file that cannot be read again is left out, with a diagnostic that says so.
+    fn streamed_analysis(&mut self, options: &AnalysisOptions) -> Analysis {
+        let Engine { runs, interner, .. } = self;
+        let expected = runs.len();
+        let parsed = &runs.parsed;
+        // Each source with the index of its first parsed run.
+        let mut next = 0;
+        let sources: Vec<(usize, &Source)> = runs
+            .sources
+            .iter()
+            .map(|source| {
+                let start = next;
+                if let Source::Parsed(n) = source {
+                    next += n;
+                }
+                (start, source)
+            })
+            .collect();
+        let reads = sources.into_iter().flat_map(
+            |(start, source)| -> Box<dyn Iterator<Item = ReadOutput> + '_> {
+                match source {
+                    // Cloned one at a time, as the analysis takes each.
+                    Source::Parsed(n) => {
+                        Box::new(parsed.get(start..start + n).unwrap_or_default().iter().map(
+                            |run| ReadOutput {
+                                run: Some(run.clone()),
+                                diagnostics: Vec::new(),
+                            },
+                        ))
+                    }
+                    Source::Stored(stored)
+                        if stored
+                            .files
+                            .iter()
+                            .all(|f| options.excluded_runs.contains(f)) =>
+                    {
+                        // Every run of it is excluded: the analysis would skip them.
+                        Box::new(std::iter::empty())
+                    }
+                    Source::Stored(stored) => Box::new(reread(stored, interner).into_iter()),
+                }
+            },
+        );
+        Analysis::from_reads_expecting(reads, expected, options)
     }
 
     fn tests_chunk(&self, start: usize) -> String {
@@ -269,6 +432,44 @@ pub fn shown_test(test: &TestSummary) -> TestSummary {
         signals: test.signals.clone(),
         case_index: test.case_index.clone(),
         details,
+    }
+}
+
+/// A `Blob` holding a copy of `bytes`, or `None` when the browser refuses to make one.
+fn blob_of(bytes: &[u8]) -> Option<web_sys::Blob> {
+    let array = js_sys::Uint8Array::from(bytes);
+    web_sys::Blob::new_with_u8_array_sequence(&js_sys::Array::of1(&array)).ok()
+}
+
+/// The runs of a file kept as a `Blob`, read again (without diagnostics), or one diagnostic
+/// naming the file when it cannot be read.
+fn reread(stored: &Stored, interner: &mut Interner) -> Vec<ReadOutput> {
+    let bytes = web_sys::FileReaderSync::new()
+        .and_then(|reader| reader.read_as_array_buffer(&stored.blob))
+        .map(|buffer| js_sys::Uint8Array::new(buffer.unchecked_ref()).to_vec());
+    match bytes {
+        Ok(bytes) => {
+            let mut reads = read_input_interned(&stored.name, &bytes, interner);
+            drop(bytes);
+            for read in &mut reads {
+                read.diagnostics = Vec::new();
+                if let (Some(run), true) = (read.run.as_mut(), stored.strip_outputs) {
+                    strip_run_outputs(run);
+                }
+            }
+            reads
+        }
+        Err(e) => vec![ReadOutput {
+            run: None,
+            diagnostics: vec![Diagnostic::whole_file(
+                &stored.name,
+                Severity::Error,
+                format!(
+                    "cannot read this file again (the browser let go of it: {}); its runs are left out of this analysis — load it again",
+                    e.as_string().unwrap_or_else(|| format!("{e:?}"))
+                ),
+            )],
+        }],
     }
 }
 
