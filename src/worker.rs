@@ -14,7 +14,11 @@
 //! [`PARSED_LIMIT_BYTES`]; each file past that is kept as a `Blob` (JavaScript's memory,
 //! which the browser may page to disk) and read again at each analysis, one file at a time,
 //! so that memory holds about one run while the analysis streams through them
-//! ([`Analysis::from_reads_expecting`]). An audit's runs are always kept parsed.
+//! ([`Analysis::from_reads_expecting`]; with timestamp order or a non-default identity the
+//! analysis needs every run at once, so it then holds them all while it runs). An audit's
+//! runs are always kept parsed. A file is never kept both ways; the limit counts every file
+//! held and staged when a file is read, so a load that replaces big held files may keep
+//! more of its files as `Blob`s than it needs to.
 
 use flakelens_core::audit::{
     gzipped_audit, looks_like_audit, runs_of, Audit, Criteria, Privacy, MAX_AUDIT_BYTES,
