@@ -22,6 +22,8 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
+import { CHROMIUM_FLAGS, recordLongTasksAndHeap } from '../../tests/e2e/_harness.mjs';
+
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '..', '..');
 const require = createRequire(path.join(repo, 'tests', 'e2e', 'package.json'));
@@ -29,8 +31,6 @@ const { chromium } = require('playwright-core');
 
 const DIST = path.resolve(process.env.FLAKELENS_DIST || path.join(repo, 'dist'));
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
 const WORKER_GLUE = '/worker/flakelens-worker.js';
 /** The page's text when the worker stops (src/engine.rs `death_message`). */
 const DEATH_TEXT = 'The worker that reads and analyzes the files stopped';
@@ -152,7 +152,7 @@ const result = {
 const t0 = Date.now();
 const server = await serve();
 const base = `http://127.0.0.1:${server.address().port}`;
-const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS, timeout: 180_000 });
+const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS, timeout: 180_000 });
 // Chromium runs as a child of this node process (playwright spawns it): its processes are
 // this process's descendants, this process excluded.
 const rootPid = process.pid;
@@ -160,15 +160,7 @@ let sampler = null;
 try {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   await context.route((url) => new URL(url.href).origin !== base && !/^(data|blob):/.test(url.href), (route) => route.abort('blockedbyclient'));
-  await context.addInitScript(() => {
-    window.__longTasks = [];
-    window.__heapPeak = 0;
-    setInterval(() => { window.__heapPeak = Math.max(window.__heapPeak, performance.memory?.usedJSHeapSize ?? 0); }, 100);
-    try {
-      new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__longTasks.push(e.duration); })
-        .observe({ type: 'longtask', buffered: true });
-    } catch { /* no long task API */ }
-  });
+  await recordLongTasksAndHeap(context);
   const page = await context.newPage();
   page.setDefaultTimeout(TIMEOUT_MS);
   page.on('crash', () => { result.tab_crashed = true; log('the tab crashed (playwright "crash" event)'); });

@@ -17,6 +17,24 @@ export const CHROMIUM_FLAGS = [
   '--disable-quic',
 ];
 
+/**
+ * Records, in every page of `context`, the main thread's long tasks (`window.__longTasks`, each
+ * a duration in ms, from Chromium's `PerformanceObserver` `longtask` entries) and the peak of the
+ * page's JS heap (`window.__heapPeak`, bytes of `performance.memory.usedJSHeapSize`, sampled
+ * every 100 ms). Used by the scale part of `views.mjs` and by `bench/browser/load.mjs`.
+ */
+export async function recordLongTasksAndHeap(context) {
+  await context.addInitScript(() => {
+    window.__longTasks = [];
+    window.__heapPeak = 0;
+    setInterval(() => { window.__heapPeak = Math.max(window.__heapPeak, performance.memory?.usedJSHeapSize ?? 0); }, 100);
+    try {
+      new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__longTasks.push(e.duration); })
+        .observe({ type: 'longtask', buffered: true });
+    } catch { /* no long task API */ }
+  });
+}
+
 // ---------------------------------------------------------------------------------------
 // Reporting: one line per check, then "N passed, M failed".
 

@@ -37,7 +37,7 @@ import { fileURLToPath } from 'node:url';
 
 import { chromium } from 'playwright-core';
 
-import { Abort, CHROMIUM_FLAGS, check, currentView, fail, finish, pass, serveDir } from './_harness.mjs';
+import { Abort, CHROMIUM_FLAGS, check, currentView, fail, finish, pass, recordLongTasksAndHeap, serveDir } from './_harness.mjs';
 import * as harness from './_harness.mjs';
 
 
@@ -740,16 +740,7 @@ async function scenarioScale(browser, base, scratch, track) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   await track(context);
   try {
-    await context.addInitScript(() => {
-      window.__longTasks = [];
-      // Peak JS heap (Chromium's performance.memory), sampled while loading.
-      window.__heapPeak = 0;
-      setInterval(() => { window.__heapPeak = Math.max(window.__heapPeak, performance.memory?.usedJSHeapSize ?? 0); }, 100);
-      try {
-        new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__longTasks.push(e.duration); })
-          .observe({ type: 'longtask', buffered: true });
-      } catch { /* no long task API */ }
-    });
+    await recordLongTasksAndHeap(context);
     const page = await context.newPage();
     page.setDefaultTimeout(SCALE_WAIT_MS);
     await page.goto(`${base}/`, { waitUntil: 'load' });
