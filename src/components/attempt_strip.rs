@@ -1,6 +1,6 @@
 //! One column per run with a cell per attempt, oldest on top: shows retries within a run.
 
-use flakelens_core::Outcome;
+use flakelens_core::{AttemptsPerRun, Outcome};
 use yew::prelude::*;
 
 use crate::display::run_name;
@@ -11,7 +11,7 @@ pub struct AttemptStripProps {
     /// One entry per run: the run's outcome for the test, `None` where it is absent.
     pub outcomes: Vec<Option<Outcome>>,
     /// One entry per run: every attempt's outcome, oldest first (empty when absent).
-    pub attempts: Vec<Vec<Outcome>>,
+    pub attempts: AttemptsPerRun,
     /// One entry per run: its file name and group label.
     pub runs: Vec<(String, String)>,
 }
@@ -23,7 +23,7 @@ pub fn attempt_strip(props: &AttemptStripProps) -> Html {
         <ol class="attempt-strip" data-testid="attempts">
             { for props.outcomes.iter().enumerate().map(|(i, outcome)| {
                 let attempts: Vec<Outcome> = match props.attempts.get(i) {
-                    Some(a) if !a.is_empty() => a.clone(),
+                    Some(a) if !a.is_empty() => a.to_vec(),
                     _ => outcome.iter().copied().collect(),
                 };
                 let names: Vec<&str> = attempts.iter().map(|a| a.as_str()).collect();

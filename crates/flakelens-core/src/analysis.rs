@@ -6,6 +6,7 @@ use std::ops::{Add, AddAssign};
 
 use serde::{Deserialize, Serialize};
 
+use crate::attempts::AttemptsPerRun;
 use crate::categories::{
     category_breakdown, default_categories, default_rules, suite_tree, Category, CategoryRow,
     Evidence, FailureText, RuleSet, Signals, SuiteNode, TestCategories, TreeLeaf,
@@ -195,8 +196,9 @@ pub struct TestSummary {
     /// that run.
     pub outcomes: Vec<Option<Outcome>>,
     /// One entry per run, in run order: the outcome of every attempt in that run, oldest
-    /// first (one entry when there was no retry; empty when the test is absent).
-    pub attempts: Vec<Vec<Outcome>>,
+    /// first (one entry when there was no retry; empty when the test is absent). Packed; it
+    /// serializes as a list of lists.
+    pub attempts: AttemptsPerRun,
     /// Counts over the runs in which the test appeared.
     pub counts: Counts,
     /// (failed + errored) / executed runs, a ratio in \[0, 1\]; `None` when it never executed.
@@ -778,7 +780,7 @@ impl TestSummary {
             name: key.name.to_string(),
             file: None,
             outcomes: Vec::with_capacity(runs),
-            attempts: Vec::with_capacity(runs),
+            attempts: AttemptsPerRun::with_capacity(runs),
             flaky_in_run: Vec::with_capacity(runs),
             durations_seconds: Vec::with_capacity(runs),
             counts: Counts::default(),
@@ -798,7 +800,7 @@ impl TestSummary {
     fn pad_runs(&mut self, runs: usize) {
         if self.outcomes.len() < runs {
             self.outcomes.resize(runs, None);
-            self.attempts.resize(runs, Vec::new());
+            self.attempts.pad_to(runs);
             self.flaky_in_run.resize(runs, false);
             self.durations_seconds.resize(runs, None);
             self.case_index.resize(runs, None);
@@ -847,7 +849,8 @@ impl<'r> Joiner<'r> {
                 test.file.clone_from(&case.file);
             }
             test.outcomes[run_index] = Some(case.outcome);
-            test.attempts[run_index] = case.attempts.iter().map(|a| a.outcome).collect();
+            test.attempts
+                .set_last(case.attempts.iter().map(|a| a.outcome));
             test.flaky_in_run[run_index] = case.flaky_in_run;
             test.durations_seconds[run_index] = case.time_seconds;
             test.case_index[run_index] = u32::try_from(position).ok();

@@ -30,6 +30,7 @@
 #![warn(missing_docs)]
 
 mod analysis;
+mod attempts;
 pub mod audit;
 pub mod categories;
 mod diagnostic;
@@ -48,6 +49,7 @@ pub use analysis::{
     Analysis, AttemptDetail, Counts, FailureExample, RunDetail, RunSummary, TestSummary, Totals,
     Verdict,
 };
+pub use attempts::AttemptsPerRun;
 pub use diagnostic::{Diagnostic, Severity};
 pub use model::{
     Attempt, Failure, FailureKind, Interner, Outcome, Property, Run, TestCase, TestKey,
