@@ -544,7 +544,8 @@ pub fn app() -> Html {
                     tests={analysis.tests.len()} flaky={analysis.totals.flaky}
                     diagnostics={analysis.diagnostics.len()} />
             }
-            <DropZone {on_files} {on_example} {on_clear} busy={state.busy} {has_data} />
+            <DropZone {on_files} {on_example} {on_clear} busy={state.busy} {has_data}
+                example={!crate::engine::is_single_file_report()} />
             <LoadProgress {progress} on_cancel={Callback::from(|()| loader::cancel_loading())} />
             <ConfirmFetch on_loaded={on_hosted} />
             if state.over_budget(budget) {

@@ -83,11 +83,19 @@ fn embedded(document: &web_sys::Document, id: &str) -> Option<Result<Vec<u8>, St
     )
 }
 
+/// True in a single-file report (the page's wasm is embedded in the document), which has no
+/// files beside it: no worker file, no example reports.
+pub fn is_single_file_report() -> bool {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .is_some_and(|d| d.get_element_by_id("flakelens-wasm").is_some())
+}
+
 /// Where this page's worker comes from, or why it has none.
 fn source() -> Result<Source, String> {
     let window = web_sys::window().ok_or("no window")?;
     let document = window.document().ok_or("no document")?;
-    if document.get_element_by_id("flakelens-wasm").is_some() {
+    if is_single_file_report() {
         let (Some(glue), Some(wasm)) = (
             embedded(&document, WORKER_GLUE_ID),
             embedded(&document, WORKER_WASM_ID),

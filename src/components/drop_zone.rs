@@ -19,6 +19,10 @@ pub struct DropZoneProps {
     pub busy: bool,
     /// True when an analysis is shown (enables "Clear").
     pub has_data: bool,
+    /// False where the bundled example cannot be fetched (a single-file report has no
+    /// `reports/` folder beside it): no "Load example" button then.
+    #[prop_or(true)]
+    pub example: bool,
 }
 
 fn files_of(list: Option<FileList>) -> Vec<web_sys::File> {
@@ -91,15 +95,17 @@ pub fn drop_zone(props: &DropZoneProps) -> Html {
                 </label>
             </p>
             <div class="actions">
-                <button id="load-example" type="button" onclick={on_example} disabled={props.busy}>
-                    {"Load example"}
-                </button>
+                if props.example {
+                    <button id="load-example" type="button" onclick={on_example} disabled={props.busy}>
+                        {"Load example"}
+                    </button>
+                }
                 <button id="clear" type="button" class="secondary" onclick={on_clear}
                     disabled={props.busy || !props.has_data}>
                     {"Clear"}
                 </button>
             </div>
-            if !props.has_data {
+            if !props.has_data && props.example {
                 <p class="fine-print">
                     {"Dropped files are added to the current analysis. The example is 20 real runs of a small pytest suite: 10 sequential, 10 with 4 xdist workers."}
                 </p>

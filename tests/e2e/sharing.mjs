@@ -391,6 +391,9 @@ async function scenarioSingleFile(ctx, scratch, example) {
   const folders = analyzeWithCli(['sequential', 'parallel']);
   const page = await openOffline(ctx, report, 'single-file report (CLI)', folders);
   await page.screenshot({ path: path.join(OUTPUT, 'cli-report.png'), fullPage: true });
+  // No reports/ folder sits beside a report: it offers no example it could not fetch.
+  check('single-file report: no "Load example" button', await page.locator('#load-example').count() === 0,
+    'the button is shown');
 
   // The report's own "Download as single file" (its parts are in the page).
   const again = await download(page, '#download-single-file', path.join(scratch, 'from-report.html'));
