@@ -1275,7 +1275,6 @@ fn declares_xml_1_1(input: &str) -> bool {
 /// comments are text and not counted; `&#0;` is left to the parser, which rejects it.
 /// Returns the byte offset and code of the first, and how many there are.
 fn forbidden_controls(input: &str, references: bool) -> Option<(usize, u32, usize)> {
-    let forbidden = |c: u32| c < 0x20 && !matches!(c, 0x09 | 0x0A | 0x0D);
     let bytes = input.as_bytes();
     let mut first: Option<(usize, u32)> = None;
     let mut count = 0;
@@ -1286,10 +1285,10 @@ fn forbidden_controls(input: &str, references: bool) -> Option<(usize, u32, usiz
         count += 1;
     };
     // Almost every file has none: a word-at-a-time check first.
-    let any_raw = has_raw_control(bytes, |b| forbidden(u32::from(b)));
+    let any_raw = has_raw_control(bytes);
     if any_raw {
         for (at, &b) in bytes.iter().enumerate() {
-            if forbidden(u32::from(b)) {
+            if forbidden_control(u32::from(b)) {
                 note(at, u32::from(b));
             }
         }
@@ -1297,7 +1296,7 @@ fn forbidden_controls(input: &str, references: bool) -> Option<(usize, u32, usiz
     // References: only a `&#` whose code is forbidden needs the exact scan below, which
     // tells text from CDATA sections and comments; most files have none.
     let candidate = |at: usize| {
-        char_reference(&bytes[at..]).is_some_and(|(code, _)| code != 0 && forbidden(code))
+        char_reference(&bytes[at..]).is_some_and(|(code, _)| code != 0 && forbidden_control(code))
     };
     if !references || !memchr::memmem::find_iter(bytes, b"&#").any(candidate) {
         return first.map(|(at, code)| (at, code, count));
@@ -1320,7 +1319,7 @@ fn forbidden_controls(input: &str, references: bool) -> Option<(usize, u32, usiz
         if let Some(end) = section_end {
             i += memchr::memmem::find(rest, end).map_or(rest.len(), |p| p + end.len());
         } else if let Some((code, len)) = char_reference(rest) {
-            if code != 0 && forbidden(code) {
+            if code != 0 && forbidden_control(code) {
                 note(i, code);
             }
             i += len;
@@ -1331,9 +1330,14 @@ fn forbidden_controls(input: &str, references: bool) -> Option<(usize, u32, usiz
     first.map(|(at, code)| (at, code, count))
 }
 
-/// True when some byte of `bytes` is `forbidden`, which holds only for bytes below 0x20.
+/// A C0 control character other than tab, line feed and carriage return.
+fn forbidden_control(code: u32) -> bool {
+    code < 0x20 && !matches!(code, 0x09 | 0x0A | 0x0D)
+}
+
+/// True when some byte of `bytes` is a [`forbidden_control`] (all are below 0x20).
 /// Eight bytes at a time: a word with no byte below 0x20 (most of them) is skipped whole.
-fn has_raw_control(bytes: &[u8], forbidden: impl Fn(u8) -> bool) -> bool {
+fn has_raw_control(bytes: &[u8]) -> bool {
     const ONES_TIMES_0X20: u64 = 0x2020_2020_2020_2020;
     const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
     let mut words = bytes.chunks_exact(8);
@@ -1345,11 +1349,14 @@ fn has_raw_control(bytes: &[u8], forbidden: impl Fn(u8) -> bool) -> bool {
         // Nonzero exactly when some byte is below 0x20 (the "haszero/hasless" bit trick,
         // exact for thresholds up to 0x80; see Hacker's Delight, 6-1).
         let below_0x20 = word.wrapping_sub(ONES_TIMES_0X20) & !word & HIGH_BITS;
-        if below_0x20 != 0 && chunk.iter().any(|&b| forbidden(b)) {
+        if below_0x20 != 0 && chunk.iter().any(|&b| forbidden_control(u32::from(b))) {
             return true;
         }
     }
-    words.remainder().iter().any(|&b| forbidden(b))
+    words
+        .remainder()
+        .iter()
+        .any(|&b| forbidden_control(u32::from(b)))
 }
 
 /// The code and length of a character reference (`&#27;`, `&#x1B;`) at the start of `text`.
@@ -1451,23 +1458,17 @@ mod tests {
     fn raw_control_is_found_at_every_position_of_a_word_and_in_the_tail() {
         for len in 0..20 {
             let clean = vec![b'a'; len];
-            assert!(!has_raw_control(&clean, forbidden_byte), "len {len}");
+            assert!(!has_raw_control(&clean), "len {len}");
             for at in 0..len {
                 for control in [0x01, 0x08, 0x0B, 0x0C, 0x1B, 0x1F] {
                     let mut bytes = clean.clone();
                     bytes[at] = control;
-                    assert!(
-                        has_raw_control(&bytes, forbidden_byte),
-                        "{control:#x} at {at} of {len}"
-                    );
+                    assert!(has_raw_control(&bytes), "{control:#x} at {at} of {len}");
                 }
                 for allowed in [b'\t', b'\n', b'\r', 0x20, 0x7F, 0x80, 0xFF] {
                     let mut bytes = clean.clone();
                     bytes[at] = allowed;
-                    assert!(
-                        !has_raw_control(&bytes, forbidden_byte),
-                        "{allowed:#x} at {at} of {len}"
-                    );
+                    assert!(!has_raw_control(&bytes), "{allowed:#x} at {at} of {len}");
                 }
             }
         }
@@ -1490,7 +1491,7 @@ mod tests {
         #[test]
         fn raw_control_agrees_with_the_definition(bytes in proptest::collection::vec(any::<u8>(), 0..80)) {
             prop_assert_eq!(
-                has_raw_control(&bytes, forbidden_byte),
+                has_raw_control(&bytes),
                 bytes.iter().any(|&b| forbidden_byte(b))
             );
         }
