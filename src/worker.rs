@@ -195,7 +195,7 @@ impl Engine {
                 let analysis = self
                     .analysis
                     .clone()
-                    .unwrap_or_else(|| Analysis::from_runs(&[], Vec::new()));
+                    .unwrap_or_else(|| Analysis::empty(Vec::new()));
                 let mut audit = Audit::new(analysis, criteria, Privacy { messages, output });
                 audit.title = title;
                 Reply::AuditJson(audit.to_json())
