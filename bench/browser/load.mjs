@@ -16,13 +16,12 @@
 // Prints readable lines on stderr and one JSON line on stdout. See README.md for the fields.
 
 import fs from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
-import { CHROMIUM_FLAGS, recordLongTasksAndHeap } from '../../tests/e2e/_harness.mjs';
+import { CHROMIUM_FLAGS, recordLongTasksAndHeap, serveDir } from '../../tests/e2e/_harness.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '..', '..');
@@ -69,30 +68,6 @@ const WORKER_PROBE = async () => {
   const exports = await wasm_bindgen();
   return exports?.memory?.buffer?.byteLength ?? null;
 };
-
-const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.wasm': 'application/wasm',
-  '.css': 'text/css; charset=utf-8', '.json': 'application/json', '.svg': 'image/svg+xml', '.png': 'image/png',
-  '.ico': 'image/x-icon', '.xml': 'application/xml', '.txt': 'text/plain; charset=utf-8', '.gz': 'application/gzip', '.zip': 'application/zip' };
-
-/** dist/ on 127.0.0.1, as it is; `glue` counts the fetches of the worker's glue. */
-function serve() {
-  const server = http.createServer((req, res) => {
-    let p;
-    try { p = decodeURIComponent(new URL(req.url, 'http://x').pathname); } catch { res.writeHead(400).end(); return; }
-    let file = path.resolve(DIST, `.${p}`);
-    const rel = path.relative(DIST, file);
-    if (rel.startsWith('..') || path.isAbsolute(rel)) { res.writeHead(403).end(); return; }
-    if (fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, 'index.html');
-    fs.readFile(file, (err, body) => {
-      if (err) { res.writeHead(404).end(); return; }
-      if (p === WORKER_GLUE) server.glue += 1;
-      res.writeHead(200, { 'Content-Type': TYPES[path.extname(file).toLowerCase()] || 'application/octet-stream', 'Cache-Control': 'no-store' });
-      res.end(body);
-    });
-  });
-  server.glue = 0;
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
-}
 
 // ---------------------------------------------------------------------------------------
 // Chromium's processes: RSS from /proc of the browser process and all its descendants.
@@ -150,7 +125,7 @@ const result = {
 
 /** When the run started; the timeline's seconds count from here (page start-up included). */
 const t0 = Date.now();
-const server = await serve();
+const server = await serveDir(DIST);
 const base = `http://127.0.0.1:${server.address().port}`;
 const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS, timeout: 180_000 });
 // Chromium runs as a child of this node process (playwright spawns it): its processes are
@@ -307,7 +282,8 @@ try {
   log(`error: ${e.stack || e}`);
 } finally {
   clearInterval(sampler);
-  result.worker_glue_fetches = server.glue;
+  // The server's request log: how often the worker's glue was fetched.
+  result.worker_glue_fetches = server.log.filter((u) => new URL(u, base).pathname === WORKER_GLUE).length;
   result.load_average_end = os.loadavg();
   await browser.close().catch(() => {});
   server.close();
