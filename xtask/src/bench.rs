@@ -588,21 +588,8 @@ fn install_node_peers(peers: &Path) -> Result<()> {
 /// The versions the figures were taken with, one `name version` a line.
 fn versions(root: &Path, python: &Path, peers: &Path) -> Vec<String> {
     let line = |program: &OsString, args: &[&str], dir: &Path| -> String {
-        Command::new(program)
-            .args(args)
-            .current_dir(dir)
-            .stdin(Stdio::null())
-            .output()
-            .ok()
-            .filter(|o| o.status.success())
-            .map(|o| {
-                let text = if o.stdout.is_empty() {
-                    o.stderr
-                } else {
-                    o.stdout
-                };
-                String::from_utf8_lossy(&text).trim().to_owned()
-            })
+        cmd::printed(Command::new(program).args(args).current_dir(dir))
+            .map(|text| text.trim().to_owned())
             .unwrap_or_else(|| "unknown".into())
     };
     let py = python.as_os_str().to_owned();

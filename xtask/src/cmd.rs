@@ -32,11 +32,16 @@ where
     I: IntoIterator<Item = S>,
     S: AsRef<OsStr>,
 {
-    let out = Command::new(program)
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-        .ok()?;
+    printed(Command::new(program).args(args))?
+        .lines()
+        .next()
+        .map(|line| line.trim().to_owned())
+}
+
+/// What `command` printed (stdout, else stderr) with no input, or `None` when it cannot be
+/// started or fails.
+pub fn printed(command: &mut Command) -> Option<String> {
+    let out = command.stdin(Stdio::null()).output().ok()?;
     if !out.status.success() {
         return None;
     }
@@ -45,10 +50,7 @@ where
     } else {
         out.stdout
     };
-    String::from_utf8_lossy(&text)
-        .lines()
-        .next()
-        .map(|line| line.trim().to_owned())
+    Some(String::from_utf8_lossy(&text).into_owned())
 }
 
 /// Whether `program` is an executable file on `PATH`.
