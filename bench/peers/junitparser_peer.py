@@ -5,12 +5,11 @@ Prints {"files":N,"bytes":N,"testcases":N,"failures":N,"rejected":N} (failures: 
 with a failure or error result; rejected: files junitparser raised on).
 """
 
-import os
 import sys
 
 from junitparser import Error, Failure, JUnitXml, TestSuite
 
-from common import files, report
+from common import count
 
 
 def suites(xml):
@@ -21,25 +20,13 @@ def suites(xml):
         yield from xml
 
 
-def main(roots):
-    paths = files(roots)
-    size = testcases = failures = rejected = 0
-    for path in paths:
-        size += os.path.getsize(path)
-        try:
-            xml = JUnitXml.fromfile(path)
-        except Exception as e:  # noqa: BLE001 - a rejected file is a result, not a crash
-            print(f"junitparser: rejected {path}: {e}", file=sys.stderr)
-            rejected += 1
-            continue
-        for suite in suites(xml):
-            for case in suite:
-                testcases += 1
-                if any(isinstance(r, (Failure, Error)) for r in case.result):
-                    failures += 1
-    report(files=len(paths), bytes=size, testcases=testcases, failures=failures,
-           rejected=rejected)
+def testcases_of(path):
+    """One bool per testcase (a failure or error result)."""
+    for suite in suites(JUnitXml.fromfile(path)):
+        for case in suite:
+            yield any(isinstance(r, (Failure, Error)) for r in case.result)
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    # A rejected file is a result, not a crash: junitparser raises many kinds of errors.
+    count("junitparser", sys.argv[1:], testcases_of, Exception)
