@@ -31,3 +31,10 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
     }
     Ok(())
 }
+
+/// The files under the roots given on the command line ([`files`]); on an error, names
+/// `program` and it on stderr and returns `None`.
+pub fn files_from_args(program: &str) -> Option<Vec<PathBuf>> {
+    let roots: Vec<String> = std::env::args().skip(1).collect();
+    files(&roots).map_err(|e| eprintln!("{program}: {e}")).ok()
+}

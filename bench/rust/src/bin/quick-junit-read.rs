@@ -11,13 +11,8 @@ use std::process::ExitCode;
 use quick_junit::{Report, TestCaseStatus};
 
 fn main() -> ExitCode {
-    let roots: Vec<String> = std::env::args().skip(1).collect();
-    let files = match flakelens_bench_peers::files(&roots) {
-        Ok(files) => files,
-        Err(e) => {
-            eprintln!("quick-junit-read: {e}");
-            return ExitCode::FAILURE;
-        }
+    let Some(files) = flakelens_bench_peers::files_from_args("quick-junit-read") else {
+        return ExitCode::FAILURE;
     };
     let (mut bytes, mut testcases, mut failures, mut rejected) = (0usize, 0usize, 0usize, 0usize);
     for path in &files {

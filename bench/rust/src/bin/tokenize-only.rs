@@ -11,13 +11,8 @@ use quick_xml::events::Event;
 use quick_xml::Reader;
 
 fn main() -> ExitCode {
-    let roots: Vec<String> = std::env::args().skip(1).collect();
-    let files = match flakelens_bench_peers::files(&roots) {
-        Ok(files) => files,
-        Err(e) => {
-            eprintln!("tokenize-only: {e}");
-            return ExitCode::FAILURE;
-        }
+    let Some(files) = flakelens_bench_peers::files_from_args("tokenize-only") else {
+        return ExitCode::FAILURE;
     };
     let (mut bytes, mut events, mut errors) = (0usize, 0usize, 0usize);
     let mut buf = Vec::with_capacity(64 * 1024);
