@@ -828,12 +828,16 @@ async function scenarioRoundTrip(withPage, base, analysis, scratch) {
     fail(`${label}: the private audit is JSON`, e.message);
   }
 
-  await withPage(async (page) => {
+  // Opens a fresh page, drops `audit` into it and reads the views once it is loaded.
+  const loadAudit = async (page, audit, what) => {
     await openPage(page, base);
-    await page.setInputFiles('#file-input', file);
+    await page.setInputFiles('#file-input', audit);
     const late = await waitForSummary(page, analysis.totals.runs);
-    check(`${label}: the page loads the downloaded audit`, late === null, late);
-    const loaded = await readViews(page);
+    check(`${label}: the page loads ${what}`, late === null, late);
+    return readViews(page);
+  };
+  await withPage(async (page) => {
+    const loaded = await loadAudit(page, file, 'the downloaded audit');
     for (const key of ['summary', 'rows', 'criteria', 'categories', 'sections', 'diagnostics']) {
       check(`${label}: after loading, the ${key} equal the original's`, JSON.stringify(loaded[key]) === JSON.stringify(original[key]),
         `original: ${JSON.stringify(original[key]).slice(0, 600)}\nloaded:   ${JSON.stringify(loaded[key]).slice(0, 600)}`);
@@ -860,11 +864,7 @@ async function scenarioRoundTrip(withPage, base, analysis, scratch) {
   const gzFile = path.join(scratch, 'flakelens-audit.json.gz');
   fs.writeFileSync(gzFile, zlib.gzipSync(fs.readFileSync(file)));
   await withPage(async (page) => {
-    await openPage(page, base);
-    await page.setInputFiles('#file-input', gzFile);
-    const late = await waitForSummary(page, analysis.totals.runs);
-    check(`${label}: the page loads the audit gzipped`, late === null, late);
-    const loaded = await readViews(page);
+    const loaded = await loadAudit(page, gzFile, 'the audit gzipped');
     check(`${label}: the gzipped audit's rows equal the original's`, JSON.stringify(loaded.rows) === JSON.stringify(original.rows),
       `original: ${JSON.stringify(original.rows).slice(0, 600)}\nloaded:   ${JSON.stringify(loaded.rows).slice(0, 600)}`);
   });
