@@ -15,9 +15,7 @@ use std::collections::VecDeque;
 use std::pin::pin;
 use std::rc::Rc;
 
-use base64::engine::general_purpose::STANDARD;
-use base64::Engine as _;
-use flakelens_core::report::{WORKER_GLUE_ID, WORKER_WASM_ID};
+use flakelens_core::report::{APP_WASM_ID, WORKER_GLUE_ID, WORKER_WASM_ID};
 use flakelens_core::{Analysis, AnalysisOptions};
 use flakelens_core::{RunDetail, TestSummary};
 use futures::channel::oneshot;
@@ -70,17 +68,11 @@ enum Source {
     Embedded { glue: String, wasm: Vec<u8> },
 }
 
-/// The text of the data block `id`, base64-decoded; `None` when the page has no such block.
+/// The worker's data block `id`, base64-decoded; `None` when the page has no such block.
 fn embedded(document: &web_sys::Document, id: &str) -> Option<Result<Vec<u8>, String>> {
-    let text = document
-        .get_element_by_id(id)?
-        .text_content()
-        .unwrap_or_default();
-    Some(
-        STANDARD
-            .decode(text.trim())
-            .map_err(|e| format!("the report's embedded worker is damaged ({id}: {e})")),
-    )
+    crate::share::data_block(document, id).map(|bytes| {
+        bytes.map_err(|e| format!("the report's embedded worker is damaged ({id}: {e})"))
+    })
 }
 
 /// True in a single-file report (the page's wasm is embedded in the document), which has no
@@ -88,7 +80,7 @@ fn embedded(document: &web_sys::Document, id: &str) -> Option<Result<Vec<u8>, St
 pub fn is_single_file_report() -> bool {
     web_sys::window()
         .and_then(|w| w.document())
-        .is_some_and(|d| d.get_element_by_id("flakelens-wasm").is_some())
+        .is_some_and(|d| d.get_element_by_id(APP_WASM_ID).is_some())
 }
 
 /// Where this page's worker comes from, or why it has none.

@@ -9,7 +9,9 @@
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use flakelens_core::audit::{Audit, Privacy};
-use flakelens_core::report::{single_file_html, AppFiles, WORKER_GLUE_ID, WORKER_WASM_ID};
+use flakelens_core::report::{
+    single_file_html, AppFiles, APP_WASM_ID, WORKER_GLUE_ID, WORKER_WASM_ID,
+};
 use flakelens_core::share::{share_fragment, Fit, SHARE_LINK_BUDGET};
 use gloo_net::http::Request;
 use wasm_bindgen::JsCast;
@@ -58,17 +60,19 @@ fn document() -> Result<web_sys::Document, String> {
 }
 
 /// The base64 data block `id`, decoded.
-fn data_block(document: &web_sys::Document, id: &str) -> Option<Vec<u8>> {
-    STANDARD
-        .decode(document.get_element_by_id(id)?.text_content()?.trim())
-        .ok()
+pub(crate) fn data_block(
+    document: &web_sys::Document,
+    id: &str,
+) -> Option<Result<Vec<u8>, base64::DecodeError>> {
+    let text = document.get_element_by_id(id)?.text_content()?;
+    Some(STANDARD.decode(text.trim()))
 }
 
 /// In a single-file report the page is already one file: its parts are in the page.
 fn parts_of_report(document: &web_sys::Document) -> Option<AppParts> {
-    let wasm = data_block(document, "flakelens-wasm")?;
-    let worker_glue = String::from_utf8(data_block(document, WORKER_GLUE_ID)?).ok()?;
-    let worker_wasm = data_block(document, WORKER_WASM_ID)?;
+    let wasm = data_block(document, APP_WASM_ID)?.ok()?;
+    let worker_glue = String::from_utf8(data_block(document, WORKER_GLUE_ID)?.ok()?).ok()?;
+    let worker_wasm = data_block(document, WORKER_WASM_ID)?.ok()?;
     let script = document
         .query_selector("script[type=module]")
         .ok()??

@@ -15,6 +15,9 @@ use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use sha2::{Digest, Sha256};
 
+/// The `id` of the data block holding the page's wasm (base64); its presence is what tells a
+/// single-file report from a served page.
+pub const APP_WASM_ID: &str = "flakelens-wasm";
 /// The `id` of the data block holding the worker's glue (base64 of its UTF-8 text).
 pub const WORKER_GLUE_ID: &str = "flakelens-worker-js";
 /// The `id` of the data block holding the worker's wasm (base64).
@@ -53,7 +56,7 @@ fn escape_html(text: &str) -> String {
 /// The inline module script: the glue, then the wasm decoded from its data block.
 fn boot_script(glue: &str) -> String {
     format!(
-        "{glue}\nconst encoded = document.getElementById('flakelens-wasm').textContent.trim();\nconst bytes = Uint8Array.from(atob(encoded), (c) => c.charCodeAt(0));\nawait __wbg_init({{ module_or_path: bytes }});\n"
+        "{glue}\nconst encoded = document.getElementById('{APP_WASM_ID}').textContent.trim();\nconst bytes = Uint8Array.from(atob(encoded), (c) => c.charCodeAt(0));\nawait __wbg_init({{ module_or_path: bytes }});\n"
     )
 }
 
@@ -88,7 +91,7 @@ pub fn single_file_html(
     }
     let script = boot_script(app.glue);
     Ok(format!(
-        "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<meta name=\"color-scheme\" content=\"light dark\">\n<meta http-equiv=\"Content-Security-Policy\" content=\"{}\">\n<title>{}</title>\n<style>{}</style>\n<script type=\"application/json\" id=\"flakelens-audit\">{}</script>\n<script type=\"application/octet-stream\" id=\"flakelens-wasm\">{}</script>\n<script type=\"application/octet-stream\" id=\"{WORKER_GLUE_ID}\">{}</script>\n<script type=\"application/octet-stream\" id=\"{WORKER_WASM_ID}\">{}</script>\n<script type=\"module\">{script}</script>\n</head>\n<body>\n<noscript>This flakelens report needs JavaScript and WebAssembly.</noscript>\n</body>\n</html>\n",
+        "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<meta name=\"color-scheme\" content=\"light dark\">\n<meta http-equiv=\"Content-Security-Policy\" content=\"{}\">\n<title>{}</title>\n<style>{}</style>\n<script type=\"application/json\" id=\"flakelens-audit\">{}</script>\n<script type=\"application/octet-stream\" id=\"{APP_WASM_ID}\">{}</script>\n<script type=\"application/octet-stream\" id=\"{WORKER_GLUE_ID}\">{}</script>\n<script type=\"application/octet-stream\" id=\"{WORKER_WASM_ID}\">{}</script>\n<script type=\"module\">{script}</script>\n</head>\n<body>\n<noscript>This flakelens report needs JavaScript and WebAssembly.</noscript>\n</body>\n</html>\n",
         report_policy(&script),
         escape_html(title),
         app.css.replace("</style", "<\\/style"),
