@@ -51,9 +51,9 @@ enum Command {
         /// Print the audit JSON (schema flakelens-audit/1) on stdout instead of a summary.
         #[arg(long)]
         json: bool,
-        /// Write the audit JSON to this file (the text summary still goes to stdout). A name
-        /// ending in `.gz` writes compact JSON compressed with gzip, which every command
-        /// that takes an audit reads back.
+        /// Write the audit JSON to this file, compact (the text summary still goes to
+        /// stdout; `--json` prints it indented). A name ending in `.gz` compresses it with
+        /// gzip, which every command that takes an audit reads back.
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
         #[command(flatten)]
@@ -313,15 +313,17 @@ fn write_file(path: &Path, text: &str) -> Result<(), String> {
     std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
-/// Writes an audit: pretty JSON, or compact JSON compressed with gzip when the path ends in
-/// `.gz` (a CI artifact: about 1/40 of the pretty size). The JSON is streamed into the file,
-/// never held whole in memory.
+/// Writes an audit as compact JSON, compressed with gzip when the path ends in `.gz` (a CI
+/// artifact: about 1/40 of the indented size). Compact because an audit file is read by
+/// programs: indenting a 20,000-test, 10-run audit made it 62 MB instead of 38 MB and its
+/// writing over a quarter of the instructions of `analyze -o`. The JSON is streamed into the file, never
+/// held whole in memory.
 fn write_audit(path: &Path, audit: &Audit) -> Result<(), String> {
     let gzipped = path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("gz"));
     let error = |e: std::io::Error| format!("cannot write {}: {e}", path.display());
-    let file = std::io::BufWriter::new(std::fs::File::create(path).map_err(error)?);
+    let mut file = std::io::BufWriter::new(std::fs::File::create(path).map_err(error)?);
     if gzipped {
         // serde_json writes many small pieces; buffer them before the compressor, which
         // is slow per call (a 20,000-test audit: 2.4 s without this buffer, 0.3 s with it).
@@ -333,8 +335,7 @@ fn write_audit(path: &Path, audit: &Audit) -> Result<(), String> {
         let encoder = json.into_inner().map_err(|e| error(e.into_error()))?;
         encoder.finish().map_err(error)?.flush().map_err(error)
     } else {
-        let mut file = file;
-        serialize_audit(&mut file, audit, true).map_err(error)?;
+        serialize_audit(&mut file, audit, false).map_err(error)?;
         file.flush().map_err(error)
     }
 }
