@@ -18,7 +18,8 @@ use crate::metrics::consistency::{consistency, Consistency};
 use crate::metrics::groups::{compare, groups, guess_label, Group, GroupComparison};
 use crate::metrics::stats;
 use crate::metrics::test_metrics::{
-    flags_with, test_metrics, Flag, FlagHit, FlagRules, TestMetrics,
+    flags_with, test_metrics, test_metrics_with, Flag, FlagHit, FlagRules, MetricsCache,
+    TestMetrics,
 };
 use crate::model::{Interner, Outcome, Run, TestCase, TestKey};
 use crate::options::{AnalysisOptions, RunOrder};
@@ -534,8 +535,14 @@ impl Joined<'_> {
         let labels: Vec<String> = run_summaries.iter().map(|r| r.label.clone()).collect();
 
         let mut flag_rules = FlagRules::default();
+        let mut metrics_cache = MetricsCache::default();
         for test in &mut tests {
-            test.metrics = test_metrics(&test.outcomes, &test.durations_seconds, options);
+            test.metrics = test_metrics_with(
+                &test.outcomes,
+                &test.durations_seconds,
+                options,
+                &mut metrics_cache,
+            );
             test.flags = flags_with(
                 &test.outcomes,
                 &test.flaky_in_run,
@@ -557,23 +564,38 @@ impl Joined<'_> {
                 ));
             }
         }
-        let by_id: HashMap<String, usize> = tests
+        // The group-sensitive flags, found first so that the index by id borrows the ids
+        // (and is not built at all when no test is sensitive to a group).
+        let sensitive: Vec<(&str, &String, &String)> = comparisons
             .iter()
-            .enumerate()
-            .map(|(i, t)| (t.id.clone(), i))
+            .flat_map(|c| &c.tests)
+            .filter_map(|row| {
+                Some((
+                    row.id.as_str(),
+                    row.sensitive_to.as_ref()?,
+                    row.rule.as_ref()?,
+                ))
+            })
             .collect();
-        for comparison in &comparisons {
-            for row in &comparison.tests {
-                if let (Some(group), Some(rule), Some(&i)) =
-                    (&row.sensitive_to, &row.rule, by_id.get(&row.id))
-                {
-                    let flag = Flag::GroupSensitive(group.clone());
-                    if !tests[i].has_flag(&flag) {
-                        tests[i].flags.push(FlagHit {
-                            flag,
-                            rule: rule.clone(),
-                        });
-                    }
+        if !sensitive.is_empty() {
+            let by_id: HashMap<&str, usize> = tests
+                .iter()
+                .enumerate()
+                .map(|(i, t)| (t.id.as_str(), i))
+                .collect();
+            let hits: Vec<(usize, Flag, String)> = sensitive
+                .into_iter()
+                .filter_map(|(id, group, rule)| {
+                    Some((
+                        *by_id.get(id)?,
+                        Flag::GroupSensitive(group.clone()),
+                        rule.clone(),
+                    ))
+                })
+                .collect();
+            for (i, flag, rule) in hits {
+                if !tests[i].has_flag(&flag) {
+                    tests[i].flags.push(FlagHit { flag, rule });
                 }
             }
         }
@@ -616,16 +638,22 @@ impl Joined<'_> {
                 t.failure_rate.unwrap_or(0.0),
             )
         };
-        let ranks: Vec<_> = tests.iter().map(rank).collect();
-        let mut order: Vec<usize> = (0..tests.len()).collect();
-        order.sort_by(|&i, &j| {
-            let (ra, rb) = (&ranks[i], &ranks[j]);
+        // The position is the last key, so every key differs and an unstable sort gives
+        // the stable order; the keys sit together, not behind each summary.
+        let mut ranked: Vec<_> = tests
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (rank(t), t.id.as_str(), i))
+            .collect();
+        ranked.sort_unstable_by(|(ra, id_a, i), (rb, id_b, j)| {
             ra.0.cmp(&rb.0)
                 .then_with(|| rb.1.total_cmp(&ra.1))
                 .then_with(|| rb.2.total_cmp(&ra.2))
                 .then_with(|| rb.3.total_cmp(&ra.3))
-                .then_with(|| tests[i].id.cmp(&tests[j].id))
+                .then_with(|| id_a.cmp(id_b))
+                .then_with(|| i.cmp(j))
         });
+        let order: Vec<usize> = ranked.into_iter().map(|(_, _, i)| i).collect();
         put_in_order(&mut tests, order);
         totals.claim = claim(&totals, &tests, options);
         let (category_list, categories) = categorize(

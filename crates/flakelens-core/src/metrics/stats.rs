@@ -581,12 +581,16 @@ pub fn median(values: &[f64]) -> Option<f64> {
     if values.is_empty() {
         return None;
     }
-    let sorted = sorted(values);
+    median_of_sorted(&sorted(values))
+}
+
+/// [`median`] of values already sorted by `f64::total_cmp`; `None` for an empty slice.
+pub fn median_of_sorted(sorted: &[f64]) -> Option<f64> {
     let middle = sorted.len() / 2;
-    if sorted.len() % 2 == 1 {
-        Some(sorted[middle])
-    } else {
-        Some((sorted[middle - 1] + sorted[middle]) / 2.0)
+    match sorted.len() {
+        0 => None,
+        n if n % 2 == 1 => Some(sorted[middle]),
+        _ => Some((sorted[middle - 1] + sorted[middle]) / 2.0),
     }
 }
 
@@ -607,7 +611,15 @@ pub fn percentile_nearest_rank(values: &[f64], percentile: f64) -> Option<f64> {
     if values.is_empty() || percentile.is_nan() || !(0.0..=100.0).contains(&percentile) {
         return None;
     }
-    let sorted = sorted(values);
+    percentile_of_sorted(&sorted(values), percentile)
+}
+
+/// [`percentile_nearest_rank`] of values already sorted by `f64::total_cmp`; `None` for an
+/// empty slice or P outside `[0, 100]` (or `NaN`).
+pub fn percentile_of_sorted(sorted: &[f64], percentile: f64) -> Option<f64> {
+    if sorted.is_empty() || percentile.is_nan() || !(0.0..=100.0).contains(&percentile) {
+        return None;
+    }
     let n = sorted.len();
     // In range: 0 ≤ rank ≤ n, since P·n/100 ≤ n.
     let rank = ((percentile * n as f64) / 100.0).ceil() as usize;

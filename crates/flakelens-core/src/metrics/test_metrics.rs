@@ -85,7 +85,42 @@ pub fn test_metrics(
     durations: &[Option<f64>],
     options: &AnalysisOptions,
 ) -> TestMetrics {
+    test_metrics_with(outcomes, durations, options, &mut MetricsCache::default())
+}
+
+/// The outcome metrics of tests whose executed runs all passed or all failed, by run count
+/// and that outcome. Those depend on nothing else, and most tests of a suite are such, so
+/// one analysis computes each once. Bounded: two entries per run count at most. Valid for
+/// one [`AnalysisOptions`] only.
+#[derive(Debug, Default)]
+pub struct MetricsCache {
+    uniform: std::collections::HashMap<(usize, bool), TestMetrics>,
+}
+
+/// [`test_metrics`], taking the outcome metrics of a test whose executed runs all passed or
+/// all failed from `cache` (filled on first use). `cache` must only ever see `options`.
+pub fn test_metrics_with(
+    outcomes: &[Option<Outcome>],
+    durations: &[Option<f64>],
+    options: &AnalysisOptions,
+    cache: &mut MetricsCache,
+) -> TestMetrics {
     let executed = executed_failures(outcomes);
+    let mut metrics = match executed.first() {
+        Some(&first) if executed.iter().all(|&f| f == first) => cache
+            .uniform
+            .entry((executed.len(), first))
+            .or_insert_with(|| outcome_metrics(&executed, options))
+            .clone(),
+        _ => outcome_metrics(&executed, options),
+    };
+    metrics.durations = duration_stats(durations);
+    metrics
+}
+
+/// Every metric but the durations, from the executed runs in run order (true where the
+/// test failed or errored).
+fn outcome_metrics(executed: &[bool], options: &AnalysisOptions) -> TestMetrics {
     let n = u32::try_from(executed.len()).unwrap_or(u32::MAX);
     let k = u32::try_from(executed.iter().filter(|f| **f).count()).unwrap_or(u32::MAX);
     let failure_rate = (n > 0).then(|| f64::from(k) / f64::from(n));
@@ -100,19 +135,6 @@ pub fn test_metrics(
         .map(|w| stats::entropy(w.iter().filter(|f| **f).count() as f64 / w.len() as f64))
         .collect();
     let window_flips: Vec<f64> = windows.iter().map(|w| stats::flip_rate(w)).collect();
-    let times: Vec<f64> = durations
-        .iter()
-        .flatten()
-        .copied()
-        .filter(|t| t.is_finite())
-        .collect();
-    let durations = (!times.is_empty()).then(|| DurationStats {
-        samples: u32::try_from(times.len()).unwrap_or(u32::MAX),
-        mean_seconds: stats::mean(&times).unwrap_or(0.0),
-        median_seconds: stats::median(&times).unwrap_or(0.0),
-        p95_seconds: stats::percentile_nearest_rank(&times, 95.0).unwrap_or(0.0),
-        cv: stats::coefficient_of_variation(&times),
-    });
     TestMetrics {
         runs_executed: n,
         failures: k,
@@ -124,14 +146,38 @@ pub fn test_metrics(
             None
         },
         runs_needed,
-        flip_rate: (n > 0).then(|| stats::flip_rate(&executed)),
+        flip_rate: (n > 0).then(|| stats::flip_rate(executed)),
         entropy: failure_rate.map(stats::entropy),
         entropy_weighted: stats::exponentially_weighted(&window_entropy, options.weight_lambda),
         flip_rate_weighted: stats::exponentially_weighted(&window_flips, options.weight_lambda),
         posterior_mean: stats::beta_posterior_mean(k, n),
         posterior_exceedance: stats::beta_posterior_exceedance(k, n, options.posterior_threshold),
-        durations,
+        durations: None,
     }
+}
+
+/// The statistics of the finite durations (seconds), `None` when there are none; the times
+/// are sorted once for the median and the 95th percentile.
+fn duration_stats(durations: &[Option<f64>]) -> Option<DurationStats> {
+    let mut times: Vec<f64> = durations
+        .iter()
+        .flatten()
+        .copied()
+        .filter(|t| t.is_finite())
+        .collect();
+    if times.is_empty() {
+        return None;
+    }
+    let mean_seconds = stats::mean(&times).unwrap_or(0.0);
+    let cv = stats::coefficient_of_variation(&times);
+    times.sort_unstable_by(f64::total_cmp);
+    Some(DurationStats {
+        samples: u32::try_from(times.len()).unwrap_or(u32::MAX),
+        mean_seconds,
+        median_seconds: stats::median_of_sorted(&times).unwrap_or(0.0),
+        p95_seconds: stats::percentile_of_sorted(&times, 95.0).unwrap_or(0.0),
+        cv,
+    })
 }
 
 /// A verdict flag. More than one may hold for a test.
@@ -312,6 +358,45 @@ mod tests {
     const F: Option<Outcome> = Some(Outcome::Failed);
     const E: Option<Outcome> = Some(Outcome::Errored);
     const S: Option<Outcome> = Some(Outcome::Skipped);
+
+    fn outcome() -> impl proptest::strategy::Strategy<Value = Option<Outcome>> {
+        proptest::sample::select(vec![None, P, F, E, S])
+    }
+
+    proptest::proptest! {
+        /// One cache shared by many tests of different run counts and outcomes (all passed,
+        /// all failed, mixed) gives each the metrics computed from scratch.
+        #[test]
+        fn cached_metrics_equal_fresh_ones(
+            tests in proptest::collection::vec(
+                (
+                    proptest::collection::vec(outcome(), 0..12),
+                    proptest::collection::vec(proptest::option::of(0.0..5.0f64), 0..12),
+                ),
+                1..40,
+            )
+        ) {
+            let options = AnalysisOptions::default();
+            let mut cache = MetricsCache::default();
+            for (outcomes, durations) in &tests {
+                let cached = test_metrics_with(outcomes, durations, &options, &mut cache);
+                proptest::prop_assert_eq!(cached, test_metrics(outcomes, durations, &options));
+            }
+        }
+    }
+
+    #[test]
+    fn a_cache_tells_all_passed_from_all_failed_runs_of_the_same_count() {
+        let options = AnalysisOptions::default();
+        let mut cache = MetricsCache::default();
+        let passed = test_metrics_with(&[P, P, S, P], &[], &options, &mut cache);
+        let failed = test_metrics_with(&[F, E, F], &[], &options, &mut cache);
+        assert_eq!((passed.runs_executed, passed.failures), (3, 0));
+        assert_eq!((failed.runs_executed, failed.failures), (3, 3));
+        assert_eq!(failed.failure_rate, Some(1.0));
+        assert!(passed.upper_bound_95.is_some());
+        assert_eq!(failed.upper_bound_95, None);
+    }
 
     #[test]
     fn flags_name_round_trip() {
