@@ -1,8 +1,8 @@
 //! Joining runs by test identity: per-test outcomes, counts, failure rates and verdicts.
 
-use std::borrow::Cow;
 use std::collections::HashMap;
 use std::ops::{Add, AddAssign};
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -507,21 +507,66 @@ impl Analysis {
             ..Joiner::default()
         };
         for run in selected {
-            joiner.add(Cow::Borrowed(run));
+            joiner.add(run);
         }
         joiner.finish().analyze(diagnostics, options)
     }
 }
 
 /// Runs joined by test identity, before the cross-run figures.
-struct Joined<'r> {
+struct Joined {
     run_summaries: Vec<RunSummary>,
     tests: Vec<TestSummary>,
     /// Per run, the cases with at least one failure, by ascending position in the run.
-    failing: Vec<Vec<(u32, Cow<'r, TestCase>)>>,
+    failing: Vec<Vec<(u32, FailingCase)>>,
 }
 
-impl Joined<'_> {
+/// What categorization reads of a case that failed in a run: its failures' texts and the
+/// attempts' `system-err`. The texts are interned with the details' ones, so a trace kept
+/// here and in [`RunDetail`] is stored once; the rest of the case is dropped with its run.
+struct FailingCase {
+    attempts: Vec<FailingAttempt>,
+}
+
+struct FailingAttempt {
+    failures: Vec<KeptFailure>,
+    system_err: Option<Arc<str>>,
+}
+
+struct KeptFailure {
+    message: Option<Arc<str>>,
+    failure_type: Option<Arc<str>>,
+    body: Arc<str>,
+}
+
+impl FailingCase {
+    fn of(case: &TestCase, texts: &mut Interner) -> FailingCase {
+        let attempts = case
+            .attempts
+            .iter()
+            .map(|a| FailingAttempt {
+                failures: a
+                    .failures
+                    .iter()
+                    .map(|f| KeptFailure {
+                        message: f.message.as_deref().map(|m| texts.intern(m)),
+                        failure_type: f.failure_type.as_deref().map(|t| texts.intern(t)),
+                        body: texts.intern(&f.body),
+                    })
+                    .collect(),
+                system_err: a.system_err.clone(),
+            })
+            .collect();
+        FailingCase { attempts }
+    }
+
+    /// The first failure of any attempt, oldest first.
+    fn first_failure(&self) -> Option<&KeptFailure> {
+        self.attempts.iter().flat_map(|a| &a.failures).next()
+    }
+}
+
+impl Joined {
     /// Everything after the join: metrics, flags, groups, consistency, clusters,
     /// categories, the suite tree.
     fn analyze(self, mut diagnostics: Vec<Diagnostic>, options: &AnalysisOptions) -> Analysis {
@@ -715,7 +760,7 @@ fn put_in_order<T>(items: &mut [T], mut order: Vec<usize>) {
 /// and prepared together as `from_runs_with` would. With timestamp order or a non-default
 /// identity every run is needed before the first is joined, so all are kept.
 pub(crate) struct RunStream {
-    joiner: Joiner<'static>,
+    joiner: Joiner,
     /// The runs kept: all of them when `hold_all`, else those from the first that may need
     /// preparing on.
     tail: Vec<Run>,
@@ -750,7 +795,7 @@ impl RunStream {
             && crate::prepare::logical_run(&run.file).is_none()
             && crate::prepare::keys_unchanged(&run)
         {
-            self.joiner.add(Cow::Owned(run));
+            self.joiner.add(&run);
         } else {
             self.tail.push(run);
         }
@@ -770,8 +815,8 @@ impl RunStream {
         if !tail.is_empty() {
             let refs: Vec<&Run> = tail.iter().collect();
             match crate::prepare::prepare(&refs, options, &mut diagnostics) {
-                Some(prepared) => prepared.into_iter().for_each(|r| joiner.add(Cow::Owned(r))),
-                None => tail.into_iter().for_each(|r| joiner.add(Cow::Owned(r))),
+                Some(prepared) => prepared.iter().for_each(|r| joiner.add(r)),
+                None => tail.iter().for_each(|r| joiner.add(r)),
             }
         }
         joiner.finish().analyze(diagnostics, options)
@@ -781,13 +826,13 @@ impl RunStream {
 /// Joins runs by test identity, one run at a time: per-run summaries and per-test outcomes,
 /// counts, verdicts. Per-test vectors grow with the runs and are padded at the end.
 #[derive(Default)]
-struct Joiner<'r> {
+struct Joiner {
     run_summaries: Vec<RunSummary>,
     tests: Vec<TestSummary>,
     index: rustc_hash::FxHashMap<TestKey, usize>,
     /// Per test, the last run (plus one) it was counted in: each test counts once per run.
     counted_in: Vec<usize>,
-    failing: Vec<Vec<(u32, Cow<'r, TestCase>)>>,
+    failing: Vec<Vec<(u32, FailingCase)>>,
     /// Messages, types and traces of the details, each distinct text once.
     texts: Interner,
     /// How many runs are expected, if known (0 if not): a new test's per-run vectors are
@@ -836,8 +881,8 @@ impl TestSummary {
     }
 }
 
-impl<'r> Joiner<'r> {
-    fn add(&mut self, run: Cow<'r, Run>) {
+impl Joiner {
+    fn add(&mut self, run: &Run) {
         let run_index = self.run_summaries.len();
         let mut counts = Counts::default();
         let mut total_time_seconds: Option<f64> = None;
@@ -847,7 +892,7 @@ impl<'r> Joiner<'r> {
             // (which leaves up to half the array unused and copies it on each growth).
             self.tests.reserve_exact(run.testcases.len());
         }
-        let mut failing_positions: Vec<u32> = Vec::new();
+        let mut kept: Vec<(u32, FailingCase)> = Vec::new();
         for (position, case) in run.testcases.iter().enumerate() {
             if let Some(t) = case.time_seconds {
                 *total_time_seconds.get_or_insert(0.0) += t;
@@ -897,8 +942,9 @@ impl<'r> Joiner<'r> {
                     failure_type: first.and_then(|f| f.failure_type.clone()),
                 });
             }
+            // Only the failing cases' texts are kept: categories read them.
             if let (Some(_), Ok(position)) = (first, u32::try_from(position)) {
-                failing_positions.push(position);
+                kept.push((position, FailingCase::of(case, &mut self.texts)));
             }
         }
         for &slot in &seen_in_run {
@@ -919,39 +965,10 @@ impl<'r> Joiner<'r> {
             label: String::new(),
             label_source: String::new(),
         });
-        // Only the failing cases are kept (moved, when the run is owned): categories read
-        // their texts.
-        let kept: Vec<(u32, Cow<'r, TestCase>)> = match run {
-            Cow::Borrowed(run) => failing_positions
-                .iter()
-                .filter_map(|&p| Some((p, Cow::Borrowed(run.testcases.get(p as usize)?))))
-                .collect(),
-            Cow::Owned(run) => {
-                let mut wanted = failing_positions.iter().peekable();
-                run.testcases
-                    .into_iter()
-                    .enumerate()
-                    .filter_map(|(i, mut case)| {
-                        let p = u32::try_from(i).ok()?;
-                        if wanted.peek() == Some(&&p) {
-                            wanted.next();
-                            // The identity's text is kept once, however many runs it failed
-                            // in (already so when the runs were read with one interner).
-                            if let Some((key, _)) = self.index.get_key_value(&case.key) {
-                                case.key = key.clone();
-                            }
-                            Some((p, Cow::Owned(case)))
-                        } else {
-                            None
-                        }
-                    })
-                    .collect()
-            }
-        };
         self.failing.push(kept);
     }
 
-    fn finish(mut self) -> Joined<'r> {
+    fn finish(mut self) -> Joined {
         let run_count = self.run_summaries.len();
         for test in &mut self.tests {
             test.pad_runs(run_count);
@@ -1085,7 +1102,7 @@ fn prefix(text: &str, max: usize) -> &str {
 /// defaults still apply), computes each test's run-level signals and categorizes it, and
 /// returns the category list and breakdown.
 fn categorize(
-    failing: &[Vec<(u32, Cow<'_, TestCase>)>],
+    failing: &[Vec<(u32, FailingCase)>],
     summaries: &[RunSummary],
     tests: &mut [TestSummary],
     options: &AnalysisOptions,
@@ -1136,10 +1153,10 @@ fn categorize(
         .map(|r| (r.counts.executed(), r.counts.failures()))
         .collect();
     // A failing case by run and position (cases without failures are not kept).
-    let case_at = |run: usize, position: u32| -> Option<&TestCase> {
+    let case_at = |run: usize, position: u32| -> Option<&FailingCase> {
         let list = failing.get(run)?;
         let i = list.binary_search_by_key(&position, |(p, _)| *p).ok()?;
-        Some(&*list[i].1)
+        Some(&list[i].1)
     };
     for test in tests.iter_mut() {
         let failing = test.counts.failures() > 0 || test.counts.flaky() > 0;
@@ -1180,7 +1197,7 @@ fn categorize(
             .enumerate()
             .filter_map(|(run_index, position)| {
                 let case = case_at(run_index, (*position)?)?;
-                let f = case.failures().next()?;
+                let f = case.first_failure()?;
                 Some(FailureText {
                     run: run_index,
                     message: f.message.as_deref(),
