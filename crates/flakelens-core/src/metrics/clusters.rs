@@ -38,7 +38,8 @@ pub fn co_failure_clusters<'a>(
         })
         .filter(|(_, runs)| !runs.is_empty())
         .collect();
-    // Union-find over the failing tests.
+    // Union-find over the failing tests. A component's root is its smallest index, so the
+    // order in which links are found does not change the clusters.
     let mut parent: Vec<usize> = (0..failing.len()).collect();
     fn root(parent: &mut [usize], mut i: usize) -> usize {
         while parent[i] != i {
@@ -47,11 +48,38 @@ pub fn co_failure_clusters<'a>(
         }
         i
     }
-    for i in 0..failing.len() {
-        for j in i + 1..failing.len() {
-            if jaccard(&failing[i].1, &failing[j].1) >= similarity {
-                let (ri, rj) = (root(&mut parent, i), root(&mut parent, j));
-                parent[ri.max(rj)] = ri.min(rj);
+    fn link(parent: &mut [usize], i: usize, j: usize) {
+        let (ri, rj) = (root(parent, i), root(parent, j));
+        parent[ri.max(rj)] = ri.min(rj);
+    }
+    // Tests with the same failing runs (Jaccard 1) are linked at once and compared with the
+    // others through the first of them: most failing tests of a suite share a few sets
+    // (every run, for the broken ones).
+    let mut first_with: std::collections::HashMap<&[usize], usize> =
+        std::collections::HashMap::new();
+    let mut distinct: Vec<usize> = Vec::new();
+    for (i, (_, runs)) in failing.iter().enumerate() {
+        match first_with.get(runs.as_slice()) {
+            Some(&first) if 1.0 >= similarity => link(&mut parent, first, i),
+            Some(_) => {}
+            None => {
+                first_with.insert(runs.as_slice(), i);
+                distinct.push(i);
+            }
+        }
+    }
+    // Compared by ascending size: |A ∩ B| / |A ∪ B| ≤ |A| / |B| for |A| ≤ |B|, so once that
+    // bound falls under the threshold, no larger set can reach it.
+    distinct.sort_by_key(|&i| failing[i].1.len());
+    for (k, &i) in distinct.iter().enumerate() {
+        let a = &failing[i].1;
+        for &j in &distinct[k + 1..] {
+            let b = &failing[j].1;
+            if (a.len() as f64) / (b.len() as f64) < similarity {
+                break;
+            }
+            if jaccard(a, b) >= similarity {
+                link(&mut parent, i, j);
             }
         }
     }
@@ -83,9 +111,20 @@ pub fn co_failure_clusters<'a>(
     clusters
 }
 
-/// |A ∩ B| / |A ∪ B| of two sorted run lists.
+/// |A ∩ B| / |A ∪ B| of two sorted run lists without repeats.
 fn jaccard(a: &[usize], b: &[usize]) -> f64 {
-    let common = a.iter().filter(|r| b.binary_search(r).is_ok()).count();
+    let (mut x, mut y, mut common) = (0, 0, 0);
+    while let (Some(ra), Some(rb)) = (a.get(x), b.get(y)) {
+        match ra.cmp(rb) {
+            std::cmp::Ordering::Less => x += 1,
+            std::cmp::Ordering::Greater => y += 1,
+            std::cmp::Ordering::Equal => {
+                common += 1;
+                x += 1;
+                y += 1;
+            }
+        }
+    }
     let union = a.len() + b.len() - common;
     if union == 0 {
         0.0
@@ -97,6 +136,75 @@ fn jaccard(a: &[usize], b: &[usize]) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// The definition: every pair of failing tests compared, linked at the threshold, the
+    /// connected groups of two or more, largest first (ties in the order of their first
+    /// test); the oracle for the pruned search.
+    fn clusters_by_every_pair(
+        tests: &[(String, Vec<Option<Outcome>>)],
+        similarity: f64,
+    ) -> Vec<Vec<String>> {
+        let failing: Vec<(&str, Vec<usize>)> = tests
+            .iter()
+            .map(|(id, o)| {
+                let runs = (0..o.len())
+                    .filter(|&r| o[r].is_some_and(Outcome::is_failure))
+                    .collect();
+                (id.as_str(), runs)
+            })
+            .filter(|(_, runs): &(&str, Vec<usize>)| !runs.is_empty())
+            .collect();
+        let mut group: Vec<usize> = (0..failing.len()).collect();
+        for i in 0..failing.len() {
+            for j in i + 1..failing.len() {
+                let (a, b) = (&failing[i].1, &failing[j].1);
+                let common = a.iter().filter(|r| b.contains(r)).count();
+                let union = a.len() + b.len() - common;
+                if union > 0 && common as f64 / union as f64 >= similarity {
+                    let (gi, gj) = (group[i], group[j]);
+                    let (keep, gone) = (gi.min(gj), gi.max(gj));
+                    group
+                        .iter_mut()
+                        .filter(|g| **g == gone)
+                        .for_each(|g| *g = keep);
+                }
+            }
+        }
+        let mut clusters: Vec<Vec<String>> = (0..failing.len())
+            .map(|g| {
+                (0..failing.len())
+                    .filter(|&i| group[i] == g)
+                    .map(|i| failing[i].0.to_owned())
+                    .collect::<Vec<_>>()
+            })
+            .filter(|m| m.len() >= 2)
+            .collect();
+        clusters.sort_by_key(|c| std::cmp::Reverse(c.len()));
+        clusters
+    }
+
+    proptest! {
+        #[test]
+        fn pruned_search_finds_the_clusters_of_every_pair(
+            outcomes in proptest::collection::vec(
+                proptest::collection::vec(proptest::sample::select(vec![None, Some(Outcome::Passed), Some(Outcome::Failed), Some(Outcome::Errored)]), 6),
+                0..40,
+            ),
+            similarity in proptest::sample::select(vec![0.0, 0.3, 0.5, 2.0 / 3.0, 0.7, 1.0, 1.5]),
+        ) {
+            let tests: Vec<(String, Vec<Option<Outcome>>)> =
+                outcomes.into_iter().enumerate().map(|(i, o)| (format!("t{i}"), o)).collect();
+            let found: Vec<Vec<String>> = co_failure_clusters(
+                tests.iter().map(|(id, o)| (id.as_str(), o.as_slice())),
+                similarity,
+            )
+            .into_iter()
+            .map(|c| c.tests)
+            .collect();
+            prop_assert_eq!(found, clusters_by_every_pair(&tests, similarity));
+        }
+    }
 
     const P: Option<Outcome> = Some(Outcome::Passed);
     const F: Option<Outcome> = Some(Outcome::Failed);
