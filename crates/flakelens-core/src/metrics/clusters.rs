@@ -55,15 +55,15 @@ pub fn co_failure_clusters<'a>(
     // Tests with the same failing runs (Jaccard 1) are linked at once and compared with the
     // others through the first of them: most failing tests of a suite share a few sets
     // (every run, for the broken ones).
-    let mut first_with: std::collections::HashMap<&[usize], usize> =
-        std::collections::HashMap::new();
+    let bits: Vec<Vec<u64>> = failing.iter().map(|(_, runs)| bit_set(runs)).collect();
+    let mut first_with: std::collections::HashMap<&[u64], usize> = std::collections::HashMap::new();
     let mut distinct: Vec<usize> = Vec::new();
-    for (i, (_, runs)) in failing.iter().enumerate() {
-        match first_with.get(runs.as_slice()) {
+    for (i, set) in bits.iter().enumerate() {
+        match first_with.get(set.as_slice()) {
             Some(&first) if 1.0 >= similarity => link(&mut parent, first, i),
             Some(_) => {}
             None => {
-                first_with.insert(runs.as_slice(), i);
+                first_with.insert(set.as_slice(), i);
                 distinct.push(i);
             }
         }
@@ -72,13 +72,13 @@ pub fn co_failure_clusters<'a>(
     // bound falls under the threshold, no larger set can reach it.
     distinct.sort_by_key(|&i| failing[i].1.len());
     for (k, &i) in distinct.iter().enumerate() {
-        let a = &failing[i].1;
+        let a = failing[i].1.len();
         for &j in &distinct[k + 1..] {
-            let b = &failing[j].1;
-            if (a.len() as f64) / (b.len() as f64) < similarity {
+            let b = failing[j].1.len();
+            if (a as f64) / (b as f64) < similarity {
                 break;
             }
-            if jaccard(a, b) >= similarity {
+            if jaccard(&bits[i], &bits[j]) >= similarity {
                 link(&mut parent, i, j);
             }
         }
@@ -111,25 +111,36 @@ pub fn co_failure_clusters<'a>(
     clusters
 }
 
-/// |A ∩ B| / |A ∪ B| of two sorted run lists without repeats.
-fn jaccard(a: &[usize], b: &[usize]) -> f64 {
-    let (mut x, mut y, mut common) = (0, 0, 0);
-    while let (Some(ra), Some(rb)) = (a.get(x), b.get(y)) {
-        match ra.cmp(rb) {
-            std::cmp::Ordering::Less => x += 1,
-            std::cmp::Ordering::Greater => y += 1,
-            std::cmp::Ordering::Equal => {
-                common += 1;
-                x += 1;
-                y += 1;
-            }
-        }
+/// A set of run indices as bits, 64 runs a word.
+fn bit_set(runs: &[usize]) -> Vec<u64> {
+    let mut words = vec![0u64; runs.last().map_or(0, |&r| r / 64 + 1)];
+    for &r in runs {
+        words[r / 64] |= 1 << (r % 64);
     }
-    let union = a.len() + b.len() - common;
+    words
+}
+
+/// |A ∩ B| / |A ∪ B| of two run sets as bits ([`bit_set`]).
+fn jaccard(a: &[u64], b: &[u64]) -> f64 {
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    let common: u32 = short
+        .iter()
+        .zip(long)
+        .map(|(x, y)| (x & y).count_ones())
+        .sum();
+    let union: u32 = short
+        .iter()
+        .zip(long)
+        .map(|(x, y)| (x | y).count_ones())
+        .sum::<u32>()
+        + long[short.len()..]
+            .iter()
+            .map(|w| w.count_ones())
+            .sum::<u32>();
     if union == 0 {
         0.0
     } else {
-        common as f64 / union as f64
+        f64::from(common) / f64::from(union)
     }
 }
 
@@ -187,10 +198,21 @@ mod tests {
     proptest! {
         #[test]
         fn pruned_search_finds_the_clusters_of_every_pair(
-            outcomes in proptest::collection::vec(
-                proptest::collection::vec(proptest::sample::select(vec![None, Some(Outcome::Passed), Some(Outcome::Failed), Some(Outcome::Errored)]), 6),
-                0..40,
-            ),
+            // 6 runs (many equal sets) and runs past one and two 64-bit words.
+            outcomes in proptest::sample::select(vec![6usize, 70, 130]).prop_flat_map(|runs| {
+                proptest::collection::vec(
+                    proptest::collection::vec(
+                        proptest::sample::select(vec![
+                            None,
+                            Some(Outcome::Passed),
+                            Some(Outcome::Failed),
+                            Some(Outcome::Errored),
+                        ]),
+                        runs,
+                    ),
+                    0..40,
+                )
+            }),
             similarity in proptest::sample::select(vec![0.0, 0.3, 0.5, 2.0 / 3.0, 0.7, 1.0, 1.5]),
         ) {
             let tests: Vec<(String, Vec<Option<Outcome>>)> =
