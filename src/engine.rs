@@ -15,7 +15,9 @@ use std::collections::VecDeque;
 use std::pin::pin;
 use std::rc::Rc;
 
+use flakelens_core::audit::Privacy;
 use flakelens_core::report::{APP_WASM_ID, WORKER_GLUE_ID, WORKER_WASM_ID};
+use flakelens_core::share::Fit;
 use flakelens_core::{Analysis, AnalysisOptions};
 use flakelens_core::{RunDetail, TestSummary};
 use futures::channel::oneshot;
@@ -26,7 +28,7 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Blob, BlobPropertyBag, ErrorEvent, MessageEvent, Url, Worker};
 
-use crate::protocol::{Base, Held, Reply, Request};
+use crate::protocol::{AppParts, AuditOf, Base, Held, Reply, Request};
 
 /// The worker's script, relative to the page (`data-target-path="worker"` in `index.html`);
 /// its wasm is [`WORKER_WASM`] beside it.
@@ -433,23 +435,59 @@ pub async fn details(id: &str) -> Result<Option<Vec<Option<RunDetail>>>, String>
     }
 }
 
-/// The audit of the last analysis as JSON text.
-pub async fn audit_json(
+/// The audit of the last analysis with `criteria` and `title`, as a request names it.
+///
+/// # Errors
+/// A message when the criteria cannot be encoded.
+pub fn analysis_audit(
     criteria: &flakelens_core::audit::Criteria,
     title: Option<String>,
-    privacy: flakelens_core::audit::Privacy,
-) -> Result<String, String> {
+) -> Result<AuditOf, String> {
     let criteria = serde_json::to_string(criteria).map_err(|e| e.to_string())?;
-    match call(Request::Audit {
-        criteria,
-        title,
+    Ok(AuditOf::Analysis { criteria, title })
+}
+
+/// The audit `of` with the text `privacy` allows, as JSON text.
+pub async fn audit_json(of: AuditOf, privacy: Privacy) -> Result<String, String> {
+    let request = Request::Audit {
+        of,
         messages: privacy.messages,
         output: privacy.output,
-    })
-    .await?
-    {
+    };
+    match call(request).await? {
         Reply::AuditJson(json) => Ok(json),
+        Reply::AuditError(why) => Err(why),
         other => Err(format!("the worker answered out of turn: {other:?}")),
+    }
+}
+
+/// The fragment of a share link to the audit `of` (`audit=...`, without the `#`) with the
+/// text `privacy` allows, and how it was made to fit the link budget.
+pub async fn share_fragment(of: AuditOf, privacy: Privacy) -> Result<(String, Fit), String> {
+    let request = Request::ShareLink {
+        of,
+        messages: privacy.messages,
+        output: privacy.output,
+    };
+    match call(request).await? {
+        Reply::ShareLink { fragment, fit } => Ok((fragment, fit)),
+        Reply::AuditError(why) => Err(why),
+        other => Err(format!("the worker answered out of turn: {other:?}")),
+    }
+}
+
+/// The single-file report of the audit `of` with the text `privacy` allows, made of `app`.
+pub async fn single_file(of: AuditOf, privacy: Privacy, app: AppParts) -> Result<String, String> {
+    let request = Request::SingleFile {
+        of,
+        messages: privacy.messages,
+        output: privacy.output,
+        app,
+    };
+    match call(request).await? {
+        Reply::SingleFile(html) => Ok(html),
+        Reply::AuditError(why) => Err(why),
+        _ => Err("the worker answered out of turn".to_owned()),
     }
 }
 

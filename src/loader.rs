@@ -10,8 +10,7 @@
 
 use std::cell::RefCell;
 
-use flakelens_core::audit::Audit;
-use flakelens_core::{Diagnostic, Severity};
+use flakelens_core::{Analysis, Diagnostic, Severity};
 use gloo_net::http::{Request, Response};
 use js_sys::Uint8Array;
 use serde::Deserialize;
@@ -22,7 +21,7 @@ use yew::Callback;
 
 use crate::dropped::{self, Dropped};
 use crate::engine;
-use crate::protocol::{Base, Held, Reply};
+use crate::protocol::{AuditMeta, Base, Held, Reply};
 
 /// Where Trunk copies `examples/reports` (see `index.html`), relative to the page.
 const EXAMPLE_BASE: &str = "reports/";
@@ -42,7 +41,27 @@ pub struct Loaded {
     /// Runs read and staged in the engine (added to the held runs by [`commit`]).
     pub runs: usize,
     /// The last audit read without error, with its file name.
-    pub audit: Option<(String, Audit)>,
+    pub audit: Option<(String, LoadedAudit)>,
+}
+
+/// An audit the engine read and validated, as the page keeps it: the page never decodes an
+/// `Audit` (its code stays in the worker), only the audit's analysis and [`AuditMeta`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct LoadedAudit {
+    /// The audit as the engine wrote it: handed back to the engine for its runs, or to share
+    /// a summary-only audit as it is.
+    pub json: String,
+    /// What the page shows of it besides the analysis.
+    pub meta: AuditMeta,
+    /// Its analysis.
+    pub analysis: Analysis,
+}
+
+impl LoadedAudit {
+    /// True for an audit with only summary tables (`Audit::is_summary_only`).
+    pub fn is_summary_only(&self) -> bool {
+        self.analysis.runs.is_empty() && self.meta.summary.is_some()
+    }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -140,9 +159,17 @@ fn publish(progress: Option<Progress>) {
 // The parsing worker
 
 /// The audit carried by [`Reply::Audit`], already validated by the engine (`Audit::from_json`
-/// there; the JSON it wrote deserializes to the same audit).
-fn audit_of(json: &str) -> Result<Audit, String> {
-    serde_json::from_str(json).map_err(|e| format!("the parsing worker answered garbage: {e}"))
+/// there): its analysis is the audit's JSON read as an `Analysis`, whose fields are the
+/// audit's (flattened) and which ignores the others.
+fn audit_of(json: String, meta: &str) -> Result<LoadedAudit, String> {
+    let garbage = |e: serde_json::Error| format!("the parsing worker answered garbage: {e}");
+    let analysis = serde_json::from_str(&json).map_err(garbage)?;
+    let meta = serde_json::from_str(meta).map_err(garbage)?;
+    Ok(LoadedAudit {
+        json,
+        meta,
+        analysis,
+    })
 }
 
 /// Collects what the worker made of files into a [`Loaded`].
@@ -161,7 +188,7 @@ impl Loaded {
                 }
                 self.runs += runs;
             }
-            Ok(Reply::Audit(json)) => match audit_of(&json) {
+            Ok(Reply::Audit { json, meta }) => match audit_of(json, &meta) {
                 Ok(read) => {
                     if let Some((previous, _)) = self.audit.replace((name.to_owned(), read)) {
                         self.diagnostics.push(Diagnostic::whole_file(
@@ -192,9 +219,7 @@ impl Loaded {
     /// them (a summary-only audit has none), else they stay, or go when `replace`.
     fn base(&self, replace: bool) -> Base {
         match &self.audit {
-            Some((_, audit)) if !audit.is_summary_only() => {
-                Base::Audit(serde_json::to_string(audit).unwrap_or_default())
-            }
+            Some((_, audit)) if !audit.is_summary_only() => Base::Audit(audit.json.clone()),
             Some(_) => Base::Clear,
             None if replace => Base::Clear,
             None => Base::Keep,
@@ -391,14 +416,14 @@ pub async fn read_example(progress: impl Fn(String)) -> Result<Loaded, String> {
 /// file"): the text of `<script type="application/json" id="flakelens-audit">`, if the page
 /// has one, read and validated by the worker. `Some(Err)` says in plain words why it cannot
 /// be shown.
-pub async fn embedded_audit() -> Option<Result<Audit, String>> {
+pub async fn embedded_audit() -> Option<Result<LoadedAudit, String>> {
     let element = web_sys::window()?
         .document()?
         .get_element_by_id("flakelens-audit")?;
     let text = element.text_content().unwrap_or_default();
     Some(
         match engine::call(crate::protocol::Request::ReadAudit(text)).await {
-            Ok(Reply::Audit(json)) => audit_of(&json),
+            Ok(Reply::Audit { json, meta }) => audit_of(json, &meta),
             Ok(Reply::AuditError(e)) => {
                 Err(format!("This report's embedded audit cannot be read: {e}"))
             }
@@ -411,13 +436,13 @@ pub async fn embedded_audit() -> Option<Result<Audit, String>> {
 /// The audit of a share link: `#audit=...` in the page's address (decoded with bounds and
 /// validated like any audit, by the worker). `Some(Err)` says in plain words why it cannot be
 /// shown.
-pub async fn shared_audit() -> Option<Result<Audit, String>> {
+pub async fn shared_audit() -> Option<Result<LoadedAudit, String>> {
     let hash = web_sys::window()?.location().hash().ok()?;
     if !hash.contains(flakelens_core::share::FRAGMENT_KEY) {
         return None;
     }
     match engine::call(crate::protocol::Request::SharedAudit(hash)).await {
-        Ok(Reply::Audit(json)) => Some(audit_of(&json)),
+        Ok(Reply::Audit { json, meta }) => Some(audit_of(json, &meta)),
         Ok(Reply::NoAudit) => None,
         Ok(Reply::AuditError(why)) => {
             Some(Err(format!("This share link cannot be opened: {why}.")))
@@ -659,8 +684,8 @@ pub async fn read_hosted(hosted: &Hosted, progress: impl Fn(String)) -> Result<L
             )
             .await
             {
-                Ok(Reply::Audit(json)) => Ok(Loaded {
-                    audit: Some((name, audit_of(&json)?)),
+                Ok(Reply::Audit { json, meta }) => Ok(Loaded {
+                    audit: Some((name, audit_of(json, &meta)?)),
                     ..Loaded::default()
                 }),
                 Ok(Reply::AuditError(message)) => Err(format!("Cannot load the audit: {message}.")),

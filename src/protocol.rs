@@ -8,6 +8,8 @@
 //! serialized, which bincode cannot read back, so they travel as JSON text inside the
 //! bincode message.
 
+use flakelens_core::audit::{Criteria, CriterionResult, Generator, SummaryTables};
+use flakelens_core::share::Fit;
 use serde::{Deserialize, Serialize};
 
 /// How many tests one [`Reply::Tests`] carries at most: small enough that the page decodes a
@@ -51,16 +53,38 @@ pub enum Request {
     },
     /// The full details (stack traces and outputs included) of the test with this id.
     Details(String),
-    /// The audit of the last analysis, with these criteria (JSON), title and privacy.
+    /// An audit as JSON ([`Reply::AuditJson`]): `of` with the text `messages` and `output`
+    /// allow.
     Audit {
-        /// `Criteria` as JSON.
-        criteria: String,
-        /// The audit's title.
-        title: Option<String>,
+        /// Which audit.
+        of: AuditOf,
         /// Messages and stack traces included.
         messages: bool,
         /// Outputs included.
         output: bool,
+    },
+    /// The fragment of a share link ([`Reply::ShareLink`]): `of` (all its text) encoded by
+    /// `flakelens_core::share::share_fragment` with the text `messages` and `output` allow,
+    /// stripped to fit the link budget.
+    ShareLink {
+        /// Which audit.
+        of: AuditOf,
+        /// Messages and stack traces included.
+        messages: bool,
+        /// Outputs included.
+        output: bool,
+    },
+    /// The single-file report of `of` with the text `messages` and `output` allow, made of
+    /// `app` ([`Reply::SingleFile`]).
+    SingleFile {
+        /// Which audit.
+        of: AuditOf,
+        /// Messages and stack traces included.
+        messages: bool,
+        /// Outputs included.
+        output: bool,
+        /// The page's and the worker's files.
+        app: AppParts,
     },
     /// Remove every system-out and system-err from the held runs (to save memory).
     DropOutputs,
@@ -84,6 +108,53 @@ pub enum Base {
     Audit(String),
 }
 
+/// Which audit a request means.
+#[derive(Debug, Serialize, Deserialize)]
+pub enum AuditOf {
+    /// The audit of the last analysis, with these criteria (`Criteria` as JSON) and title.
+    Analysis {
+        /// `Criteria` as JSON.
+        criteria: String,
+        /// The audit's title.
+        title: Option<String>,
+    },
+    /// This audit, as JSON (a summary-only audit the page shows, as [`Reply::Audit`] carried
+    /// it).
+    Json(String),
+}
+
+/// The files of the built page a single-file report embeds (`flakelens_core::report`).
+#[derive(Debug, Serialize, Deserialize)]
+pub struct AppParts {
+    /// The page's wasm-bindgen glue.
+    pub glue: String,
+    /// The page's wasm.
+    pub wasm: Vec<u8>,
+    /// The page's CSS.
+    pub css: String,
+    /// The worker's glue.
+    pub worker_glue: String,
+    /// The worker's wasm.
+    pub worker_wasm: Vec<u8>,
+}
+
+/// What the page shows of an audit besides its analysis: the audit's other fields, less its
+/// schema, privacy and extensions.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct AuditMeta {
+    /// Who wrote the audit.
+    pub generator: Generator,
+    /// The audit's title.
+    pub title: Option<String>,
+    /// The evaluated criteria, as stored.
+    pub criteria: Vec<CriterionResult>,
+    /// The criteria configuration.
+    pub criteria_config: Criteria,
+    /// A summary-only audit's tables.
+    pub summary: Option<SummaryTables>,
+}
+
 /// The engine's answer to one [`Request`].
 #[derive(Debug, Serialize, Deserialize)]
 pub enum Reply {
@@ -96,9 +167,16 @@ pub enum Reply {
         /// How many runs it gave (staged).
         runs: usize,
     },
-    /// The file was a flakelens audit, read without error: the audit as JSON.
-    Audit(String),
-    /// The file looked like an audit but could not be read: why.
+    /// The file was a flakelens audit, read without error.
+    Audit {
+        /// The audit as JSON. Its analysis is read from it as an `Analysis` (which ignores
+        /// the audit's other keys), so the page never decodes an `Audit`.
+        json: String,
+        /// [`AuditMeta`] as JSON.
+        meta: String,
+    },
+    /// The file looked like an audit but could not be read, or the audit, share link or
+    /// single file asked for could not be made: why.
     AuditError(String),
     /// Done; the totals the engine holds now.
     Held(Held),
@@ -118,6 +196,15 @@ pub enum Reply {
     Details(String),
     /// An audit as JSON text.
     AuditJson(String),
+    /// A share link's fragment (`audit=...`, without the `#`) and how it was made to fit.
+    ShareLink {
+        /// The fragment.
+        fragment: String,
+        /// Whole, stripped of messages and output, or too large even so.
+        fit: Fit,
+    },
+    /// A single-file report's HTML.
+    SingleFile(String),
     /// The fragment of [`Request::SharedAudit`] holds no audit.
     NoAudit,
 }

@@ -8,15 +8,14 @@
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
-use flakelens_core::audit::{Audit, Privacy};
-use flakelens_core::report::{
-    single_file_html, AppFiles, APP_WASM_ID, WORKER_GLUE_ID, WORKER_WASM_ID,
-};
-use flakelens_core::share::{share_fragment, Fit, SHARE_LINK_BUDGET};
+use flakelens_core::audit::Privacy;
+use flakelens_core::report::{APP_WASM_ID, WORKER_GLUE_ID, WORKER_WASM_ID};
+use flakelens_core::share::Fit;
 use gloo_net::http::Request;
 use wasm_bindgen::JsCast;
 
-use crate::engine::{WORKER_SCRIPT, WORKER_WASM};
+use crate::engine::{self, WORKER_SCRIPT, WORKER_WASM};
+use crate::protocol::{AppParts, AuditOf};
 
 /// Where the start-up code `flakelens_core::report` appends to the glue begins.
 const REPORT_BOOT_START: &str = "\nconst encoded = document.getElementById('flakelens-wasm')";
@@ -34,23 +33,15 @@ fn page_address() -> Result<String, String> {
     Ok(url.href().trim_end_matches('#').to_owned())
 }
 
-/// A share link for `audit` with the text `privacy` allows, and how it was made to fit
-/// [`SHARE_LINK_BUDGET`]; with [`Fit::TooLarge`] the link is too long to share.
+/// A share link for the audit `of` with the text `privacy` allows, and how it was made to
+/// fit `flakelens_core::share::SHARE_LINK_BUDGET` (by the engine, which holds the audit);
+/// with [`Fit::TooLarge`] the link is too long to share.
 ///
 /// # Errors
-/// A message when the page's address cannot be read.
-pub fn share_link(audit: &Audit, privacy: Privacy) -> Result<(String, Fit), String> {
-    let (fragment, fit) = share_fragment(audit, privacy, SHARE_LINK_BUDGET);
+/// A message when the page's address cannot be read or the engine cannot make the audit.
+pub async fn share_link(of: AuditOf, privacy: Privacy) -> Result<(String, Fit), String> {
+    let (fragment, fit) = engine::share_fragment(of, privacy).await?;
     Ok((format!("{}#{fragment}", page_address()?), fit))
-}
-
-/// The parts of the built page a single-file report embeds.
-struct AppParts {
-    glue: String,
-    wasm: Vec<u8>,
-    css: String,
-    worker_glue: String,
-    worker_wasm: Vec<u8>,
 }
 
 fn document() -> Result<web_sys::Document, String> {
@@ -182,30 +173,17 @@ async fn parts_of_page(document: &web_sys::Document) -> Result<AppParts, String>
     })
 }
 
-/// The single-file report of `audit`: the same HTML as `flakelens report`, made from the
-/// page's own files. Its title is the audit's, else "flakelens report: CLAIM".
+/// The single-file report of the audit `of` with the text `privacy` allows: the same HTML
+/// as `flakelens report`, made from the page's own files (by the engine). Its title is the
+/// audit's, else "flakelens report: CLAIM".
 ///
 /// # Errors
 /// A plain-words message when the page's own files cannot be fetched.
-pub async fn single_file_report(audit: &Audit) -> Result<String, String> {
+pub async fn single_file_report(of: AuditOf, privacy: Privacy) -> Result<String, String> {
     let document = document()?;
     let parts = match parts_of_report(&document) {
         Some(parts) => parts,
         None => parts_of_page(&document).await?,
     };
-    let title = audit
-        .title
-        .clone()
-        .unwrap_or_else(|| format!("flakelens report: {}", audit.analysis.totals.claim));
-    single_file_html(
-        AppFiles {
-            glue: &parts.glue,
-            wasm: &parts.wasm,
-            css: &parts.css,
-            worker_glue: &parts.worker_glue,
-            worker_wasm: &parts.worker_wasm,
-        },
-        &audit.to_json(),
-        &title,
-    )
+    engine::single_file(of, privacy, parts).await
 }

@@ -9,13 +9,13 @@
 
 use std::rc::Rc;
 
-use flakelens_core::audit::{Audit, Criteria, CriterionResult};
+use flakelens_core::audit::{Criteria, CriterionResult};
 use flakelens_core::categories::RulesFile;
 use flakelens_core::{Analysis, AnalysisOptions, Diagnostic};
 use yew::Reducible;
 
 use crate::display::route::{Query, Route, View};
-use crate::loader::Loaded;
+use crate::loader::{Loaded, LoadedAudit};
 use crate::protocol::Held;
 use crate::rules::parse_rules;
 
@@ -105,7 +105,7 @@ pub struct State {
     /// The evaluated criteria of `analysis` (as stored, for a loaded audit).
     pub criteria: Rc<Vec<CriterionResult>>,
     /// A loaded summary-only audit: shown instead of the analysis views.
-    pub summary_audit: Option<Rc<Audit>>,
+    pub summary_audit: Option<Rc<LoadedAudit>>,
     /// The title of a loaded audit, kept in the audit the page writes.
     pub title: Option<String>,
     /// The rules file text last applied (empty: the default rules only).
@@ -424,13 +424,13 @@ impl State {
 
     /// Replaces everything with a loaded audit: a summary-only one is shown as such; a full one
     /// shows its stored analysis and criteria, and keeps its runs for re-analysis.
-    fn load_audit(&mut self, audit: Audit) {
+    fn load_audit(&mut self, audit: LoadedAudit) {
         let mut next = State {
             route: self.route.clone(),
             theme: self.theme,
-            title: audit.title.clone(),
-            criteria_config: audit.criteria_config.clone(),
-            criteria: Rc::new(audit.criteria.clone()),
+            title: audit.meta.title.clone(),
+            criteria_config: audit.meta.criteria_config.clone(),
+            criteria: Rc::new(audit.meta.criteria.clone()),
             analysis_request: self.analysis_request,
             held: self.held,
             ..State::default()
@@ -440,15 +440,16 @@ impl State {
             *self = next;
             return;
         }
-        next.run_files = Rc::new(audit.analysis.runs.iter().map(|r| r.file.clone()).collect());
-        next.diagnostics = Rc::new(audit.analysis.diagnostics.clone());
+        let analysis = audit.analysis;
+        next.run_files = Rc::new(analysis.runs.iter().map(|r| r.file.clone()).collect());
+        next.diagnostics = Rc::new(analysis.diagnostics.clone());
         next.diagnostics_from_audit = true;
-        if audit.analysis.options.rules != RulesFile::default() {
+        if analysis.options.rules != RulesFile::default() {
             next.rules_text =
-                serde_json::to_string_pretty(&audit.analysis.options.rules).unwrap_or_default();
+                serde_json::to_string_pretty(&analysis.options.rules).unwrap_or_default();
         }
-        next.options = audit.analysis.options.clone();
-        next.analysis = Some(Rc::new(audit.analysis));
+        next.options = analysis.options.clone();
+        next.analysis = Some(Rc::new(analysis));
         *self = next;
     }
 

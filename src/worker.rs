@@ -25,12 +25,13 @@ use flakelens_core::audit::{
 };
 use flakelens_core::input::read_input_interned;
 use flakelens_core::junit::ReadOutput;
-use flakelens_core::share::{decode_fragment, ShareError};
+use flakelens_core::report::{single_file_html, AppFiles};
+use flakelens_core::share::{decode_fragment, share_fragment, ShareError, SHARE_LINK_BUDGET};
 use flakelens_core::{Analysis, AnalysisOptions, Diagnostic, Interner, Run};
 use flakelens_core::{AttemptDetail, RunDetail, Severity, TestSummary};
 use wasm_bindgen::JsCast;
 
-use crate::protocol::{Base, Held, Reply, Request, TESTS_PER_CHUNK};
+use crate::protocol::{AuditMeta, AuditOf, Base, Held, Reply, Request, TESTS_PER_CHUNK};
 
 /// The most bytes of files (as read, before inflating) whose runs the engine keeps parsed:
 /// 256 MiB, the page's memory budget (`MEMORY_BUDGET_BYTES` in `src/state.rs`; the two
@@ -186,22 +187,51 @@ impl Engine {
                 Reply::Details(serde_json::to_string(&details).unwrap_or_default())
             }
             Request::Audit {
-                criteria,
-                title,
+                of,
                 messages,
                 output,
-            } => {
-                let criteria: Criteria = serde_json::from_str(&criteria).unwrap_or_default();
-                let analysis = self
-                    .analysis
-                    .clone()
-                    .unwrap_or_else(|| Analysis::empty(Vec::new()));
-                let mut audit = Audit::new(analysis, criteria, Privacy { messages, output });
-                audit.title = title;
-                Reply::AuditJson(audit.to_json())
-            }
+            } => match self.audit(of, Privacy { messages, output }) {
+                Ok(audit) => Reply::AuditJson(audit.to_json()),
+                Err(e) => Reply::AuditError(e),
+            },
+            Request::ShareLink {
+                of,
+                messages,
+                output,
+            } => match self.audit(of, Privacy::default()) {
+                Ok(audit) => {
+                    let (fragment, fit) =
+                        share_fragment(&audit, Privacy { messages, output }, SHARE_LINK_BUDGET);
+                    Reply::ShareLink { fragment, fit }
+                }
+                Err(e) => Reply::AuditError(e),
+            },
+            Request::SingleFile {
+                of,
+                messages,
+                output,
+                app,
+            } => match self.audit(of, Privacy { messages, output }) {
+                Ok(audit) => {
+                    let title = audit.title.clone().unwrap_or_else(|| {
+                        format!("flakelens report: {}", audit.analysis.totals.claim)
+                    });
+                    let files = AppFiles {
+                        glue: &app.glue,
+                        wasm: &app.wasm,
+                        css: &app.css,
+                        worker_glue: &app.worker_glue,
+                        worker_wasm: &app.worker_wasm,
+                    };
+                    match single_file_html(files, &audit.to_json(), &title) {
+                        Ok(html) => Reply::SingleFile(html),
+                        Err(e) => Reply::AuditError(e),
+                    }
+                }
+                Err(e) => Reply::AuditError(e),
+            },
             Request::ReadAudit(text) => match Audit::from_json(text.trim()) {
-                Ok(audit) => Reply::Audit(serde_json::to_string(&audit).unwrap_or_default()),
+                Ok(audit) => audit_reply(&audit),
                 Err(e) => Reply::AuditError(e.to_string()),
             },
             Request::SharedAudit(fragment) => shared_audit(&fragment),
@@ -224,6 +254,30 @@ impl Engine {
         }
     }
 
+    /// The audit `of` means, with the text `privacy` allows: the last analysis's (with its
+    /// stack traces and outputs, which the page's copy lacks), or the page's audit as it is.
+    fn audit(&self, of: AuditOf, privacy: Privacy) -> Result<Audit, String> {
+        match of {
+            AuditOf::Analysis { criteria, title } => {
+                let criteria: Criteria = serde_json::from_str(&criteria).unwrap_or_default();
+                let analysis = self
+                    .analysis
+                    .clone()
+                    .unwrap_or_else(|| Analysis::empty(Vec::new()));
+                let mut audit = Audit::new(analysis, criteria, privacy);
+                audit.title = title;
+                Ok(audit)
+            }
+            AuditOf::Json(json) => {
+                // The engine's own JSON (`Reply::Audit`), validated when it was read.
+                let mut audit: Audit = serde_json::from_str(&json)
+                    .map_err(|e| format!("the page sent garbage: {e}"))?;
+                audit.restrict(privacy);
+                Ok(audit)
+            }
+        }
+    }
+
     fn forget_held(&mut self) {
         self.runs = Runs::default();
         self.analysis = None;
@@ -241,7 +295,7 @@ impl Engine {
             return match Audit::from_json(text.trim_start_matches('\u{feff}')) {
                 Ok(audit) => {
                     drop(text);
-                    Reply::Audit(serde_json::to_string(&audit).unwrap_or_default())
+                    audit_reply(&audit)
                 }
                 Err(e) => Reply::AuditError(format!("cannot read the audit: {e}")),
             };
@@ -486,6 +540,21 @@ fn strip_run_outputs(run: &mut Run) {
     }
 }
 
+/// [`Reply::Audit`] for an audit read without error.
+fn audit_reply(audit: &Audit) -> Reply {
+    let meta = AuditMeta {
+        generator: audit.generator.clone(),
+        title: audit.title.clone(),
+        criteria: audit.criteria.clone(),
+        criteria_config: audit.criteria_config.clone(),
+        summary: audit.summary.clone(),
+    };
+    Reply::Audit {
+        json: serde_json::to_string(audit).unwrap_or_default(),
+        meta: serde_json::to_string(&meta).unwrap_or_default(),
+    }
+}
+
 /// Reads `bytes` as an audit of at most `limit` bytes.
 pub fn parse_audit(bytes: Vec<u8>, limit: usize) -> Reply {
     if bytes.len() > limit {
@@ -502,7 +571,7 @@ pub fn parse_audit(bytes: Vec<u8>, limit: usize) -> Reply {
     let text = String::from_utf8(bytes)
         .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
     match Audit::from_json_limited(text.trim_start_matches('\u{feff}'), limit) {
-        Ok(audit) => Reply::Audit(serde_json::to_string(&audit).unwrap_or_default()),
+        Ok(audit) => audit_reply(&audit),
         Err(e) => Reply::AuditError(format!("the audit is invalid: {e}")),
     }
 }
@@ -511,7 +580,7 @@ pub fn parse_audit(bytes: Vec<u8>, limit: usize) -> Reply {
 /// of another parameter (a search query, say), else the audit or why it cannot be read.
 fn shared_audit(fragment: &str) -> Reply {
     let why = match decode_fragment(fragment) {
-        Ok(audit) => return Reply::Audit(serde_json::to_string(&audit).unwrap_or_default()),
+        Ok(audit) => return audit_reply(&audit),
         Err(ShareError::Missing) => return Reply::NoAudit,
         Err(ShareError::TooLarge(limit)) => format!(
             "the shared audit is larger than the limit of {} MiB",

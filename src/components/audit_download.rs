@@ -43,7 +43,11 @@ pub fn audit_download(props: &AuditDownloadProps) -> Html {
             // The engine holds the full analysis (the page's has no traces or outputs).
             let (criteria, title, error) = (criteria.clone(), title.clone(), error.clone());
             wasm_bindgen_futures::spawn_local(async move {
-                let saved = match engine::audit_json(&criteria, title, privacy).await {
+                let json = match engine::analysis_audit(&criteria, title) {
+                    Ok(of) => engine::audit_json(of, privacy).await,
+                    Err(e) => Err(e),
+                };
+                let saved = match json {
                     Ok(json) => save_text("flakelens-audit.json", &json, "application/json")
                         .map_err(|e| format!("cannot save the audit: {e:?}")),
                     Err(message) => Err(format!("cannot save the audit: {message}")),

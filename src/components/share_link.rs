@@ -4,7 +4,7 @@
 
 use std::rc::Rc;
 
-use flakelens_core::audit::{Audit, Criteria, Privacy};
+use flakelens_core::audit::{Criteria, Privacy};
 use flakelens_core::share::{Fit, SHARE_LINK_BUDGET};
 use wasm_bindgen::JsValue;
 use web_sys::HtmlInputElement;
@@ -13,6 +13,8 @@ use yew::prelude::*;
 use crate::display::SharedAnalysis;
 use crate::download::save_text;
 use crate::engine;
+use crate::loader::LoadedAudit;
+use crate::protocol::AuditOf;
 use crate::share::{share_link, single_file_report};
 
 /// Props of [`ShareLink`].
@@ -23,7 +25,7 @@ pub struct ShareLinkProps {
     pub analysis: Option<SharedAnalysis>,
     /// The summary-only audit shown, if any (shared as it is).
     #[prop_or_default]
-    pub summary_audit: Option<Rc<Audit>>,
+    pub summary_audit: Option<Rc<LoadedAudit>>,
     /// The criteria to evaluate in the analysis.
     #[prop_or_default]
     pub criteria: Criteria,
@@ -44,7 +46,7 @@ enum Note {
 #[derive(Clone)]
 struct Source {
     analysis: Option<SharedAnalysis>,
-    summary_audit: Option<Rc<Audit>>,
+    summary_audit: Option<Rc<LoadedAudit>>,
     criteria: Criteria,
     title: Option<String>,
 }
@@ -59,20 +61,16 @@ impl Source {
         }
     }
 
-    /// The audit shown, with the text `privacy` allows: a summary-only audit as it is, else
+    /// The audit shown, as the engine's requests name it: a summary-only audit as it is, else
     /// the engine's (which holds the stack traces and outputs the page's analysis lacks).
-    async fn audit(&self, privacy: Privacy) -> Result<Audit, String> {
+    fn audit(&self) -> Result<AuditOf, String> {
         if let Some(audit) = &self.summary_audit {
-            let mut audit = (**audit).clone();
-            audit.restrict(privacy);
-            return Ok(audit);
+            return Ok(AuditOf::Json(audit.json.clone()));
         }
         if self.analysis.is_none() {
             return Err("nothing is loaded".to_owned());
         }
-        let json = engine::audit_json(&self.criteria, self.title.clone(), privacy).await?;
-        // The engine's own JSON, validated when it was read: plain serde is enough here.
-        serde_json::from_str(&json).map_err(|e| format!("the worker answered garbage: {e}"))
+        engine::analysis_audit(&self.criteria, self.title.clone())
     }
 }
 
@@ -133,15 +131,12 @@ pub fn share_link_component(props: &ShareLinkProps) -> Html {
         Callback::from(move |_: MouseEvent| {
             let (link, note, source) = (link.clone(), note.clone(), source.clone());
             wasm_bindgen_futures::spawn_local(async move {
-                // The whole audit: share_fragment applies the privacy choices and strips to fit.
-                let audit = match source.audit(Privacy::default()).await {
-                    Ok(audit) => audit,
-                    Err(e) => {
-                        note.set(Some(Note::Error(format!("Cannot make a link: {e}"))));
-                        return;
-                    }
+                // The engine applies the privacy choices and strips the audit to fit.
+                let made = match source.audit() {
+                    Ok(of) => share_link(of, privacy).await,
+                    Err(e) => Err(e),
                 };
-                match share_link(&audit, privacy) {
+                match made {
                     Err(e) => note.set(Some(Note::Error(format!("Cannot make a link: {e}")))),
                     Ok((_, Fit::TooLarge)) => {
                         link.set(None);
@@ -182,13 +177,14 @@ pub fn share_link_component(props: &ShareLinkProps) -> Html {
         Callback::from(move |_: MouseEvent| {
             let (note, source) = (note.clone(), source.clone());
             wasm_bindgen_futures::spawn_local(async move {
-                let saved = match source.audit(privacy).await {
-                    Ok(audit) => {
-                        save_text("flakelens-audit.json", &audit.to_json(), "application/json")
-                            .map_err(|e| format!("{e:?}"))
-                    }
+                let json = match source.audit() {
+                    Ok(of) => engine::audit_json(of, privacy).await,
                     Err(e) => Err(e),
                 };
+                let saved = json.and_then(|json| {
+                    save_text("flakelens-audit.json", &json, "application/json")
+                        .map_err(|e| format!("{e:?}"))
+                });
                 if let Err(e) = saved {
                     note.set(Some(Note::Error(format!("Cannot save the audit: {e}"))));
                 }
@@ -201,8 +197,8 @@ pub fn share_link_component(props: &ShareLinkProps) -> Html {
             let (note, building, source) = (note.clone(), building.clone(), source.clone());
             building.set(true);
             wasm_bindgen_futures::spawn_local(async move {
-                let made = match source.audit(privacy).await {
-                    Ok(audit) => single_file_report(&audit).await,
+                let made = match source.audit() {
+                    Ok(of) => single_file_report(of, privacy).await,
                     Err(e) => Err(e),
                 };
                 let made = made.and_then(|html| {

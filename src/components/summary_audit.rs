@@ -4,24 +4,24 @@
 
 use std::rc::Rc;
 
-use flakelens_core::audit::Audit;
 use flakelens_core::format::percent;
 use yew::prelude::*;
 
 use crate::components::criteria::CriteriaTable;
 use crate::display::optional_count;
+use crate::loader::LoadedAudit;
 
 /// Props of [`SummaryAudit`].
 #[derive(Properties, PartialEq)]
 pub struct SummaryAuditProps {
     /// The audit.
-    pub audit: Rc<Audit>,
+    pub audit: Rc<LoadedAudit>,
 }
 
 /// The whole audit, criteria first.
 #[function_component(SummaryAudit)]
 pub fn summary_audit(props: &SummaryAuditProps) -> Html {
-    let audit = &props.audit;
+    let audit = &props.audit.meta;
     let tables = audit.summary.clone().unwrap_or_default();
     let title = audit
         .title

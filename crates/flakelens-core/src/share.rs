@@ -43,7 +43,7 @@ pub enum ShareError {
 }
 
 /// What [`share_fragment`] had to do to fit the budget.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Fit {
     /// The whole audit fits.
     Whole,
