@@ -345,10 +345,6 @@ pub fn app() -> Html {
     };
     use_keyboard(keys, state.dispatcher());
 
-    let dispatch = |make: fn(String) -> Action| {
-        let dispatcher = state.dispatcher();
-        Callback::from(move |s: String| dispatcher.dispatch(make(s)))
-    };
     let on_files = {
         let dispatcher = state.dispatcher();
         Callback::from(move |files: Dropped| {
@@ -430,7 +426,18 @@ pub fn app() -> Html {
         let dispatcher = state.dispatcher();
         Callback::from(move |t: Option<Theme>| dispatcher.dispatch(Action::SetTheme(t)))
     };
-    let on_apply_rules = dispatch(Action::ApplyRules);
+    let on_apply_rules = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |text: String| {
+            let dispatcher = dispatcher.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                match engine::check_rules(&text).await {
+                    Ok(rules) => dispatcher.dispatch(Action::ApplyRules { text, rules }),
+                    Err(message) => dispatcher.dispatch(Action::EngineFailed(message)),
+                }
+            });
+        })
+    };
     let on_label = {
         let dispatcher = state.dispatcher();
         Callback::from(move |(file, label): (String, String)| {

@@ -16,6 +16,7 @@ use std::pin::pin;
 use std::rc::Rc;
 
 use flakelens_core::audit::Privacy;
+use flakelens_core::categories::RulesFile;
 use flakelens_core::report::{APP_WASM_ID, WORKER_GLUE_ID, WORKER_WASM_ID};
 use flakelens_core::share::Fit;
 use flakelens_core::{Analysis, AnalysisOptions};
@@ -431,6 +432,25 @@ pub async fn details(id: &str) -> Result<Option<Vec<Option<RunDetail>>>, String>
         Reply::Details(json) => {
             serde_json::from_str(&json).map_err(|e| format!("the worker answered garbage: {e}"))
         }
+        other => Err(format!("the worker answered out of turn: {other:?}")),
+    }
+}
+
+/// A rules file (flakelens JSON or Allure `categories.json`) parsed and its rules compiled by
+/// the engine: `Ok(Err(why))` when they cannot be applied. Blank text means no user rules
+/// (the defaults only), without asking the engine.
+///
+/// # Errors
+/// The engine's message when it stopped.
+pub async fn check_rules(text: &str) -> Result<Result<RulesFile, String>, String> {
+    if text.trim().is_empty() {
+        return Ok(Ok(RulesFile::default()));
+    }
+    match call(Request::CheckRules(text.to_owned())).await? {
+        Reply::Rules(Ok(json)) => Ok(
+            serde_json::from_str(&json).map_err(|e| format!("the worker answered garbage: {e}"))
+        ),
+        Reply::Rules(Err(why)) => Ok(Err(why)),
         other => Err(format!("the worker answered out of turn: {other:?}")),
     }
 }

@@ -88,6 +88,9 @@ pub enum Request {
     },
     /// Remove every system-out and system-err from the held runs (to save memory).
     DropOutputs,
+    /// Parse a rules file (flakelens JSON or Allure `categories.json`) and compile its
+    /// rules: answered with [`Reply::Rules`].
+    CheckRules(String),
     /// Read the audit a single-file report embeds (its JSON text, untrusted): answered with
     /// [`Reply::Audit`] or [`Reply::AuditError`].
     ReadAudit(String),
@@ -205,6 +208,9 @@ pub enum Reply {
     },
     /// A single-file report's HTML.
     SingleFile(String),
+    /// The rules of [`Request::CheckRules`] (`RulesFile` as JSON), or why they cannot be
+    /// applied (the parser's message, or the compiler's naming the rule).
+    Rules(Result<String, String>),
     /// The fragment of [`Request::SharedAudit`] holds no audit.
     NoAudit,
 }

@@ -1,4 +1,5 @@
-//! Checking a rules file typed or imported in the page before it is applied.
+//! Checking a rules file typed or imported in the page before it is applied: in the worker
+//! (`Request::CheckRules`), so the page's wasm carries no regex compiler.
 
 use flakelens_core::categories::{parse_rules_file, RuleSet, RulesFile};
 

@@ -17,7 +17,6 @@ use yew::Reducible;
 use crate::display::route::{Query, Route, View};
 use crate::loader::{Loaded, LoadedAudit};
 use crate::protocol::Held;
-use crate::rules::parse_rules;
 
 /// Above this many bytes of input held by the engine, the page warns and offers to drop
 /// system-out/err (256 MiB: at about 4× the input in memory, a tab then nears the 1–4 GiB
@@ -179,9 +178,15 @@ pub enum Action {
     FocusSearch,
     /// Choose a theme (`None`: follow the system).
     SetTheme(Option<Theme>),
-    /// Parse, check and apply a rules file (flakelens JSON or Allure `categories.json`);
-    /// empty text goes back to the default rules.
-    ApplyRules(String),
+    /// Apply a rules file (flakelens JSON or Allure `categories.json`) as the engine parsed
+    /// and checked it, or show why it cannot be applied; empty text goes back to the default
+    /// rules.
+    ApplyRules {
+        /// The text applied.
+        text: String,
+        /// Its rules, or why they cannot be applied.
+        rules: Result<RulesFile, String>,
+    },
     /// Put the run read from `file` in the group `label`; an empty label restores the guess.
     SetLabel {
         /// The run's file name.
@@ -317,7 +322,7 @@ impl Reducible for State {
                 }
             }
             Action::Add(loaded) => next.add(*loaded),
-            Action::ApplyRules(text) => match parse_rules(&text) {
+            Action::ApplyRules { text, rules } => match rules {
                 Ok(rules) => {
                     next.options.rules = rules;
                     next.rules_text = text;

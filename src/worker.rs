@@ -235,6 +235,10 @@ impl Engine {
                 Err(e) => Reply::AuditError(e.to_string()),
             },
             Request::SharedAudit(fragment) => shared_audit(&fragment),
+            Request::CheckRules(text) => Reply::Rules(
+                crate::rules::parse_rules(&text)
+                    .and_then(|rules| serde_json::to_string(&rules).map_err(|e| e.to_string())),
+            ),
             Request::DropOutputs => {
                 self.runs.drop_outputs();
                 self.staged.drop_outputs();

@@ -14,6 +14,9 @@
 #[path = "../protocol.rs"]
 mod protocol;
 #[cfg(target_arch = "wasm32")]
+#[path = "../rules.rs"]
+mod rules;
+#[cfg(target_arch = "wasm32")]
 #[path = "../worker.rs"]
 mod worker;
 
