@@ -156,7 +156,11 @@ impl Engine {
                     Base::Clear => self.forget_held(),
                     Base::Audit(json) => {
                         self.forget_held();
-                        if let Ok(audit) = serde_json::from_str::<Audit>(&json) {
+                        // The engine's own JSON (`Reply::Audit`): read with the one audit
+                        // reader the worker links (a plain `serde_json::from_str::<Audit>`
+                        // would link a second copy of the analysis's decoder), without the
+                        // size limit of files.
+                        if let Ok(audit) = Audit::from_json_limited(&json, usize::MAX) {
                             for run in runs_of(&audit) {
                                 self.runs.push_parsed(run);
                             }
@@ -273,8 +277,9 @@ impl Engine {
                 Ok(audit)
             }
             AuditOf::Json(json) => {
-                // The engine's own JSON (`Reply::Audit`), validated when it was read.
-                let mut audit: Audit = serde_json::from_str(&json)
+                // The engine's own JSON (`Reply::Audit`), validated when it was read; read
+                // again like the commit's.
+                let mut audit = Audit::from_json_limited(&json, usize::MAX)
                     .map_err(|e| format!("the page sent garbage: {e}"))?;
                 audit.restrict(privacy);
                 Ok(audit)
