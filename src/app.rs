@@ -229,8 +229,8 @@ fn cached<K: PartialEq + Clone, V>(
 
 /// Adds the runs `loaded` staged in the engine, then shows `loaded` (replacing what was
 /// shown when `replace`).
-async fn commit_and(dispatcher: &UseReducerDispatcher<State>, loaded: Loaded, replace: bool) {
-    match loader::commit(&loaded, replace).await {
+async fn commit_and(dispatcher: &UseReducerDispatcher<State>, mut loaded: Loaded, replace: bool) {
+    match loader::commit(&mut loaded, replace).await {
         Ok(held) => {
             dispatcher.dispatch(Action::Held(held));
             dispatcher.dispatch(if replace {

@@ -48,8 +48,8 @@ pub struct Loaded {
 /// `Audit` (its code stays in the worker), only the audit's analysis and [`AuditMeta`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct LoadedAudit {
-    /// The audit as the engine wrote it: handed back to the engine for its runs, or to share
-    /// a summary-only audit as it is.
+    /// The audit as the engine wrote it: handed back to the engine for its runs ([`commit`]
+    /// takes it out), or kept to share a summary-only audit as it is.
     pub json: String,
     /// What the page shows of it besides the analysis.
     pub meta: AuditMeta,
@@ -216,10 +216,14 @@ impl Loaded {
     }
 
     /// What the held runs become before the runs read are added: an audit's runs replace
-    /// them (a summary-only audit has none), else they stay, or go when `replace`.
-    fn base(&self, replace: bool) -> Base {
-        match &self.audit {
-            Some((_, audit)) if !audit.is_summary_only() => Base::Audit(audit.json.clone()),
+    /// them (a summary-only audit has none), else they stay, or go when `replace`. A full
+    /// audit's JSON goes to the engine (the page shows its analysis, already read), so the
+    /// page does not hold a second copy while the engine reads it.
+    fn base(&mut self, replace: bool) -> Base {
+        match &mut self.audit {
+            Some((_, audit)) if !audit.is_summary_only() => {
+                Base::Audit(std::mem::take(&mut audit.json))
+            }
             Some(_) => Base::Clear,
             None if replace => Base::Clear,
             None => Base::Keep,
@@ -232,7 +236,7 @@ impl Loaded {
 ///
 /// # Errors
 /// The engine's message when it stopped.
-pub async fn commit(loaded: &Loaded, replace: bool) -> Result<Held, String> {
+pub async fn commit(loaded: &mut Loaded, replace: bool) -> Result<Held, String> {
     engine::commit(loaded.base(replace)).await
 }
 
