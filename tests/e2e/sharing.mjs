@@ -291,7 +291,9 @@ async function scenarioNoWorker(ctx) {
 async function scenarioProgressCancel(ctx, scratch) {
   const label = 'progress and cancel';
   const dir = path.join(scratch, 'gen');
-  const gen = spawnSync(CLI, ['gen', '--tests', '2000', '--runs', '30', '-o', dir], { encoding: 'utf8', timeout: 120_000 });
+  // Files big enough (about 2.6 MB each) that the worker is still reading when Cancel is
+  // clicked: with 2,000 tests a file, a faster engine read all 30 before the click.
+  const gen = spawnSync(CLI, ['gen', '--tests', '8000', '--runs', '30', '-o', dir], { encoding: 'utf8', timeout: 120_000 });
   if (gen.status !== 0) throw new Abort(`flakelens gen failed: ${gen.stderr}`);
   const files = fs.readdirSync(dir).filter((f) => f.endsWith('.xml')).sort().map((f) => path.join(dir, f));
   const page = await ctx.page();
@@ -300,20 +302,31 @@ async function scenarioProgressCancel(ctx, scratch) {
   await page.setInputFiles('#file-input', files);
   const bar = await page.waitForSelector('[data-testid=load-progress]', { timeout: WAIT_MS }).then(() => true, () => false);
   check(`${label}: a progress bar appears for a drop of ${files.length} files`, bar, 'no [data-testid=load-progress]');
-  // Wait until a few files are done, then cancel.
-  await page.waitForFunction(() => Number(document.querySelector('[data-testid=load-files]')?.getAttribute('data-done') ?? 0) >= 3, null, { timeout: WAIT_MS }).catch(() => {});
-  const during = await page.evaluate(() => ({
-    files: document.querySelector('[data-testid=load-files]')?.textContent.trim(),
-    bytes: document.querySelector('[data-testid=load-bytes]')?.textContent.trim(),
-    bar: document.querySelector('[data-testid=load-progress-bar]')?.getAttribute('value'),
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid=load-files]')?.getAttribute('data-done') ?? 0) >= 1, null, { timeout: WAIT_MS }).catch(() => {});
+  await page.locator('[data-testid=load-progress]').screenshot({ path: path.join(OUTPUT, 'progress.png') }).catch(() => {});
+  // Once a few files are done, read the progress and click Cancel in the same frame, in the
+  // page, so the load cannot finish in between.
+  const { during, doneAtClick } = await page.evaluate(() => new Promise((resolve) => {
+    const done = () => Number(document.querySelector('[data-testid=load-files]')?.getAttribute('data-done') ?? 0);
+    const poll = () => {
+      const cancel = document.querySelector('#cancel-load');
+      if (done() < 3 && cancel) {
+        requestAnimationFrame(poll);
+        return;
+      }
+      const during = {
+        files: document.querySelector('[data-testid=load-files]')?.textContent.trim(),
+        bytes: document.querySelector('[data-testid=load-bytes]')?.textContent.trim(),
+        bar: document.querySelector('[data-testid=load-progress-bar]')?.getAttribute('value'),
+        cancel: cancel !== null,
+      };
+      cancel?.click();
+      resolve({ during, doneAtClick: cancel ? done() : -1 });
+    };
+    poll();
   }));
   check(`${label}: it shows files and bytes done ("${during.files}", "${during.bytes}")`,
-    /^\d+ of 30 files$/.test(during.files ?? '') && /MB of [\d.]+ MB$/.test(during.bytes ?? ''), JSON.stringify(during));
-  await page.locator('[data-testid=load-progress]').screenshot({ path: path.join(OUTPUT, 'progress.png') });
-  const doneAtClick = await page.evaluate(() => {
-    document.querySelector('#cancel-load').click();
-    return Number(document.querySelector('[data-testid=load-files]')?.getAttribute('data-done') ?? -1);
-  });
+    during.cancel && /^\d+ of 30 files$/.test(during.files ?? '') && /MB of [\d.]+ MB$/.test(during.bytes ?? ''), JSON.stringify(during));
   const ended = await page.waitForFunction(() => document.querySelector('[data-testid=load-progress]') === null
     && document.querySelector('#app[data-busy]') === null && document.querySelector('[data-testid=summary-runs]') !== null, null, { timeout: WAIT_MS })
     .then(() => true, () => false);
