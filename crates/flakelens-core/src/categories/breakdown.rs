@@ -116,6 +116,10 @@ fn segments(text: &str) -> Vec<&str> {
 /// classname alone when it repeats the suite, as when it stands in for a missing one).
 pub fn suite_tree<'a>(leaves: impl IntoIterator<Item = TreeLeaf<'a>>) -> SuiteNode {
     let mut root = SuiteNode::default();
+    // The previous leaf's path, each segment with its child's index: neighbouring tests
+    // mostly share a package, and children are only appended until `finish`, so an index
+    // found under the same parent stays right.
+    let mut previous: Vec<(&str, usize)> = Vec::new();
     for leaf in leaves {
         let mut path: Vec<&str> = Vec::new();
         if !leaf.suite.is_empty() && leaf.suite != leaf.classname {
@@ -124,8 +128,15 @@ pub fn suite_tree<'a>(leaves: impl IntoIterator<Item = TreeLeaf<'a>>) -> SuiteNo
         path.extend(segments(leaf.classname));
         let mut node = &mut root;
         add(node, &leaf);
-        for segment in path {
-            let i = match node.children.iter().position(|c| c.name == segment) {
+        let mut same_parent = true;
+        let depth_reached = path.len();
+        for (depth, segment) in path.into_iter().enumerate() {
+            let known = previous
+                .get(depth)
+                .filter(|(name, _)| same_parent && *name == segment)
+                .map(|&(_, i)| i);
+            same_parent = known.is_some();
+            let i = match known.or_else(|| node.children.iter().position(|c| c.name == segment)) {
                 Some(i) => i,
                 None => {
                     node.children.push(SuiteNode {
@@ -135,9 +146,14 @@ pub fn suite_tree<'a>(leaves: impl IntoIterator<Item = TreeLeaf<'a>>) -> SuiteNo
                     node.children.len() - 1
                 }
             };
+            match previous.get_mut(depth) {
+                Some(slot) => *slot = (segment, i),
+                None => previous.push((segment, i)),
+            }
             node = &mut node.children[i];
             add(node, &leaf);
         }
+        previous.truncate(depth_reached);
     }
     finish(&mut root);
     root
@@ -165,6 +181,59 @@ fn finish(node: &mut SuiteNode) {
 mod tests {
     use super::*;
     use crate::categories::default_categories;
+    use proptest::prelude::*;
+
+    /// The tree by the definition: each leaf's path looked up from the root, child by child;
+    /// the oracle for the remembered path.
+    fn tree_by_search(leaves: &[TreeLeaf<'_>]) -> SuiteNode {
+        let mut root = SuiteNode::default();
+        for leaf in leaves {
+            let mut path: Vec<&str> = Vec::new();
+            if !leaf.suite.is_empty() && leaf.suite != leaf.classname {
+                path.push(leaf.suite);
+            }
+            path.extend(segments(leaf.classname));
+            let mut node = &mut root;
+            add(node, leaf);
+            for segment in path {
+                let i = match node.children.iter().position(|c| c.name == segment) {
+                    Some(i) => i,
+                    None => {
+                        node.children.push(SuiteNode {
+                            name: segment.to_owned(),
+                            ..SuiteNode::default()
+                        });
+                        node.children.len() - 1
+                    }
+                };
+                node = &mut node.children[i];
+                add(node, leaf);
+            }
+        }
+        finish(&mut root);
+        root
+    }
+
+    proptest! {
+        /// Neighbours that share a prefix, leave it, come back, or have shorter paths.
+        #[test]
+        fn remembered_paths_give_the_searched_tree(
+            names in proptest::collection::vec(("[abc]{0,1}", "([abc]\\.){0,3}[abc]{0,1}", any::<bool>()), 0..40)
+        ) {
+            let leaves: Vec<TreeLeaf<'_>> = names
+                .iter()
+                .map(|(suite, classname, flaky)| TreeLeaf {
+                    suite,
+                    classname,
+                    flaky: *flaky,
+                    broken: !*flaky,
+                    executions: 3,
+                    failures: u64::from(*flaky),
+                })
+                .collect();
+            prop_assert_eq!(suite_tree(leaves.iter().copied()), tree_by_search(&leaves));
+        }
+    }
 
     #[test]
     fn zero_rows_are_kept() {
