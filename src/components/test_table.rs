@@ -97,9 +97,16 @@ pub fn test_table(props: &TestTableProps) -> Html {
     let total = props.shown.len();
 
     // Back to the top when the query changes: the old offset means nothing in the new list.
+    // Not on mount: the table starts at the top, and setting `scrollTop` forces a layout of
+    // the whole page in the middle of the view switch.
+    let mounted_query = use_mut_ref(|| props.query.clone());
     {
         let (scroller, scroll_top) = (scroller.clone(), scroll_top.clone());
-        use_effect_with(props.query.clone(), move |_| {
+        use_effect_with(props.query.clone(), move |query| {
+            if *mounted_query.borrow() == *query {
+                return;
+            }
+            *mounted_query.borrow_mut() = query.clone();
             if let Some(el) = scroller.cast::<Element>() {
                 el.set_scroll_top(0);
             }
