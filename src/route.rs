@@ -540,6 +540,50 @@ pub fn visible(analysis: &Analysis, query: &Query, index: &[String]) -> Vec<usiz
     shown
 }
 
+/// How many tests each status chip (in [`FILTERS`] order) and each group chip (in
+/// `analysis.groups` order: the tests that failed or errored in a run of the group) keeps.
+pub type ChipCounts = (Vec<usize>, Vec<usize>);
+
+/// The chips' counts, in one pass over the tests.
+pub fn count_chips(analysis: &Analysis) -> ChipCounts {
+    let mut status = vec![0; FILTERS.len()];
+    let mut groups = vec![0; analysis.groups.len()];
+    // The groups each run belongs to.
+    let runs = analysis
+        .groups
+        .iter()
+        .flat_map(|g| g.runs.iter().map(|&r| r + 1))
+        .max()
+        .unwrap_or(0);
+    let mut groups_of_run: Vec<Vec<usize>> = vec![Vec::new(); runs];
+    for (g, group) in analysis.groups.iter().enumerate() {
+        for &r in &group.runs {
+            groups_of_run[r].push(g);
+        }
+    }
+    let mut failed_in = vec![false; groups.len()];
+    for test in &analysis.tests {
+        for (count, filter) in status.iter_mut().zip(FILTERS) {
+            *count += usize::from(filter.keeps(test));
+        }
+        if groups.is_empty() {
+            continue;
+        }
+        failed_in.fill(false);
+        for (outcome, of_run) in test.outcomes.iter().zip(&groups_of_run) {
+            if outcome.is_some_and(|o| o.is_failure()) {
+                for &g in of_run {
+                    failed_in[g] = true;
+                }
+            }
+        }
+        for (count, &failed) in groups.iter_mut().zip(&failed_in) {
+            *count += usize::from(failed);
+        }
+    }
+    (status, groups)
+}
+
 /// Where the keyboard cursor goes in a list of `len` rows: `delta` rows on from `current`
 /// (clamped to the ends), or the first row (down) or last row (up) when there is none yet.
 pub fn step_cursor(len: usize, current: Option<usize>, delta: isize) -> Option<usize> {
@@ -883,5 +927,55 @@ mod tests {
             });
             assert_eq!(&by_failed[2..], &["a", "b"]);
         }
+    }
+
+    /// The one pass counts what a scan per chip counts.
+    #[test]
+    fn chip_counts_equal_one_scan_per_chip() {
+        use flakelens_core::generate::{generate_run, GenSpec};
+        use flakelens_core::junit::read_report;
+        let spec = GenSpec {
+            tests: 400,
+            runs: 6,
+            seed: 7,
+        };
+        // Two folders of three runs: two groups.
+        let runs: Vec<_> = (0..spec.runs)
+            .filter_map(|i| {
+                let dir = if i < 3 { "seq" } else { "par" };
+                read_report(
+                    &format!("{dir}/run-{i}.xml"),
+                    generate_run(&spec, i).as_bytes(),
+                )
+                .run
+            })
+            .collect();
+        let analysis = Analysis::from_runs(&runs, Vec::new());
+        assert_eq!(analysis.groups.len(), 2);
+        let status: Vec<usize> = FILTERS
+            .into_iter()
+            .map(|f| analysis.tests.iter().filter(|t| f.keeps(t)).count())
+            .collect();
+        let groups: Vec<usize> = analysis
+            .groups
+            .iter()
+            .map(|g| {
+                analysis
+                    .tests
+                    .iter()
+                    .filter(|t| {
+                        g.runs.iter().any(|&r| {
+                            t.outcomes
+                                .get(r)
+                                .copied()
+                                .flatten()
+                                .is_some_and(|o| o.is_failure())
+                        })
+                    })
+                    .count()
+            })
+            .collect();
+        assert!(groups.iter().all(|&n| n > 0), "{groups:?}");
+        assert_eq!(count_chips(&analysis), (status, groups));
     }
 }

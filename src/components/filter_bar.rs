@@ -1,10 +1,14 @@
 //! Above the test table: the search box (`/` focuses it, see `app.rs`), the status chips, the category and
 //! group chips, and how many tests are shown.
 
+use std::cell::RefCell;
+use std::rc::{Rc, Weak};
+
+use flakelens_core::Analysis;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use crate::display::route::{Query, FILTERS};
+use crate::display::route::{count_chips, ChipCounts, Query, FILTERS};
 use crate::display::{category_name, SharedAnalysis};
 
 /// Props of [`FilterBar`].
@@ -20,37 +24,35 @@ pub struct FilterBarProps {
     pub on_query: Callback<Query>,
 }
 
+thread_local! {
+    /// The counts of the analysis last shown (the `Weak` keeps its allocation, so a pointer
+    /// match is that analysis).
+    static COUNTS: RefCell<Option<(Weak<Analysis>, Rc<ChipCounts>)>> = const { RefCell::new(None) };
+}
+
+/// [`count_chips`] of `analysis`, computed once per analysis (the app computes it in the
+/// background as soon as an analysis arrives).
+pub fn chip_counts(analysis: &Rc<Analysis>) -> Rc<ChipCounts> {
+    COUNTS.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        if let Some((of, counts)) = &*cache {
+            if Weak::ptr_eq(of, &Rc::downgrade(analysis)) {
+                return counts.clone();
+            }
+        }
+        let counts = Rc::new(count_chips(analysis));
+        *cache = Some((Rc::downgrade(analysis), counts.clone()));
+        counts
+    })
+}
+
 /// The search box and the chips.
 #[function_component(FilterBar)]
 pub fn filter_bar(props: &FilterBarProps) -> Html {
     let analysis = &props.analysis;
-    // The chips' counts scan every test: once per analysis, not on every query change.
-    let counts = use_memo(analysis.clone(), |analysis| {
-        let status: Vec<usize> = FILTERS
-            .into_iter()
-            .map(|f| analysis.tests.iter().filter(|t| f.keeps(t)).count())
-            .collect();
-        let groups: Vec<usize> = analysis
-            .groups
-            .iter()
-            .map(|g| {
-                analysis
-                    .tests
-                    .iter()
-                    .filter(|t| {
-                        g.runs.iter().any(|&r| {
-                            t.outcomes
-                                .get(r)
-                                .copied()
-                                .flatten()
-                                .is_some_and(|o| o.is_failure())
-                        })
-                    })
-                    .count()
-            })
-            .collect();
-        (status, groups)
-    });
+    // The chips' counts scan every test: once per analysis, not on every query change, nor
+    // every time the tests view is shown again.
+    let counts = chip_counts(&analysis.0);
     let query = &props.query;
     let oninput = {
         let (query, on_query) = (query.clone(), props.on_query.clone());
