@@ -1,5 +1,15 @@
 //! Co-failure clusters: tests that fail in the same runs, often from one shared cause.
+//!
+//! A cluster can list thousands of tests (100,000 generated tests give clusters of thousands),
+//! so the list is built with plain DOM calls once per analysis and kept: leaving the view and
+//! coming back puts the same nodes back instead of rendering them again. Every test id goes in
+//! as text (`textContent`, text nodes), never as markup.
 
+use std::cell::RefCell;
+use std::rc::{Rc, Weak};
+
+use flakelens_core::Analysis;
+use web_sys::{Document, Element};
 use yew::prelude::*;
 
 use crate::display::run_name;
@@ -12,6 +22,77 @@ pub struct ClustersProps {
     pub analysis: SharedAnalysis,
 }
 
+thread_local! {
+    /// The `<ol>` built for the analysis last shown (the `Weak` keeps its allocation, so a
+    /// pointer match is that analysis).
+    static BUILT: RefCell<Option<(Weak<Analysis>, Element)>> = const { RefCell::new(None) };
+}
+
+/// The runs `indices` by name (`#3 label`), or "none".
+fn run_names(analysis: &Analysis, indices: &[usize]) -> String {
+    if indices.is_empty() {
+        return "none".to_owned();
+    }
+    indices
+        .iter()
+        .map(|&i| run_name(i, analysis.runs.get(i).map_or("", |r| r.label.as_str())))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// `<ol>` with one `<li data-testid="cluster">` per cluster: a line with the shared and the
+/// any-failed runs, then every test id in `<ul><li><code>`.
+fn build(document: &Document, analysis: &Analysis) -> Option<Element> {
+    let element = |tag: &str| document.create_element(tag).ok();
+    let ol = element("ol")?;
+    // One `<li><code>` made once, cloned for every test.
+    let item = element("li")?;
+    let code = element("code")?;
+    item.append_child(&code).ok()?;
+    for cluster in &analysis.clusters {
+        let li = element("li")?;
+        li.set_attribute("data-testid", "cluster").ok()?;
+        let p = element("p")?;
+        p.append_with_str_1(&format!("{} tests; all failed in: ", cluster.tests.len()))
+            .ok()?;
+        let shared = element("span")?;
+        shared.set_attribute("data-testid", "cluster-shared").ok()?;
+        shared.set_text_content(Some(&run_names(analysis, &cluster.shared_runs)));
+        p.append_child(&shared).ok()?;
+        p.append_with_str_1("; any failed in: ").ok()?;
+        let any = element("span")?;
+        any.set_text_content(Some(&run_names(analysis, &cluster.any_runs)));
+        p.append_child(&any).ok()?;
+        li.append_child(&p).ok()?;
+        let ul = element("ul")?;
+        for id in &cluster.tests {
+            let entry = item.clone_node_with_deep(true).ok()?;
+            entry.first_child()?.set_text_content(Some(id));
+            ul.append_child(&entry).ok()?;
+        }
+        li.append_child(&ul).ok()?;
+        ol.append_child(&li).ok()?;
+    }
+    Some(ol)
+}
+
+/// The list for `analysis`: the one built before if it was for this analysis, else a new one
+/// (the app builds it in the background as soon as an analysis arrives).
+pub fn cluster_list(analysis: &Rc<Analysis>) -> Option<Element> {
+    BUILT.with(|built| {
+        let mut built = built.borrow_mut();
+        if let Some((of, list)) = &*built {
+            if Weak::ptr_eq(of, &Rc::downgrade(analysis)) {
+                return Some(list.clone());
+            }
+        }
+        let document = web_sys::window()?.document()?;
+        let list = build(&document, analysis)?;
+        *built = Some((Rc::downgrade(analysis), list.clone()));
+        Some(list)
+    })
+}
+
 /// One entry per cluster, largest first; nothing when there is none.
 #[function_component(Clusters)]
 pub fn clusters(props: &ClustersProps) -> Html {
@@ -19,16 +100,8 @@ pub fn clusters(props: &ClustersProps) -> Html {
     if analysis.clusters.is_empty() {
         return html! {};
     }
-    let runs = |indices: &[usize]| -> String {
-        if indices.is_empty() {
-            return "none".to_owned();
-        }
-        indices
-            .iter()
-            .map(|&i| run_name(i, analysis.runs.get(i).map_or("", |r| r.label.as_str())))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
+    let list =
+        cluster_list(&analysis.0).map_or_else(|| html! { <ol></ol> }, |ol| Html::VRef(ol.into()));
     html! {
         <section class="clusters" data-testid="clusters" aria-labelledby="clusters-title">
             <h2 id="clusters-title">{"Co-failure clusters"}</h2>
@@ -37,21 +110,7 @@ pub fn clusters(props: &ClustersProps) -> Html {
                   they often share one cause, such as a slow network or a shared resource.",
                   analysis.options.cluster_similarity * 100.0)}
             </p>
-            <ol>
-                { for analysis.clusters.iter().map(|cluster| html! {
-                    <li data-testid="cluster">
-                        <p>
-                            {format!("{} tests; all failed in: ", cluster.tests.len())}
-                            <span data-testid="cluster-shared">{runs(&cluster.shared_runs)}</span>
-                            {"; any failed in: "}
-                            <span>{runs(&cluster.any_runs)}</span>
-                        </p>
-                        <ul>
-                            { for cluster.tests.iter().map(|id| html! { <li><code>{id}</code></li> }) }
-                        </ul>
-                    </li>
-                }) }
-            </ol>
+            {list}
         </section>
     }
 }
