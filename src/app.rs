@@ -5,6 +5,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use gloo_events::EventListener;
+use gloo_timers::future::TimeoutFuture;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{HtmlElement, KeyboardEvent};
 use yew::prelude::*;
@@ -12,12 +13,13 @@ use yew::prelude::*;
 use crate::components::audit_download::AuditDownload;
 use crate::components::categories::Categories;
 use crate::components::category_chart::CategoryChart;
-use crate::components::clusters::Clusters;
+use crate::components::clusters::{self, Clusters};
 use crate::components::confirm_fetch::ConfirmFetch;
 use crate::components::consistency::ConsistencyPanel;
 use crate::components::criteria::CriteriaTable;
 use crate::components::diagnostics::DiagnosticsPanel;
 use crate::components::drop_zone::DropZone;
+use crate::components::filter_bar;
 use crate::components::groups::Groups;
 use crate::components::load_progress::{use_load_progress, LoadProgress};
 use crate::components::nav_bar::NavBar;
@@ -294,6 +296,24 @@ pub fn app() -> Html {
             }
         });
     }
+    // What the tests and consistency views build from every test of an analysis (the chips'
+    // counts, the co-failure clusters' list) is made in the background as soon as the analysis
+    // arrives, one task each, so the first switch to those views does not wait for it.
+    use_effect_with(state.analysis.clone().map(SharedAnalysis), |analysis| {
+        if let Some(SharedAnalysis(analysis)) = analysis {
+            let analysis = Rc::downgrade(analysis);
+            wasm_bindgen_futures::spawn_local(async move {
+                TimeoutFuture::new(0).await;
+                if let Some(analysis) = analysis.upgrade() {
+                    filter_bar::chip_counts(&analysis);
+                }
+                TimeoutFuture::new(0).await;
+                if let Some(analysis) = analysis.upgrade() {
+                    clusters::cluster_list(&analysis);
+                }
+            });
+        }
+    });
     let progress = use_load_progress();
     // `/`: the search box takes focus once the tests view is rendered.
     use_effect_with(state.focus_search, |request| {
