@@ -5,7 +5,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use gloo_events::EventListener;
-use gloo_timers::future::TimeoutFuture;
+use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{HtmlElement, KeyboardEvent};
 use yew::prelude::*;
@@ -229,6 +229,19 @@ fn cached<K: PartialEq + Clone, V>(
     value
 }
 
+/// Runs `task` when the browser is idle (`requestIdleCallback`), so that a click or a key
+/// press goes first; after a zero timeout where there is no such call (Safari).
+fn when_idle(task: impl FnOnce() + 'static) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let callback = Closure::once_into_js(task);
+    let function: &js_sys::Function = callback.unchecked_ref();
+    if window.request_idle_callback(function).is_err() {
+        let _ = window.set_timeout_with_callback(function);
+    }
+}
+
 /// Adds the runs `loaded` staged in the engine, then shows `loaded` (replacing what was
 /// shown when `replace`).
 async fn commit_and(dispatcher: &UseReducerDispatcher<State>, mut loaded: Loaded, replace: bool) {
@@ -297,20 +310,21 @@ pub fn app() -> Html {
         });
     }
     // What the tests and consistency views build from every test of an analysis (the chips'
-    // counts, the co-failure clusters' list) is made in the background as soon as the analysis
-    // arrives, one task each, so the first switch to those views does not wait for it.
+    // counts, the co-failure clusters' list) is made while the page is idle once the analysis
+    // arrives, one task each, so the first switch to those views does not wait for it (a
+    // switch made before that builds it as before).
     use_effect_with(state.analysis.clone().map(SharedAnalysis), |analysis| {
         if let Some(SharedAnalysis(analysis)) = analysis {
             let analysis = Rc::downgrade(analysis);
-            wasm_bindgen_futures::spawn_local(async move {
-                TimeoutFuture::new(0).await;
+            when_idle(move || {
                 if let Some(analysis) = analysis.upgrade() {
                     filter_bar::chip_counts(&analysis);
                 }
-                TimeoutFuture::new(0).await;
-                if let Some(analysis) = analysis.upgrade() {
-                    clusters::cluster_list(&analysis);
-                }
+                when_idle(move || {
+                    if let Some(analysis) = analysis.upgrade() {
+                        clusters::cluster_list(&analysis);
+                    }
+                });
             });
         }
     });
