@@ -121,11 +121,7 @@ pub fn suite_tree<'a>(leaves: impl IntoIterator<Item = TreeLeaf<'a>>) -> SuiteNo
     // found under the same parent stays right.
     let mut previous: Vec<(&str, usize)> = Vec::new();
     for leaf in leaves {
-        let mut path: Vec<&str> = Vec::new();
-        if !leaf.suite.is_empty() && leaf.suite != leaf.classname {
-            path.push(leaf.suite);
-        }
-        path.extend(segments(leaf.classname));
+        let path = path_of(&leaf);
         let mut node = &mut root;
         add(node, &leaf);
         let mut same_parent = true;
@@ -136,16 +132,7 @@ pub fn suite_tree<'a>(leaves: impl IntoIterator<Item = TreeLeaf<'a>>) -> SuiteNo
                 .filter(|(name, _)| same_parent && *name == segment)
                 .map(|&(_, i)| i);
             same_parent = known.is_some();
-            let i = match known.or_else(|| node.children.iter().position(|c| c.name == segment)) {
-                Some(i) => i,
-                None => {
-                    node.children.push(SuiteNode {
-                        name: segment.to_owned(),
-                        ..SuiteNode::default()
-                    });
-                    node.children.len() - 1
-                }
-            };
+            let i = known.unwrap_or_else(|| child_named(node, segment));
             match previous.get_mut(depth) {
                 Some(slot) => *slot = (segment, i),
                 None => previous.push((segment, i)),
@@ -157,6 +144,31 @@ pub fn suite_tree<'a>(leaves: impl IntoIterator<Item = TreeLeaf<'a>>) -> SuiteNo
     }
     finish(&mut root);
     root
+}
+
+/// A test's levels in the tree: its suite (unless empty or the same as the classname), then
+/// the classname's segments.
+fn path_of<'a>(leaf: &TreeLeaf<'a>) -> Vec<&'a str> {
+    let mut path: Vec<&str> = Vec::new();
+    if !leaf.suite.is_empty() && leaf.suite != leaf.classname {
+        path.push(leaf.suite);
+    }
+    path.extend(segments(leaf.classname));
+    path
+}
+
+/// The index of `node`'s child named `name`, added when there is none.
+fn child_named(node: &mut SuiteNode, name: &str) -> usize {
+    match node.children.iter().position(|c| c.name == name) {
+        Some(i) => i,
+        None => {
+            node.children.push(SuiteNode {
+                name: name.to_owned(),
+                ..SuiteNode::default()
+            });
+            node.children.len() - 1
+        }
+    }
 }
 
 fn add(node: &mut SuiteNode, leaf: &TreeLeaf<'_>) {
@@ -188,24 +200,10 @@ mod tests {
     fn tree_by_search(leaves: &[TreeLeaf<'_>]) -> SuiteNode {
         let mut root = SuiteNode::default();
         for leaf in leaves {
-            let mut path: Vec<&str> = Vec::new();
-            if !leaf.suite.is_empty() && leaf.suite != leaf.classname {
-                path.push(leaf.suite);
-            }
-            path.extend(segments(leaf.classname));
             let mut node = &mut root;
             add(node, leaf);
-            for segment in path {
-                let i = match node.children.iter().position(|c| c.name == segment) {
-                    Some(i) => i,
-                    None => {
-                        node.children.push(SuiteNode {
-                            name: segment.to_owned(),
-                            ..SuiteNode::default()
-                        });
-                        node.children.len() - 1
-                    }
-                };
+            for segment in path_of(leaf) {
+                let i = child_named(node, segment);
                 node = &mut node.children[i];
                 add(node, leaf);
             }
