@@ -447,8 +447,9 @@ fn load(
         if single.is_file() {
             let text = read_text_maybe_gzip(single)?;
             if looks_like_audit(text.as_bytes()) {
-                return Audit::from_json(&text)
-                    .map_err(|e| format!("audit {}: {e}", single.display()));
+                let audit = Audit::from_json(&text)
+                    .map_err(|e| format!("audit {}: {e}", single.display()))?;
+                return apply_audit_args(audit, audit_args, single);
             }
         }
     }
@@ -469,6 +470,37 @@ fn load(
         return Err("no JUnit report could be read".to_owned());
     }
     build_audit(analysis, audit_args)
+}
+
+/// An audit read from a file, with what `audit_args` asks of it: `--criteria` evaluates
+/// those criteria on its analysis instead of the stored ones (an error for a summary-only
+/// audit, which has no analysis to evaluate), `--no-messages` and `--no-output` leave that
+/// text out, `--title` replaces its title. The analysis options do not apply: the audit's
+/// analysis is kept as it was made.
+fn apply_audit_args(
+    mut audit: Audit,
+    audit_args: &AuditArgs,
+    path: &Path,
+) -> Result<Audit, String> {
+    if audit_args.criteria.is_some() {
+        let criteria = audit_args.criteria()?;
+        if audit.is_summary_only() {
+            return Err(format!(
+                "{} is a summary-only audit: it has no runs to evaluate --criteria on",
+                path.display()
+            ));
+        }
+        audit.criteria = criteria.evaluate(&audit.analysis);
+        audit.criteria_config = criteria;
+    }
+    audit.restrict(Privacy {
+        messages: !audit_args.no_messages,
+        output: !audit_args.no_output,
+    });
+    if audit_args.title.is_some() {
+        audit.title.clone_from(&audit_args.title);
+    }
+    Ok(audit)
 }
 
 fn run_merge(paths: &[PathBuf], output: Option<&Path>) -> Result<ExitCode, String> {

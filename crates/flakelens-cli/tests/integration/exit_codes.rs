@@ -137,6 +137,31 @@ fn check_exits_0_when_all_pass_1_when_any_fails_2_on_bad_input() {
     assert_eq!(out.status.code(), Some(0));
     // 10 runs < 20: the stored criteria fail.
     assert_eq!(flakelens(&["check", a]).status.code(), Some(1));
+    // `--criteria` evaluates other criteria on the audit's analysis: at least 10 runs pass.
+    let ten = dir.join("ten.json");
+    std::fs::write(
+        &ten,
+        r#"{"max_flaky_tests": null, "min_runs": 10, "min_consistency": null,
+            "parallel_agrees": null, "max_markers": null, "max_failure_rate_bound": null}"#,
+    )
+    .expect("write");
+    let t = ten.to_str().expect("utf-8");
+    let out = flakelens(&["check", a, "--criteria", t]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stdout)
+            .contains("PASS  Runs analyzed: target ≥ 10, actual 10"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    // A criteria file that cannot be read is bad input, for an audit too.
+    let out = flakelens(&["check", a, "--criteria", "no/such-criteria.json"]);
+    assert_eq!(out.status.code(), Some(2));
 
     // Bad input: a broken audit, a wrong schema, a bad criteria file, nothing readable.
     let bad = dir.join("bad.json");
