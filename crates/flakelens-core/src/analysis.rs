@@ -672,9 +672,9 @@ impl Joined {
                 totals.flaky_in_run += 1;
             }
         }
-        // A stable sort of positions, then the summaries put in that order in place: sorting
-        // the (large) summaries themselves moved each many times, and collecting them into a
-        // new vector held two copies of the array at the peak.
+        // The order is found by sorting keys, then the summaries are put in that order in
+        // place: sorting the (large) summaries themselves moved each many times, and
+        // collecting them into a new vector held two copies of the array at the peak.
         let rank = |t: &TestSummary| {
             (
                 t.verdict,
@@ -1031,10 +1031,10 @@ fn label_runs(summaries: &mut [RunSummary], options: &AnalysisOptions) {
     }
 }
 
-/// The one-sentence claim the runs support.
 /// The claim of an analysis of no run.
 const NO_RUN_CLAIM: &str = "no run read yet";
 
+/// The one-sentence claim the runs support.
 fn claim(totals: &Totals, tests: &[TestSummary], options: &AnalysisOptions) -> String {
     use crate::format::percent;
     let confidence = crate::format::confidence(options.confidence);

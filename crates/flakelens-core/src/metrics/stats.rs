@@ -578,9 +578,6 @@ pub fn mean(values: &[f64]) -> Option<f64> {
 /// Source: the textbook definition (e.g. NIST/SEMATECH e-Handbook of Statistical Methods,
 /// §1.3.5.1).
 pub fn median(values: &[f64]) -> Option<f64> {
-    if values.is_empty() {
-        return None;
-    }
     median_of_sorted(&sorted(values))
 }
 
@@ -608,9 +605,6 @@ pub fn median_of_sorted(sorted: &[f64]) -> Option<f64> {
 /// Source: the nearest-rank method as defined in Wikipedia, "Percentile" (examples: 15, 20, 35,
 /// 40, 50 → P30 = 20, P40 = 20, P50 = 35, P100 = 50).
 pub fn percentile_nearest_rank(values: &[f64], percentile: f64) -> Option<f64> {
-    if values.is_empty() || percentile.is_nan() || !(0.0..=100.0).contains(&percentile) {
-        return None;
-    }
     percentile_of_sorted(&sorted(values), percentile)
 }
 
