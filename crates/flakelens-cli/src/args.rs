@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use flakelens_core::audit::Criteria;
+use flakelens_core::audit::{Criteria, Privacy};
 use flakelens_core::categories::{parse_rules_file, RuleSet, RulesFile};
 use flakelens_core::{AnalysisOptions, IdentityOptions, RunOrder, SuitePart};
 
@@ -141,6 +141,14 @@ pub struct AuditArgs {
 }
 
 impl AuditArgs {
+    /// The text the audit may hold: `--no-messages` and `--no-output` leave theirs out.
+    pub fn privacy(&self) -> Privacy {
+        Privacy {
+            messages: !self.no_messages,
+            output: !self.no_output,
+        }
+    }
+
     /// The criteria, or a one-line error.
     pub fn criteria(&self) -> Result<Criteria, String> {
         match &self.criteria {

@@ -12,7 +12,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use flakelens_core::audit::{
-    looks_like_audit, markdown_summary, Audit, AuditMerger, Privacy, MAX_AUDIT_BYTES,
+    looks_like_audit, markdown_summary, Audit, AuditMerger, MAX_AUDIT_BYTES,
 };
 use flakelens_core::generate::{generate_run, GenSpec};
 use flakelens_core::{input, junit, Analysis, AnalysisOptions, Diagnostic, Severity};
@@ -300,11 +300,7 @@ fn read_file(
 }
 
 fn build_audit(analysis: Analysis, audit_args: &AuditArgs) -> Result<Audit, String> {
-    let privacy = Privacy {
-        messages: !audit_args.no_messages,
-        output: !audit_args.no_output,
-    };
-    let mut audit = Audit::new(analysis, audit_args.criteria()?, privacy);
+    let mut audit = Audit::new(analysis, audit_args.criteria()?, audit_args.privacy());
     audit.title = audit_args.title.clone();
     Ok(audit)
 }
@@ -316,8 +312,8 @@ fn write_file(path: &Path, text: &str) -> Result<(), String> {
 /// Writes an audit as compact JSON, compressed with gzip when the path ends in `.gz` (a CI
 /// artifact: about 1/40 of the indented size). Compact because an audit file is read by
 /// programs: indenting a 20,000-test, 10-run audit made it 62 MB instead of 38 MB and its
-/// writing over a quarter of the instructions of `analyze -o`. The JSON is streamed into the file, never
-/// held whole in memory.
+/// writing over a quarter of the instructions of `analyze -o`. The JSON is streamed into
+/// the file, never held whole in memory.
 fn write_audit(path: &Path, audit: &Audit) -> Result<(), String> {
     let gzipped = path
         .extension()
@@ -493,10 +489,7 @@ fn apply_audit_args(
         audit.criteria = criteria.evaluate(&audit.analysis);
         audit.criteria_config = criteria;
     }
-    audit.restrict(Privacy {
-        messages: !audit_args.no_messages,
-        output: !audit_args.no_output,
-    });
+    audit.restrict(audit_args.privacy());
     if audit_args.title.is_some() {
         audit.title.clone_from(&audit_args.title);
     }

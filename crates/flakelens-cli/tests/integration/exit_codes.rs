@@ -100,14 +100,20 @@ fn check_exits_0_when_all_pass_1_when_any_fails_2_on_bad_input() {
         "{stdout}"
     );
 
+    // Criteria with only "at least N runs" (the others turned off).
+    let min_runs_only = |path: &std::path::Path, runs: u32| {
+        std::fs::write(
+            path,
+            format!(
+                r#"{{"max_flaky_tests": null, "min_runs": {runs}, "min_consistency": null,
+                    "parallel_agrees": null, "max_markers": null, "max_failure_rate_bound": null}}"#
+            ),
+        )
+        .expect("write");
+    };
     // Criteria that the examples meet: only "at least 20 runs".
     let criteria = dir.join("criteria.json");
-    std::fs::write(
-        &criteria,
-        r#"{"max_flaky_tests": null, "min_runs": 20, "min_consistency": null,
-            "parallel_agrees": null, "max_markers": null, "max_failure_rate_bound": null}"#,
-    )
-    .expect("write");
+    min_runs_only(&criteria, 20);
     let c = criteria.to_str().expect("utf-8");
     let out = flakelens(&[
         "check",
@@ -139,12 +145,7 @@ fn check_exits_0_when_all_pass_1_when_any_fails_2_on_bad_input() {
     assert_eq!(flakelens(&["check", a]).status.code(), Some(1));
     // `--criteria` evaluates other criteria on the audit's analysis: at least 10 runs pass.
     let ten = dir.join("ten.json");
-    std::fs::write(
-        &ten,
-        r#"{"max_flaky_tests": null, "min_runs": 10, "min_consistency": null,
-            "parallel_agrees": null, "max_markers": null, "max_failure_rate_bound": null}"#,
-    )
-    .expect("write");
+    min_runs_only(&ten, 10);
     let t = ten.to_str().expect("utf-8");
     let out = flakelens(&["check", a, "--criteria", t]);
     assert_eq!(
