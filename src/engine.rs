@@ -469,11 +469,7 @@ pub fn analysis_audit(
 
 /// The audit `of` with the text `privacy` allows, as JSON text.
 pub async fn audit_json(of: AuditOf, privacy: Privacy) -> Result<String, String> {
-    let request = Request::Audit {
-        of,
-        messages: privacy.messages,
-        output: privacy.output,
-    };
+    let request = Request::Audit { of, privacy };
     match call(request).await? {
         Reply::AuditJson(json) => Ok(json),
         Reply::AuditError(why) => Err(why),
@@ -484,11 +480,7 @@ pub async fn audit_json(of: AuditOf, privacy: Privacy) -> Result<String, String>
 /// The fragment of a share link to the audit `of` (`audit=...`, without the `#`) with the
 /// text `privacy` allows, and how it was made to fit the link budget.
 pub async fn share_fragment(of: AuditOf, privacy: Privacy) -> Result<(String, Fit), String> {
-    let request = Request::ShareLink {
-        of,
-        messages: privacy.messages,
-        output: privacy.output,
-    };
+    let request = Request::ShareLink { of, privacy };
     match call(request).await? {
         Reply::ShareLink { fragment, fit } => Ok((fragment, fit)),
         Reply::AuditError(why) => Err(why),
@@ -498,16 +490,11 @@ pub async fn share_fragment(of: AuditOf, privacy: Privacy) -> Result<(String, Fi
 
 /// The single-file report of the audit `of` with the text `privacy` allows, made of `app`.
 pub async fn single_file(of: AuditOf, privacy: Privacy, app: AppParts) -> Result<String, String> {
-    let request = Request::SingleFile {
-        of,
-        messages: privacy.messages,
-        output: privacy.output,
-        app,
-    };
+    let request = Request::SingleFile { of, privacy, app };
     match call(request).await? {
         Reply::SingleFile(html) => Ok(html),
         Reply::AuditError(why) => Err(why),
-        _ => Err("the worker answered out of turn".to_owned()),
+        other => Err(format!("the worker answered out of turn: {other:?}")),
     }
 }
 

@@ -8,7 +8,7 @@
 //! serialized, which bincode cannot read back, so they travel as JSON text inside the
 //! bincode message.
 
-use flakelens_core::audit::{Criteria, CriterionResult, Generator, SummaryTables};
+use flakelens_core::audit::{Criteria, CriterionResult, Generator, Privacy, SummaryTables};
 use flakelens_core::share::Fit;
 use serde::{Deserialize, Serialize};
 
@@ -53,36 +53,29 @@ pub enum Request {
     },
     /// The full details (stack traces and outputs included) of the test with this id.
     Details(String),
-    /// An audit as JSON ([`Reply::AuditJson`]): `of` with the text `messages` and `output`
-    /// allow.
+    /// An audit as JSON ([`Reply::AuditJson`]): `of` with the text `privacy` allows.
     Audit {
         /// Which audit.
         of: AuditOf,
-        /// Messages and stack traces included.
-        messages: bool,
-        /// Outputs included.
-        output: bool,
+        /// The text it may hold.
+        privacy: Privacy,
     },
     /// The fragment of a share link ([`Reply::ShareLink`]): `of` (all its text) encoded by
-    /// `flakelens_core::share::share_fragment` with the text `messages` and `output` allow,
-    /// stripped to fit the link budget.
+    /// `flakelens_core::share::share_fragment` with the text `privacy` allows, stripped to
+    /// fit the link budget.
     ShareLink {
         /// Which audit.
         of: AuditOf,
-        /// Messages and stack traces included.
-        messages: bool,
-        /// Outputs included.
-        output: bool,
+        /// The text it may hold.
+        privacy: Privacy,
     },
-    /// The single-file report of `of` with the text `messages` and `output` allow, made of
-    /// `app` ([`Reply::SingleFile`]).
+    /// The single-file report of `of` with the text `privacy` allows, made of `app`
+    /// ([`Reply::SingleFile`]).
     SingleFile {
         /// Which audit.
         of: AuditOf,
-        /// Messages and stack traces included.
-        messages: bool,
-        /// Outputs included.
-        output: bool,
+        /// The text it may hold.
+        privacy: Privacy,
         /// The page's and the worker's files.
         app: AppParts,
     },

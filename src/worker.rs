@@ -25,7 +25,7 @@ use flakelens_core::audit::{
 };
 use flakelens_core::input::read_input_interned;
 use flakelens_core::junit::ReadOutput;
-use flakelens_core::report::{single_file_html, AppFiles};
+use flakelens_core::report::{report_title, single_file_html, AppFiles};
 use flakelens_core::share::{decode_fragment, share_fragment, ShareError, SHARE_LINK_BUDGET};
 use flakelens_core::{Analysis, AnalysisOptions, Diagnostic, Interner, Run};
 use flakelens_core::{AttemptDetail, RunDetail, Severity, TestSummary};
@@ -156,11 +156,7 @@ impl Engine {
                     Base::Clear => self.forget_held(),
                     Base::Audit(json) => {
                         self.forget_held();
-                        // The engine's own JSON (`Reply::Audit`): read with the one audit
-                        // reader the worker links (a plain `serde_json::from_str::<Audit>`
-                        // would link a second copy of the analysis's decoder), without the
-                        // size limit of files.
-                        if let Ok(audit) = Audit::from_json_limited(&json, usize::MAX) {
+                        if let Ok(audit) = own_audit(&json) {
                             for run in runs_of(&audit) {
                                 self.runs.push_parsed(run);
                             }
@@ -190,36 +186,20 @@ impl Engine {
                     .map(|t| &t.details);
                 Reply::Details(serde_json::to_string(&details).unwrap_or_default())
             }
-            Request::Audit {
-                of,
-                messages,
-                output,
-            } => match self.audit(of, Privacy { messages, output }) {
+            Request::Audit { of, privacy } => match self.audit(of, privacy) {
                 Ok(audit) => Reply::AuditJson(audit.to_json()),
                 Err(e) => Reply::AuditError(e),
             },
-            Request::ShareLink {
-                of,
-                messages,
-                output,
-            } => match self.audit(of, Privacy::default()) {
+            Request::ShareLink { of, privacy } => match self.audit(of, Privacy::default()) {
                 Ok(audit) => {
-                    let (fragment, fit) =
-                        share_fragment(&audit, Privacy { messages, output }, SHARE_LINK_BUDGET);
+                    let (fragment, fit) = share_fragment(&audit, privacy, SHARE_LINK_BUDGET);
                     Reply::ShareLink { fragment, fit }
                 }
                 Err(e) => Reply::AuditError(e),
             },
-            Request::SingleFile {
-                of,
-                messages,
-                output,
-                app,
-            } => match self.audit(of, Privacy { messages, output }) {
+            Request::SingleFile { of, privacy, app } => match self.audit(of, privacy) {
                 Ok(audit) => {
-                    let title = audit.title.clone().unwrap_or_else(|| {
-                        format!("flakelens report: {}", audit.analysis.totals.claim)
-                    });
+                    let title = report_title(&audit);
                     let files = AppFiles {
                         glue: &app.glue,
                         wasm: &app.wasm,
@@ -277,10 +257,8 @@ impl Engine {
                 Ok(audit)
             }
             AuditOf::Json(json) => {
-                // The engine's own JSON (`Reply::Audit`), validated when it was read; read
-                // again like the commit's.
-                let mut audit = Audit::from_json_limited(&json, usize::MAX)
-                    .map_err(|e| format!("the page sent garbage: {e}"))?;
+                let mut audit =
+                    own_audit(&json).map_err(|e| format!("the page sent garbage: {e}"))?;
                 audit.restrict(privacy);
                 Ok(audit)
             }
@@ -547,6 +525,14 @@ fn strip_run_outputs(run: &mut Run) {
             attempt.system_err = None;
         }
     }
+}
+
+/// An audit the engine wrote itself (`Reply::Audit`, validated when it was first read) and
+/// the page sent back: read with the one audit reader the worker links (a plain
+/// `serde_json::from_str::<Audit>` would link a second copy of the analysis's decoder),
+/// without the size limit of files.
+fn own_audit(json: &str) -> Result<Audit, flakelens_core::audit::AuditError> {
+    Audit::from_json_limited(json, usize::MAX)
 }
 
 /// [`Reply::Audit`] for an audit read without error.

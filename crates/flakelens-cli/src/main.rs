@@ -176,10 +176,7 @@ fn main() -> ExitCode {
             options,
             audit,
         } => load(&inputs, &options, &audit).and_then(|audit| {
-            let title = audit
-                .title
-                .clone()
-                .unwrap_or_else(|| format!("flakelens report: {}", audit.analysis.totals.claim));
+            let title = flakelens_core::report::report_title(&audit);
             let html = report::single_file(&app, &audit.to_json(), &title)?;
             write_file(&output, &html)?;
             eprintln!(

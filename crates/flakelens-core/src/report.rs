@@ -70,6 +70,14 @@ pub fn report_policy(script: &str) -> String {
     )
 }
 
+/// A single-file report's title: the audit's, else "flakelens report: " and its claim.
+pub fn report_title(audit: &crate::audit::Audit) -> String {
+    audit
+        .title
+        .clone()
+        .unwrap_or_else(|| format!("flakelens report: {}", audit.analysis.totals.claim))
+}
+
 /// Builds the single-file report.
 ///
 /// # Errors
