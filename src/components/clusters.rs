@@ -6,12 +6,13 @@
 //! as text (`textContent`, text nodes), never as markup.
 
 use std::cell::RefCell;
-use std::rc::{Rc, Weak};
+use std::rc::Rc;
 
 use flakelens_core::Analysis;
 use web_sys::{Document, Element};
 use yew::prelude::*;
 
+use super::{per_analysis, PerAnalysis};
 use crate::display::run_name;
 use crate::display::SharedAnalysis;
 
@@ -23,9 +24,8 @@ pub struct ClustersProps {
 }
 
 thread_local! {
-    /// The `<ol>` built for the analysis last shown (the `Weak` keeps its allocation, so a
-    /// pointer match is that analysis).
-    static BUILT: RefCell<Option<(Weak<Analysis>, Element)>> = const { RefCell::new(None) };
+    /// The `<ol>` built for the analysis last shown (`None` when the DOM refused to make it).
+    static BUILT: PerAnalysis<Option<Element>> = const { RefCell::new(None) };
 }
 
 /// The runs `indices` by name (`#3 label`), or "none".
@@ -79,18 +79,8 @@ fn build(document: &Document, analysis: &Analysis) -> Option<Element> {
 /// The list for `analysis`: the one built before if it was for this analysis, else a new one
 /// (the app builds it in the background as soon as an analysis arrives).
 pub fn cluster_list(analysis: &Rc<Analysis>) -> Option<Element> {
-    BUILT.with(|built| {
-        let mut built = built.borrow_mut();
-        if let Some((of, list)) = &*built {
-            if Weak::ptr_eq(of, &Rc::downgrade(analysis)) {
-                return Some(list.clone());
-            }
-        }
-        let document = web_sys::window()?.document()?;
-        let list = build(&document, analysis)?;
-        *built = Some((Rc::downgrade(analysis), list.clone()));
-        Some(list)
-    })
+    let document = web_sys::window()?.document()?;
+    per_analysis(&BUILT, analysis, || build(&document, analysis))
 }
 
 /// One entry per cluster, largest first; nothing when there is none.

@@ -2,12 +2,13 @@
 //! group chips, and how many tests are shown.
 
 use std::cell::RefCell;
-use std::rc::{Rc, Weak};
+use std::rc::Rc;
 
 use flakelens_core::Analysis;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
+use super::{per_analysis, PerAnalysis};
 use crate::display::route::{count_chips, ChipCounts, Query, FILTERS};
 use crate::display::{category_name, SharedAnalysis};
 
@@ -25,25 +26,14 @@ pub struct FilterBarProps {
 }
 
 thread_local! {
-    /// The counts of the analysis last shown (the `Weak` keeps its allocation, so a pointer
-    /// match is that analysis).
-    static COUNTS: RefCell<Option<(Weak<Analysis>, Rc<ChipCounts>)>> = const { RefCell::new(None) };
+    /// The counts of the analysis last shown.
+    static COUNTS: PerAnalysis<Rc<ChipCounts>> = const { RefCell::new(None) };
 }
 
 /// [`count_chips`] of `analysis`, computed once per analysis (the app computes it in the
 /// background as soon as an analysis arrives).
 pub fn chip_counts(analysis: &Rc<Analysis>) -> Rc<ChipCounts> {
-    COUNTS.with(|cache| {
-        let mut cache = cache.borrow_mut();
-        if let Some((of, counts)) = &*cache {
-            if Weak::ptr_eq(of, &Rc::downgrade(analysis)) {
-                return counts.clone();
-            }
-        }
-        let counts = Rc::new(count_chips(analysis));
-        *cache = Some((Rc::downgrade(analysis), counts.clone()));
-        counts
-    })
+    per_analysis(&COUNTS, analysis, || Rc::new(count_chips(analysis)))
 }
 
 /// The search box and the chips.
