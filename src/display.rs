@@ -24,6 +24,33 @@ impl PartialEq for SharedAnalysis {
     }
 }
 
+/// One value made from an analysis, kept across components mounting and unmounting until
+/// another analysis asks (the filter bar's chip counts, the clusters' list): see
+/// [`per_analysis`]. The `Weak` keeps the analysis's allocation, so a pointer match is that
+/// analysis.
+#[cfg(target_arch = "wasm32")]
+pub type PerAnalysis<T> = std::cell::RefCell<Option<(std::rc::Weak<Analysis>, T)>>;
+
+/// The value `slot` holds for `analysis`, else `make`'s, kept there for the next call.
+#[cfg(target_arch = "wasm32")]
+pub fn per_analysis<T: Clone>(
+    slot: &'static std::thread::LocalKey<PerAnalysis<T>>,
+    analysis: &Rc<Analysis>,
+    make: impl FnOnce() -> T,
+) -> T {
+    slot.with(|slot| {
+        let mut slot = slot.borrow_mut();
+        if let Some((of, value)) = &*slot {
+            if std::rc::Weak::ptr_eq(of, &Rc::downgrade(analysis)) {
+                return value.clone();
+            }
+        }
+        let value = make();
+        *slot = Some((Rc::downgrade(analysis), value.clone()));
+        value
+    })
+}
+
 impl std::ops::Deref for SharedAnalysis {
     type Target = Analysis;
     fn deref(&self) -> &Self::Target {

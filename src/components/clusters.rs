@@ -12,9 +12,8 @@ use flakelens_core::Analysis;
 use web_sys::{Document, Element};
 use yew::prelude::*;
 
-use super::{per_analysis, PerAnalysis};
 use crate::display::run_name;
-use crate::display::SharedAnalysis;
+use crate::display::{per_analysis, PerAnalysis, SharedAnalysis};
 
 /// Props of [`Clusters`].
 #[derive(Properties, PartialEq)]

@@ -8,9 +8,8 @@ use flakelens_core::Analysis;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use super::{per_analysis, PerAnalysis};
 use crate::display::route::{count_chips, ChipCounts, Query, FILTERS};
-use crate::display::{category_name, SharedAnalysis};
+use crate::display::{category_name, per_analysis, PerAnalysis, SharedAnalysis};
 
 /// Props of [`FilterBar`].
 #[derive(Properties, PartialEq)]

@@ -1,10 +1,6 @@
-//! One component per file, [`window_keydown`], which the app's and the detail panel's
-//! keyboard hooks share, and [`per_analysis`], which the filter bar's counts and the
-//! clusters' list share.
+//! One component per file, and [`window_keydown`], which the app's and the detail panel's
+//! keyboard hooks share.
 
-use std::rc::Rc;
-
-use flakelens_core::Analysis;
 use gloo_events::{EventListener, EventListenerOptions};
 use wasm_bindgen::JsCast;
 use web_sys::KeyboardEvent;
@@ -60,28 +56,4 @@ pub fn window_keydown(mut on_key: impl FnMut(&KeyboardEvent) + 'static) -> Optio
             }
         },
     ))
-}
-
-/// One value made from an analysis, kept across components mounting and unmounting until
-/// another analysis asks: see [`per_analysis`]. The `Weak` keeps the analysis's allocation,
-/// so a pointer match is that analysis.
-pub type PerAnalysis<T> = std::cell::RefCell<Option<(std::rc::Weak<Analysis>, T)>>;
-
-/// The value `slot` holds for `analysis`, else `make`'s, kept there for the next call.
-pub fn per_analysis<T: Clone>(
-    slot: &'static std::thread::LocalKey<PerAnalysis<T>>,
-    analysis: &Rc<Analysis>,
-    make: impl FnOnce() -> T,
-) -> T {
-    slot.with(|slot| {
-        let mut slot = slot.borrow_mut();
-        if let Some((of, value)) = &*slot {
-            if std::rc::Weak::ptr_eq(of, &Rc::downgrade(analysis)) {
-                return value.clone();
-            }
-        }
-        let value = make();
-        *slot = Some((Rc::downgrade(analysis), value.clone()));
-        value
-    })
 }
