@@ -15,6 +15,8 @@
 mod chart;
 #[path = "../src/display.rs"]
 mod display;
+#[path = "../src/text_decoder.rs"]
+mod text_decoder;
 
 // An inline module with a path: its modules are read from src/components/.
 #[path = "../src/components"]
@@ -402,4 +404,47 @@ async fn a_large_heat_map_is_drawn_on_a_canvas() {
     assert_eq!(attr(&canvas, "data-mode"), "canvas");
     assert_eq!(attr(&canvas, "data-tests-per-row"), "2");
     assert!(all(&root, "td").is_empty());
+}
+
+// The worker's decoder for encodings other than UTF-8. Expected texts are worked out by hand
+// from the WHATWG Encoding Standard's index tables.
+#[wasm_bindgen_test]
+fn the_browser_decodes_encodings_other_than_utf8() {
+    use text_decoder::browser_decode;
+    // windows-1252: 0xE9 is 'é', 0x80 is '€'.
+    assert_eq!(
+        browser_decode("windows-1252", b"caf\xE9 \x80"),
+        Some(("café €".to_owned(), false))
+    );
+    // Shift_JIS: テ 0x83 0x65, ス 0x83 0x58, ト 0x83 0x67.
+    assert_eq!(
+        browser_decode("Shift_JIS", &[0x83, 0x65, 0x83, 0x58, 0x83, 0x67]),
+        Some(("テスト".to_owned(), false))
+    );
+    // UTF-16LE: an odd last byte is invalid; a byte-order mark here is text (the core has
+    // removed the document's own).
+    assert_eq!(
+        browser_decode("UTF-16LE", &[0x41, 0x00, 0x42]),
+        Some(("A\u{FFFD}".to_owned(), true))
+    );
+    assert_eq!(
+        browser_decode("UTF-16LE", &[0xFF, 0xFE, 0x41, 0x00]),
+        Some(("\u{FEFF}A".to_owned(), false))
+    );
+    assert_eq!(browser_decode("no-such-encoding", b"a"), None);
+}
+
+#[wasm_bindgen_test]
+fn a_shift_jis_report_is_read_with_the_browsers_decoder() {
+    // The core here is built without encoding_rs's decoders, as in the worker.
+    let _ = flakelens_core::junit::set_legacy_decoder(text_decoder::browser_decode);
+    let mut bytes = b"<?xml version=\"1.0\" encoding=\"Shift_JIS\"?>\n<testsuite name=\"s\">\
+        <testcase classname=\"c\" name=\""
+        .to_vec();
+    bytes.extend([0x83, 0x65, 0x83, 0x58, 0x83, 0x67]);
+    bytes.extend(b"\"/></testsuite>");
+    let read = read_report("sjis.xml", &bytes);
+    assert!(read.diagnostics.is_empty(), "{:?}", read.diagnostics);
+    let run = read.run.expect("a run");
+    assert_eq!(&*run.testcases[0].key.name, "テスト");
 }

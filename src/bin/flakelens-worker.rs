@@ -17,6 +17,9 @@ mod protocol;
 #[path = "../rules.rs"]
 mod rules;
 #[cfg(target_arch = "wasm32")]
+#[path = "../text_decoder.rs"]
+mod text_decoder;
+#[cfg(target_arch = "wasm32")]
 #[path = "../worker.rs"]
 mod worker;
 
@@ -29,6 +32,9 @@ fn main() {
     use wasm_bindgen::{JsCast, JsValue};
     use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
+    // Documents in encodings other than UTF-8 are decoded by the browser (the core is built
+    // without encoding_rs's decoders here). Nothing else installs one, so this cannot fail.
+    let _ = flakelens_core::junit::set_legacy_decoder(text_decoder::browser_decode);
     let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
     let engine = RefCell::new(worker::Engine::default());
     let reply_scope = scope.clone();

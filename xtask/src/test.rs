@@ -61,6 +61,22 @@ fn steps(root: &Path) -> Vec<Step> {
                 "warnings",
             ]),
         ),
+        // The core as the worker builds it: without encoding_rs's decoders (the browser's
+        // TextDecoder is installed instead; `legacy-decoders` in crates/flakelens-core).
+        step(
+            "clippy (core without legacy-decoders)",
+            cargo(&[
+                "clippy",
+                "-p",
+                "flakelens-core",
+                "--no-default-features",
+                "--lib",
+                "--tests",
+                "--",
+                "-D",
+                "warnings",
+            ]),
+        ),
     ];
     if tools::nextest_available() {
         steps.push(step(
@@ -71,6 +87,16 @@ fn steps(root: &Path) -> Vec<Step> {
     } else {
         steps.push(step("tests", cargo(&["test", "--workspace"])));
     }
+    steps.push(step(
+        "core unit tests without legacy-decoders",
+        cargo(&[
+            "test",
+            "-p",
+            "flakelens-core",
+            "--no-default-features",
+            "--lib",
+        ]),
+    ));
     let mut doc = cargo(&["doc", "--workspace", "--no-deps"]);
     doc.env("RUSTDOCFLAGS", "-D warnings");
     steps.push(step("rustdoc", doc));

@@ -20,6 +20,7 @@ mod dialect;
 mod reader;
 mod values;
 
+pub use decode::{set_legacy_decoder, LegacyDecoder};
 pub use dialect::Dialect;
 pub use reader::{read_report, read_report_interned, ReadOutput};
 pub use values::{parse_seconds, parse_timestamp, SecondsValue, Timestamp, TimestampValue};
