@@ -915,15 +915,18 @@ async function scenarioSeedAudit(page, base, scratch) {
   await page.screenshot({ path: path.join(OUTPUT, 'seed-audit.png'), fullPage: true });
 
   // An audit with a fault, dropped onto the seed: the seed stays, the diagnostics panel names
-  // the file and the JSON path.
+  // the file and the fault's line and column (the worker's core is built without JSON paths:
+  // `json-paths` in crates/flakelens-core/Cargo.toml).
   const broken = path.join(scratch, 'broken-audit.json');
-  fs.writeFileSync(broken, '{"schema": "flakelens-audit/1", "tests": [{"id": 3}]}');
+  const brokenText = '{"schema": "flakelens-audit/1", "tests": [{"id": 3}]}';
+  fs.writeFileSync(broken, brokenText);
+  const faultColumn = brokenText.indexOf('3}') + 1;
   await page.setInputFiles('#file-input', broken);
   await page.waitForSelector('[data-testid=diagnostics]', { timeout: WAIT_MS }).catch(() => {});
   const diagnostics = (await readPage(page)).diagnostics;
   const seedStays = await page.evaluate(() => document.querySelector('[data-testid=summary-audit]') !== null);
-  check(`${label}: a broken audit is reported in the diagnostics with its JSON path; the seed stays`,
-    seedStays && diagnostics.some((d) => d.includes('broken-audit.json') && d.includes('at tests[0].id: invalid type')),
+  check(`${label}: a broken audit is reported in the diagnostics with its line and column; the seed stays`,
+    seedStays && diagnostics.some((d) => d.includes('broken-audit.json') && d.includes(`at line 1 column ${faultColumn}: invalid type`)),
     `seed shown: ${seedStays}; diagnostics: ${JSON.stringify(diagnostics)}`);
 }
 

@@ -114,11 +114,17 @@ impl Criteria {
     /// Reads a criteria file (JSON with the fields of [`Criteria`]).
     ///
     /// # Errors
-    /// A message naming the JSON path of the fault.
+    /// A message naming the JSON path of the fault (without the `json-paths` feature: its
+    /// line and column).
     pub fn from_json(text: &str) -> Result<Criteria, String> {
-        let mut de = serde_json::Deserializer::from_str(text);
-        serde_path_to_error::deserialize(&mut de)
-            .map_err(|e| format!("at {}: {}", e.path(), e.inner()))
+        #[cfg(feature = "json-paths")]
+        return {
+            let mut de = serde_json::Deserializer::from_str(text);
+            serde_path_to_error::deserialize(&mut de)
+                .map_err(|e| format!("at {}: {}", e.path(), e.inner()))
+        };
+        #[cfg(not(feature = "json-paths"))]
+        return serde_json::from_str(text).map_err(|e| e.to_string());
     }
 
     /// Evaluates the criteria on a full analysis.

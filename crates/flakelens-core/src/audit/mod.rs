@@ -185,7 +185,9 @@ pub enum AuditError {
     /// Not JSON, or a field of the wrong type.
     #[error("at {path}: {message}")]
     Invalid {
-        /// The JSON path of the fault, such as `tests[3].metrics.failure_rate`.
+        /// Where the fault is: its JSON path, such as `tests[3].metrics.failure_rate`; or
+        /// `line L column C` in the document when it is not JSON at all, and for every fault
+        /// when this crate is built without its `json-paths` feature (as in the browser).
         path: String,
         /// What was wrong.
         message: String,
@@ -310,9 +312,8 @@ impl Audit {
         }
         // Deserialize the head and the analysis separately, each from an object of its own
         // keys: `flatten` would hide the JSON path of a fault inside the analysis.
-        let mut head = String::from("{");
-        let mut body = String::with_capacity(text.len());
-        body.push('{');
+        let mut head = Rebuilt::new(text, 0);
+        let mut body = Rebuilt::new(text, text.len());
         let mut extensions = BTreeMap::new();
         for (key, raw) in &top {
             let target = if HEAD_KEYS.contains(&key.as_str()) {
@@ -327,18 +328,11 @@ impl Audit {
                 extensions.insert(key.clone(), value);
                 continue;
             };
-            if target.len() > 1 {
-                target.push(',');
-            }
-            target.push_str(&serde_json::Value::from(key.as_str()).to_string());
-            target.push(':');
-            target.push_str(raw.get());
+            target.push(key, raw);
         }
-        head.push('}');
-        body.push('}');
         drop(top);
-        let head: AuditHead = path_error(&head)?;
-        let analysis: Analysis = path_error(&body)?;
+        let head: AuditHead = path_error(&head.finish())?;
+        let analysis: Analysis = path_error(&body.finish())?;
         Ok(Audit {
             schema: head.schema,
             generator: head.generator,
@@ -378,14 +372,99 @@ fn json_error(e: &serde_json::Error) -> String {
     format!("{{\"schema\": \"{SCHEMA}\", \"error\": \"{e}\"}}")
 }
 
-/// Deserializes JSON text with the JSON path of any fault. The text is rebuilt from the
-/// document's top-level slices, so serde_json's own "at line L column C" would point into
-/// that copy, not the file: it is left out of the message.
-fn path_error<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, AuditError> {
-    let mut de = serde_json::Deserializer::from_str(text);
+/// A JSON object rebuilt from members of a document (borrowed slices of it), and where each
+/// member's value came from, so that a position in the object can be told in the document.
+struct Rebuilt<'a> {
+    document: &'a str,
+    text: String,
+    /// Each value's offset in `text` and in `document`, in order.
+    values: Vec<(usize, usize)>,
+}
+
+impl<'a> Rebuilt<'a> {
+    fn new(document: &'a str, capacity: usize) -> Rebuilt<'a> {
+        let mut text = String::with_capacity(capacity + 2);
+        text.push('{');
+        Rebuilt {
+            document,
+            text,
+            values: Vec::new(),
+        }
+    }
+
+    /// Adds the member `key`: `value`, a slice of the document.
+    fn push(&mut self, key: &str, value: &RawValue) {
+        if self.text.len() > 1 {
+            self.text.push(',');
+        }
+        self.text
+            .push_str(&serde_json::Value::from(key).to_string());
+        self.text.push(':');
+        let in_document = (value.get().as_ptr() as usize)
+            .saturating_sub(self.document.as_ptr() as usize)
+            .min(self.document.len());
+        self.values.push((self.text.len(), in_document));
+        self.text.push_str(value.get());
+    }
+
+    fn finish(mut self) -> Rebuilt<'a> {
+        self.text.push('}');
+        self
+    }
+
+    /// The document's `(line, column)` of serde_json's `(line, column)` in the rebuilt text.
+    /// Both count as serde_json does: lines from 1, columns in bytes from the line's start.
+    #[cfg_attr(feature = "json-paths", allow(dead_code))]
+    fn document_position(&self, line: usize, column: usize) -> (usize, usize) {
+        let line_start = match line {
+            0 | 1 => 0,
+            n => self
+                .text
+                .match_indices('\n')
+                .nth(n - 2)
+                .map_or(self.text.len(), |(i, _)| i + 1),
+        };
+        let at = (line_start + column.saturating_sub(1)).min(self.text.len());
+        // The value `at` falls in (a fault is always inside one; the separators between them
+        // are our own).
+        let (in_text, in_document) = self
+            .values
+            .iter()
+            .rev()
+            .find(|(in_text, _)| *in_text <= at)
+            .copied()
+            .unwrap_or((0, 0));
+        let at = (in_document + (at - in_text)).min(self.document.len());
+        let before = &self.document.as_bytes()[..at];
+        let line_start = memchr::memrchr(b'\n', before).map_or(0, |i| i + 1);
+        (
+            memchr::memchr_iter(b'\n', before).count() + 1,
+            at - line_start + 1,
+        )
+    }
+}
+
+/// Deserializes a rebuilt object with the JSON path of any fault. serde_json's own "at line L
+/// column C" would point into the rebuilt text, not the document: it is left out.
+#[cfg(feature = "json-paths")]
+fn path_error<T: serde::de::DeserializeOwned>(rebuilt: &Rebuilt) -> Result<T, AuditError> {
+    let mut de = serde_json::Deserializer::from_str(&rebuilt.text);
     serde_path_to_error::deserialize(&mut de).map_err(|e| AuditError::Invalid {
         path: e.path().to_string(),
         message: without_position(e.inner().to_string()),
+    })
+}
+
+/// Deserializes a rebuilt object with the document's line and column of any fault (without
+/// the `json-paths` feature: its path tracking is about a fifth of the worker's wasm).
+#[cfg(not(feature = "json-paths"))]
+fn path_error<T: serde::de::DeserializeOwned>(rebuilt: &Rebuilt) -> Result<T, AuditError> {
+    serde_json::from_str(&rebuilt.text).map_err(|e| {
+        let (line, column) = rebuilt.document_position(e.line(), e.column());
+        AuditError::Invalid {
+            path: format!("line {line} column {column}"),
+            message: without_position(e.to_string()),
+        }
     })
 }
 
@@ -433,3 +512,49 @@ const ANALYSIS_KEYS: &[&str] = &[
     "suite_tree",
     "diagnostics",
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A pretty audit whose fifth line is `    {"id": 3}`: `id` must be a string. The `3` is
+    /// the twelfth byte of that line.
+    const FAULTY: &str = "{\n  \"schema\": \"flakelens-audit/1\",\n  \"title\": \"t\",\n  \"tests\": [\n    {\"id\": 3}\n  ]\n}";
+
+    #[test]
+    fn a_fault_in_a_rebuilt_object_is_placed_in_the_document() {
+        let top: IndexMap<String, &RawValue> = serde_json::from_str(FAULTY).expect("json");
+        let mut body = Rebuilt::new(FAULTY, 0);
+        body.push("tests", top["tests"]);
+        let body = body.finish();
+        assert_eq!(body.text, "{\"tests\":[\n    {\"id\": 3}\n  ]}");
+        let e = serde_json::from_str::<Analysis>(&body.text).expect_err("a fault");
+        // In the rebuilt text the `3` is on line 2.
+        assert_eq!((e.line(), e.column()), (2, 12));
+        assert_eq!(body.document_position(e.line(), e.column()), (5, 12));
+        // On one line: the `3` is byte 72 of the document (71 bytes before it).
+        let one_line = FAULTY.replace('\n', "");
+        let top: IndexMap<String, &RawValue> = serde_json::from_str(&one_line).expect("json");
+        let mut body = Rebuilt::new(&one_line, 0);
+        body.push("tests", top["tests"]);
+        let body = body.finish();
+        let e = serde_json::from_str::<Analysis>(&body.text).expect_err("a fault");
+        assert_eq!(body.document_position(e.line(), e.column()), (1, 72));
+    }
+
+    #[test]
+    fn an_audit_fault_is_named_by_path_or_by_line_and_column() {
+        let message = Audit::from_json(FAULTY).expect_err("a fault").to_string();
+        #[cfg(feature = "json-paths")]
+        assert!(
+            message.starts_with("at tests[0].id: invalid type: integer `3`, expected a string"),
+            "{message}"
+        );
+        #[cfg(not(feature = "json-paths"))]
+        assert!(
+            message
+                .starts_with("at line 5 column 12: invalid type: integer `3`, expected a string"),
+            "{message}"
+        );
+    }
+}
