@@ -930,6 +930,39 @@ async function scenarioSeedAudit(page, base, scratch) {
     `seed shown: ${seedStays}; diagnostics: ${JSON.stringify(diagnostics)}`);
 }
 
+// Reports in encodings other than UTF-8: the worker decodes them with the browser's
+// TextDecoder, the CLI with encoding_rs. The names are worked out by hand from the WHATWG
+// Encoding Standard's indexes.
+async function scenarioEncodings(page, base, scratch) {
+  const label = 'encodings';
+  const report = (declaration, nameBytes) => Buffer.concat([
+    Buffer.from(`<?xml version="1.0" encoding="${declaration}"?>\n<testsuite name="s"><testcase classname="c" name="`, 'latin1'),
+    Buffer.from(nameBytes),
+    Buffer.from('"/></testsuite>\n', 'latin1'),
+  ]);
+  const latin1 = path.join(scratch, 'latin1.xml');
+  const sjis = path.join(scratch, 'sjis.xml');
+  const utf16 = path.join(scratch, 'utf16.xml');
+  // ISO-8859-1 is windows-1252 in the standard: 0xE9 'é', 0x80 '€'.
+  fs.writeFileSync(latin1, report('ISO-8859-1', [0x63, 0x61, 0x66, 0xE9, 0x20, 0x80]));
+  // Shift_JIS: テ 0x83 0x65, ス 0x83 0x58, ト 0x83 0x67.
+  fs.writeFileSync(sjis, report('Shift_JIS', [0x83, 0x65, 0x83, 0x58, 0x83, 0x67]));
+  // UTF-16LE with its byte-order mark.
+  const text = '<?xml version="1.0" encoding="UTF-16"?>\n<testsuite name="s"><testcase classname="c" name="naïve"/></testsuite>\n';
+  fs.writeFileSync(utf16, Buffer.concat([Buffer.from([0xFF, 0xFE]), Buffer.from(text, 'utf16le')]));
+  const { analysis, shown } = await dropFiles(page, base, label, [latin1, sjis, utf16]);
+  const ids = shown.rows.map((r) => r.id).sort();
+  const expected = ['s/c::café €', 's/c::naïve', 's/c::テスト'].sort();
+  check(`${label}: windows-1252, Shift_JIS and UTF-16 names read as written`,
+    JSON.stringify(ids) === JSON.stringify(expected), `page: ${JSON.stringify(ids)}`);
+  checkTable(label, shown, analysis);
+  checkDiagnostics(label, shown, analysis);
+  // (Each file is a run with a test of its own, which the diagnostics do note.)
+  check(`${label}: no decoding diagnostics`,
+    shown.diagnostics.length === 3 && !shown.diagnostics.some((d) => /decode|U\+FFFD|encoding/.test(d)),
+    JSON.stringify(shown.diagnostics));
+}
+
 async function scenarioMalformed(page, base, reportFiles, scratch) {
   const label = 'malformed files';
   const broken = path.join(scratch, 'broken.xml');
@@ -1019,6 +1052,7 @@ async function main() {
     const analysis = await withPage((page) => scenarioExampleFiles(page, base, reportFiles));
     await withPage((page) => scenarioLoadExample(page, base, analysis));
     await withPage((page) => scenarioMalformed(page, base, reportFiles, scratch));
+    await withPage((page) => scenarioEncodings(page, base, scratch));
     await withPage((page) => scenarioRules(page, base, analysis, scratch));
     await withPage((page) => scenarioRunLabels(page, base, analysis));
     await scenarioRoundTrip(withPage, base, analysis, scratch);
