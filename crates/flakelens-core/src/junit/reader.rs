@@ -220,11 +220,16 @@ impl TestCaseBuilder {
             .retries
             .into_iter()
             .partition(|r| r.kind == RetryKind::Flaky);
-        let mut attempts: Vec<Attempt> = flaky.into_iter().map(retry_attempt).collect();
+        // Exactly as many as there are: a held run keeps every test's attempts, and a vector
+        // grown by pushes starts at room for four (416 bytes where one attempt takes 104).
+        let mut attempts: Vec<Attempt> = Vec::with_capacity(flaky.len() + 1 + rerun.len());
+        attempts.extend(flaky.into_iter().map(retry_attempt));
+        let mut failures = self.failures;
+        failures.shrink_to_fit();
         attempts.push(Attempt {
             outcome,
             time_seconds: self.time_seconds,
-            failures: self.failures,
+            failures,
             skip_message: self.skip_message,
             system_out: self.system_out.map(Arc::from),
             system_err: self.system_err.map(Arc::from),
@@ -418,6 +423,8 @@ impl<'a> JunitReader<'a> {
             self.reread_pytest_repeats();
         }
         self.summarize();
+        // Held runs keep this vector: no room for tests that never come.
+        self.testcases.shrink_to_fit();
         ReadOutput {
             run: Some(Run {
                 file: self.file.to_owned(),
