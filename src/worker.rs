@@ -27,7 +27,7 @@ use flakelens_core::input::read_input_interned;
 use flakelens_core::junit::ReadOutput;
 use flakelens_core::report::{report_title, single_file_html, AppFiles};
 use flakelens_core::share::{decode_fragment, share_fragment, ShareError, SHARE_LINK_BUDGET};
-use flakelens_core::{Analysis, AnalysisOptions, Diagnostic, Interner, Run};
+use flakelens_core::{Analysis, AnalysisOptions, Diagnostic, IncrementalAnalysis, Interner, Run};
 use flakelens_core::{AttemptDetail, RunDetail, Severity, TestSummary};
 use wasm_bindgen::JsCast;
 
@@ -131,6 +131,11 @@ pub struct Engine {
     /// Test identities shared across the runs held: each suite, classname and name is
     /// allocated once, not once per run.
     interner: Interner,
+    /// The analysis of the runs being staged, with default options, made as they are read
+    /// when nothing is held: the load's first analysis, used by [`Request::Analyze`] when the
+    /// load is committed as read and analyzed with those options (the page analyzes a new
+    /// set with default options), so no file kept as a `Blob` is read twice for it.
+    first_analysis: Option<IncrementalAnalysis>,
 }
 
 impl Request {
@@ -151,10 +156,16 @@ impl Engine {
             Request::Parse { name, bytes } => self.parse(&name, bytes),
             Request::ParseAudit { bytes, limit } => parse_audit(bytes, limit),
             Request::Commit(base) => {
+                // The first analysis is of the staged runs alone: right when they become all
+                // the runs held.
+                if !matches!(base, Base::Clear) && self.runs.len() > 0 {
+                    self.first_analysis = None;
+                }
                 match base {
                     Base::Keep => {}
                     Base::Clear => self.forget_held(),
                     Base::Audit(json) => {
+                        self.first_analysis = None;
                         self.forget_held();
                         if let Ok(audit) = own_audit(&json) {
                             for run in runs_of(&audit) {
@@ -174,6 +185,7 @@ impl Engine {
                 self.forget_held();
                 self.staged = Runs::default();
                 self.staged_bytes = 0;
+                self.first_analysis = None;
                 Reply::Held(self.held)
             }
             Request::Analyze(options) => self.analyze(&options),
@@ -224,6 +236,7 @@ impl Engine {
                     .and_then(|rules| serde_json::to_string(&rules).map_err(|e| e.to_string())),
             ),
             Request::DropOutputs => {
+                self.first_analysis = None;
                 self.runs.drop_outputs();
                 self.staged.drop_outputs();
                 if let Some(analysis) = self.analysis.as_mut() {
@@ -275,8 +288,15 @@ impl Engine {
     /// Reads one file like the page always has: a flakelens audit by its content, anything
     /// else with [`read_input_interned`] (JUnit XML, CTRF, zip, gzip).
     fn parse(&mut self, name: &str, bytes: Vec<u8>) -> Reply {
+        if self.staged.len() == 0 && self.staged_bytes == 0 {
+            // A load starts.
+            self.first_analysis = (self.runs.len() == 0)
+                .then(|| IncrementalAnalysis::new(AnalysisOptions::default(), 0));
+        }
         let bytes = gzipped_audit(&bytes, MAX_AUDIT_BYTES).unwrap_or(bytes);
         if looks_like_audit(&bytes) {
+            // An audit's runs replace what was read.
+            self.first_analysis = None;
             let text = String::from_utf8(bytes)
                 .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
             return match Audit::from_json(text.trim_start_matches('\u{feff}')) {
@@ -303,13 +323,22 @@ impl Engine {
             diagnostics.extend(read.diagnostics);
             if let Some(mut run) = read.run {
                 runs += 1;
-                if blob.is_some() {
-                    // Dropped now: read again at each analysis.
-                    files.push(run.file.clone());
-                    continue;
-                }
                 if self.held.outputs_dropped {
                     strip_run_outputs(&mut run);
+                }
+                if blob.is_some() {
+                    // Dropped now: read again at each later analysis.
+                    files.push(run.file.clone());
+                    if let Some(first) = self.first_analysis.as_mut() {
+                        first.push(ReadOutput {
+                            run: Some(run),
+                            diagnostics: Vec::new(),
+                        });
+                    }
+                    continue;
+                }
+                if let Some(first) = self.first_analysis.as_mut() {
+                    first.push_run(&run);
                 }
                 self.staged.push_parsed(run);
             }
@@ -334,7 +363,13 @@ impl Engine {
     fn analyze(&mut self, options: &str) -> Reply {
         let options: AnalysisOptions = serde_json::from_str(options).unwrap_or_default();
         self.analysis = None;
-        let analysis = if self.runs.has_stored() {
+        let first = self
+            .first_analysis
+            .take()
+            .filter(|first| first.options() == &options && first.runs() == self.runs.len());
+        let analysis = if let Some(first) = first {
+            first.finish()
+        } else if self.runs.has_stored() {
             self.streamed_analysis(&options)
         } else {
             Analysis::from_runs_with(&self.runs.parsed, Vec::new(), &options)

@@ -451,16 +451,11 @@ impl Analysis {
         expected_runs: usize,
         options: &AnalysisOptions,
     ) -> Analysis {
-        let mut join = RunStream::new(options);
-        // A bound, so that a wild hint cannot reserve more than a few pages per test.
-        join.joiner.runs_hint = expected_runs.min(4096);
+        let mut join = IncrementalAnalysis::new(options.clone(), expected_runs);
         for read in reads {
-            join.diagnostics.extend(read.diagnostics);
-            if let Some(run) = read.run {
-                join.push(run, options);
-            }
+            join.push(read);
         }
-        join.finish(options)
+        join.finish()
     }
 
     /// Analyzes runs, in the order given, with default options.
@@ -752,7 +747,65 @@ fn put_in_order<T>(items: &mut [T], mut order: Vec<usize>) {
     }
 }
 
-/// Runs joined as they arrive, for [`Analysis::from_reads_with`] and the audit merger.
+/// An analysis made one run at a time, as the runs arrive: the join of
+/// [`Analysis::from_reads_expecting`] (which is built on it), for a caller that gets its runs
+/// over time. The browser's worker feeds one while it reads a load's files, so the load's
+/// first analysis needs no second read of them.
+///
+/// The result equals [`Analysis::from_runs_with`] on the same runs in the same order.
+pub struct IncrementalAnalysis {
+    stream: RunStream,
+    options: AnalysisOptions,
+    runs: usize,
+}
+
+impl IncrementalAnalysis {
+    /// An empty analysis with `options`; `expected_runs` (0 if unknown) sizes each test's
+    /// per-run vectors once instead of letting them grow.
+    pub fn new(options: AnalysisOptions, expected_runs: usize) -> IncrementalAnalysis {
+        let mut stream = RunStream::new(&options);
+        // A bound, so that a wild hint cannot reserve more than a few pages per test.
+        stream.joiner.runs_hint = expected_runs.min(4096);
+        IncrementalAnalysis {
+            stream,
+            options,
+            runs: 0,
+        }
+    }
+
+    /// Adds the next file's read: its run, if any, and its diagnostics (kept beside the
+    /// analysis).
+    pub fn push(&mut self, read: ReadOutput) {
+        self.stream.diagnostics.extend(read.diagnostics);
+        if let Some(run) = read.run {
+            self.runs += 1;
+            self.stream.push(run, &self.options);
+        }
+    }
+
+    /// Adds the next run without taking it: joined at once when it can be, else copied.
+    pub fn push_run(&mut self, run: &Run) {
+        self.runs += 1;
+        self.stream.push_ref(run, &self.options);
+    }
+
+    /// How many runs were added (runs the options exclude included).
+    pub fn runs(&self) -> usize {
+        self.runs
+    }
+
+    /// The options it analyzes with.
+    pub fn options(&self) -> &AnalysisOptions {
+        &self.options
+    }
+
+    /// The analysis of every run added.
+    pub fn finish(self) -> Analysis {
+        self.stream.finish(&self.options)
+    }
+}
+
+/// Runs joined as they arrive, for [`IncrementalAnalysis`] and the audit merger.
 ///
 /// Streaming: each run is joined as it arrives and dropped, keeping only the cases that
 /// failed, so memory holds one run at a time rather than all of them. From the first run
@@ -781,23 +834,41 @@ impl RunStream {
         }
     }
 
-    /// Adds the next run; runs that `options` excludes are skipped.
-    pub(crate) fn push(&mut self, run: Run, options: &AnalysisOptions) {
+    /// What to do with the next run: skip it (excluded), join it now, or keep it for
+    /// [`RunStream::finish`].
+    fn take(&self, run: &Run, options: &AnalysisOptions) -> Take {
         if self.hold_all {
             // `from_runs_with` applies the exclusions.
-            self.tail.push(run);
-            return;
+            return Take::Keep;
         }
         if options.excluded_runs.contains(&run.file) {
-            return;
+            return Take::Skip;
         }
         if self.tail.is_empty()
             && crate::prepare::logical_run(&run.file).is_none()
-            && crate::prepare::keys_unchanged(&run)
+            && crate::prepare::keys_unchanged(run)
         {
-            self.joiner.add(&run);
+            Take::Join
         } else {
-            self.tail.push(run);
+            Take::Keep
+        }
+    }
+
+    /// Adds the next run; runs that `options` excludes are skipped.
+    pub(crate) fn push(&mut self, run: Run, options: &AnalysisOptions) {
+        match self.take(&run, options) {
+            Take::Skip => {}
+            Take::Join => self.joiner.add(&run),
+            Take::Keep => self.tail.push(run),
+        }
+    }
+
+    /// [`RunStream::push`] without taking the run: it is copied only when it must be kept.
+    pub(crate) fn push_ref(&mut self, run: &Run, options: &AnalysisOptions) {
+        match self.take(run, options) {
+            Take::Skip => {}
+            Take::Join => self.joiner.add(run),
+            Take::Keep => self.tail.push(run.clone()),
         }
     }
 
@@ -821,6 +892,13 @@ impl RunStream {
         }
         joiner.finish().analyze(diagnostics, options)
     }
+}
+
+/// What a [`RunStream`] does with a run.
+enum Take {
+    Skip,
+    Join,
+    Keep,
 }
 
 /// Joins runs by test identity, one run at a time: per-run summaries and per-test outcomes,
@@ -878,6 +956,16 @@ impl TestSummary {
             self.durations_seconds.resize(runs, None);
             self.case_index.resize(runs, None);
         }
+    }
+
+    /// Frees the room the per-run vectors reserved beyond the runs (none when the number of
+    /// runs was known in advance; up to half when they grew run by run).
+    fn shrink_runs(&mut self) {
+        self.outcomes.shrink_to_fit();
+        self.attempts.shrink_to_fit();
+        self.flaky_in_run.shrink_to_fit();
+        self.durations_seconds.shrink_to_fit();
+        self.case_index.shrink_to_fit();
     }
 }
 
@@ -972,8 +1060,10 @@ impl Joiner {
         let run_count = self.run_summaries.len();
         for test in &mut self.tests {
             test.pad_runs(run_count);
+            test.shrink_runs();
             if !test.details.is_empty() {
                 test.details.resize(run_count, None);
+                test.details.shrink_to_fit();
             }
             let mut counts = Counts::default();
             for (outcome, flaky) in test.outcomes.iter().zip(&test.flaky_in_run) {
@@ -1504,6 +1594,17 @@ mod tests {
                 .tests
                 .iter()
                 .any(|t| !t.categories.matches.is_empty()));
+        }
+        // Runs added by reference (copied only from the first shard on) give the same.
+        for excluded in [None, Some("a/run-2.xml"), Some("b/run-4.xml")] {
+            options.excluded_runs = excluded.into_iter().map(str::to_owned).collect();
+            let mut incremental = IncrementalAnalysis::new(options.clone(), 0);
+            runs.iter().for_each(|run| incremental.push_run(run));
+            assert_eq!(incremental.runs(), runs.len());
+            assert_eq!(
+                incremental.finish(),
+                Analysis::from_runs_with(&runs, Vec::new(), &options)
+            );
         }
         // Without shards, every run is joined as it arrives.
         let plain: Vec<ReadOutput> = reads.into_iter().take(2).collect();

@@ -81,6 +81,12 @@ impl AttemptsPerRun {
         }
     }
 
+    /// Frees the room reserved beyond what it holds.
+    pub fn shrink_to_fit(&mut self) {
+        self.outcomes.shrink_to_fit();
+        self.ends.shrink_to_fit();
+    }
+
     /// Where the outcomes end now.
     fn end(&self) -> u32 {
         u32::try_from(self.outcomes.len()).unwrap_or(u32::MAX)
