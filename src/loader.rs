@@ -329,6 +329,7 @@ async fn read_items(
                 let answer = engine::call_with(
                     crate::protocol::Request::Parse {
                         name: item.name.clone(),
+                        load_files: total,
                         bytes: Vec::new(),
                     },
                     Some(bytes),

@@ -26,6 +26,9 @@ pub enum Request {
     Parse {
         /// The name to show for the file (its path inside a dropped folder).
         name: String,
+        /// How many files the load it is part of has: the expected number of runs, which
+        /// sizes the first analysis's per-run vectors once.
+        load_files: usize,
         /// Its bytes (dropped as soon as read). Not encoded: they travel beside the message
         /// as a transferred `ArrayBuffer` (see `engine.rs`), so no one copies them byte by byte.
         #[serde(skip)]

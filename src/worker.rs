@@ -153,7 +153,11 @@ impl Engine {
     pub fn handle(&mut self, request: Request) -> Reply {
         match request {
             Request::Ping => Reply::Ready,
-            Request::Parse { name, bytes } => self.parse(&name, bytes),
+            Request::Parse {
+                name,
+                load_files,
+                bytes,
+            } => self.parse(&name, load_files, bytes),
             Request::ParseAudit { bytes, limit } => parse_audit(bytes, limit),
             Request::Commit(base) => {
                 // The first analysis is of the staged runs alone: right when they become all
@@ -287,11 +291,11 @@ impl Engine {
 
     /// Reads one file like the page always has: a flakelens audit by its content, anything
     /// else with [`read_input_interned`] (JUnit XML, CTRF, zip, gzip).
-    fn parse(&mut self, name: &str, bytes: Vec<u8>) -> Reply {
+    fn parse(&mut self, name: &str, load_files: usize, bytes: Vec<u8>) -> Reply {
         if self.staged.len() == 0 && self.staged_bytes == 0 {
             // A load starts.
             self.first_analysis = (self.runs.len() == 0)
-                .then(|| IncrementalAnalysis::new(AnalysisOptions::default(), 0));
+                .then(|| IncrementalAnalysis::new(AnalysisOptions::default(), load_files));
         }
         let bytes = gzipped_audit(&bytes, MAX_AUDIT_BYTES).unwrap_or(bytes);
         if looks_like_audit(&bytes) {
