@@ -321,7 +321,9 @@ fn read_ctrf(name: &str, bytes: &[u8], interner: &mut Interner) -> ReadOutput {
     let doc: CtrfDocument = match serde_json::from_slice(bytes) {
         Ok(doc) => doc,
         Err(e) => {
-            let message = if e.is_data() {
+            let message = if crate::audit::looks_like_audit(bytes) {
+                "a flakelens audit, not a test report: audits are read by `flakelens check`, `report`, `summary` and `merge`, and by the page".to_owned()
+            } else if e.is_data() {
                 format!("not a JUnit report, and not a CTRF report either: {e}")
             } else {
                 format!("not a JUnit report: malformed JSON: {e}")
@@ -553,5 +555,21 @@ mod tests {
         let out = read_input("package.json", br#"{"name": "x", "version": "1.0.0"}"#);
         assert!(out[0].run.is_none());
         assert!(out[0].diagnostics[0].message.contains("not a CTRF report"));
+    }
+
+    #[test]
+    fn an_audit_is_named_as_one() {
+        let out = read_input(
+            "audit.json",
+            br#"{"schema": "flakelens-audit/1", "tests": []}"#,
+        );
+        assert!(out[0].run.is_none());
+        assert!(
+            out[0].diagnostics[0]
+                .message
+                .starts_with("a flakelens audit, not a test report"),
+            "{:?}",
+            out[0].diagnostics
+        );
     }
 }
