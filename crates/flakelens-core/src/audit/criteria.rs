@@ -110,6 +110,15 @@ fn some_names<'a>(names: impl Iterator<Item = &'a str>) -> String {
     text
 }
 
+/// A maximum count as a target: `0`, or `≤ 10`.
+fn at_most(max: u64) -> String {
+    if max == 0 {
+        "0".to_owned()
+    } else {
+        format!("≤ {max}")
+    }
+}
+
 impl Criteria {
     /// Reads a criteria file (JSON with the fields of [`Criteria`]).
     ///
@@ -141,7 +150,7 @@ impl Criteria {
             out.push(result(
                 "flaky-tests",
                 "Flaky tests",
-                max.to_string(),
+                at_most(max),
                 flaky.len().to_string(),
                 Some(flaky.len() as u64 <= max),
                 if flaky.is_empty() {
@@ -190,7 +199,7 @@ impl Criteria {
             out.push(result(
                 "markers",
                 "Tests passing only on retry (@flaky markers, reruns)",
-                max.to_string(),
+                at_most(max),
                 markers.len().to_string(),
                 Some(markers.len() as u64 <= max),
                 if markers.is_empty() {
@@ -288,5 +297,28 @@ impl Criteria {
                 format!("group-sensitive: {}", some_names(sensitive.into_iter()))
             },
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_maximum_count_reads_as_at_most() {
+        let criteria = Criteria {
+            max_flaky_tests: Some(10),
+            max_markers: Some(0),
+            ..Criteria::default()
+        };
+        let results = criteria.evaluate(&Analysis::empty(Vec::new()));
+        let target = |id: &str| {
+            results
+                .iter()
+                .find(|r| r.id == id)
+                .map(|r| r.target.clone())
+        };
+        assert_eq!(target("flaky-tests").as_deref(), Some("≤ 10"));
+        assert_eq!(target("markers").as_deref(), Some("0"));
     }
 }
