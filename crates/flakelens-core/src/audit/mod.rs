@@ -446,12 +446,17 @@ impl<'a> Rebuilt<'a> {
 
 /// Deserializes a rebuilt object with the JSON path of any fault. serde_json's own "at line L
 /// column C" would point into the rebuilt text, not the document: it is left out.
+///
+/// The object is read plainly first: tracking the path made merging 20 audits 12–16% slower.
+/// Only an object with a fault is read again, with the path tracked, to name it.
 #[cfg(feature = "json-paths")]
 fn path_error<T: serde::de::DeserializeOwned>(rebuilt: &Rebuilt) -> Result<T, AuditError> {
-    let mut de = serde_json::Deserializer::from_str(&rebuilt.text);
-    serde_path_to_error::deserialize(&mut de).map_err(|e| AuditError::Invalid {
-        path: e.path().to_string(),
-        message: without_position(e.inner().to_string()),
+    serde_json::from_str(&rebuilt.text).or_else(|_| {
+        let mut de = serde_json::Deserializer::from_str(&rebuilt.text);
+        serde_path_to_error::deserialize(&mut de).map_err(|e| AuditError::Invalid {
+            path: e.path().to_string(),
+            message: without_position(e.inner().to_string()),
+        })
     })
 }
 
