@@ -388,7 +388,9 @@ fn read_text_maybe_gzip(path: &Path) -> Result<String, String> {
     } else {
         bytes
     };
-    Ok(String::from_utf8_lossy(&bytes).into_owned())
+    // Valid UTF-8 (an audit flakelens wrote) becomes the string without a copy.
+    Ok(String::from_utf8(bytes)
+        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
 }
 
 /// Whether a path names a file that may hold an audit (`.json`, `.gz`), worth sniffing.
