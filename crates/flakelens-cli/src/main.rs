@@ -15,7 +15,9 @@ use flakelens_core::audit::{
     looks_like_audit, markdown_summary, Audit, AuditMerger, MAX_AUDIT_BYTES,
 };
 use flakelens_core::generate::{generate_run, GenSpec};
-use flakelens_core::{input, junit, Analysis, AnalysisOptions, Diagnostic, Severity};
+use flakelens_core::{
+    input, junit, Analysis, AnalysisOptions, Diagnostic, IncrementalAnalysis, Severity,
+};
 use flate2::read::GzDecoder;
 use flate2::write::GzEncoder;
 use flate2::Compression;
@@ -222,13 +224,17 @@ fn expand(paths: &[PathBuf]) -> Vec<PathBuf> {
     out
 }
 
-/// Reads and analyzes report files, reporting progress on stderr for long inputs.
-fn analyze_files(files: &[PathBuf], options: &AnalysisOptions) -> Analysis {
-    let files = expand(files);
-    let total = files.len();
-    // Reader threads read and parse the files while this thread joins the runs, in the
-    // order given: reader k takes files k, k + readers, ...; each hands over one file at a
-    // time, so at most two parsed files per reader wait in memory.
+/// Calls `work` on each item on reader threads and hands the results to `consume` in the
+/// items' order, so that reading and parsing (the readers) overlap what `consume` does with
+/// the results (this thread). Reader k takes items k, k + readers, ...; each hands over one
+/// result at a time, so at most two results per reader wait in memory. Each reader has its
+/// own `S` (such as an interner). When `consume` fails the readers stop and its error is
+/// returned.
+fn in_order_on_readers<T: Sync, S: Default, R: Send, E>(
+    items: &[T],
+    work: impl Fn(&T, &mut S) -> R + Sync,
+    mut consume: impl FnMut(usize, R) -> Result<(), E>,
+) -> Result<(), E> {
     let readers = std::thread::available_parallelism()
         .map_or(1, |n| n.get().saturating_sub(1))
         .clamp(1, 8);
@@ -236,12 +242,11 @@ fn analyze_files(files: &[PathBuf], options: &AnalysisOptions) -> Analysis {
         let receivers: Vec<_> = (0..readers)
             .map(|k| {
                 let (sender, receiver) = std::sync::mpsc::sync_channel(1);
-                let files = &files;
+                let work = &work;
                 scope.spawn(move || {
-                    // Identity text is allocated once across the runs this reader reads.
-                    let mut interner = flakelens_core::Interner::default();
-                    for path in files.iter().skip(k).step_by(readers) {
-                        if sender.send(read_file(path, &mut interner)).is_err() {
+                    let mut state = S::default();
+                    for item in items.iter().skip(k).step_by(readers) {
+                        if sender.send(work(item, &mut state)).is_err() {
                             return;
                         }
                     }
@@ -249,10 +254,29 @@ fn analyze_files(files: &[PathBuf], options: &AnalysisOptions) -> Analysis {
                 receiver
             })
             .collect();
-        let mut bytes_read: u64 = 0;
-        let reads = (0..total).flat_map(|i| {
-            // A reader that ended early (it cannot: it catches every error) gives nothing.
-            let (outputs, size) = receivers[i % readers].recv().unwrap_or_default();
+        for i in 0..items.len() {
+            // A reader that ended early (it cannot: `work` returns every fault as a value)
+            // gives nothing.
+            if let Ok(result) = receivers[i % readers].recv() {
+                consume(i, result)?;
+            }
+        }
+        // Returning drops the receivers, which unblocks any reader still waiting.
+        Ok(())
+    })
+}
+
+/// Reads and analyzes report files, reporting progress on stderr for long inputs.
+fn analyze_files(files: &[PathBuf], options: &AnalysisOptions) -> Analysis {
+    let files = expand(files);
+    let total = files.len();
+    let mut analysis = IncrementalAnalysis::new(options.clone(), total);
+    let mut bytes_read: u64 = 0;
+    // Identity text is allocated once across the runs each reader reads.
+    let read = in_order_on_readers(
+        &files,
+        |path, interner: &mut flakelens_core::Interner| read_file(path, interner),
+        |i, (outputs, size)| {
             bytes_read += size;
             if total >= 50 && ((i + 1) % 50 == 0 || i + 1 == total) {
                 eprintln!(
@@ -261,13 +285,14 @@ fn analyze_files(files: &[PathBuf], options: &AnalysisOptions) -> Analysis {
                     bytes_read as f64 / 1e6
                 );
             }
-            outputs
-        });
-        let analysis = Analysis::from_reads_expecting(reads, total, options);
-        // Unblocks any reader still waiting to hand over a file.
-        drop(receivers);
-        analysis
-    })
+            outputs.into_iter().for_each(|read| analysis.push(read));
+            Ok::<(), std::convert::Infallible>(())
+        },
+    );
+    match read {
+        Ok(()) => analysis.finish(),
+        Err(never) => match never {},
+    }
 }
 
 /// One file read and handed to the core: its reads, and its size in bytes. The bytes are
@@ -496,24 +521,20 @@ fn apply_audit_args(
 }
 
 fn run_merge(paths: &[PathBuf], output: Option<&Path>) -> Result<ExitCode, String> {
-    // One audit at a time: each is parsed, its runs rebuilt, and its JSON dropped before the
-    // next is read, so 100 partial audits never sit in memory together.
+    // Reader threads read and parse the audits, in order, while this thread rebuilds and
+    // joins each one's runs and drops it: at most a few audits are in memory at once, never
+    // all 100 of a CI fan-out.
     let mut merger = AuditMerger::default();
-    for path in paths {
-        let text = read_text_maybe_gzip(path)?;
-        if !looks_like_audit(text.as_bytes()) {
-            return Err(format!(
-                "{} is not an audit JSON: merge takes audits; write one per run set with `flakelens analyze FILES -o audit.json`",
-                path.display()
-            ));
-        }
-        let audit =
-            Audit::from_json(&text).map_err(|e| format!("audit {}: {e}", path.display()))?;
-        drop(text);
-        merger
-            .add(&audit)
-            .map_err(|e| format!("cannot merge {}: {e}", path.display()))?;
-    }
+    in_order_on_readers(
+        paths,
+        |path, _: &mut ()| read_audit_file(path),
+        |i, audit| {
+            let audit = audit?;
+            merger
+                .add(&audit)
+                .map_err(|e| format!("cannot merge {}: {e}", paths[i].display()))
+        },
+    )?;
     let added = merger.added();
     let merged = merger.finish();
     match output {
@@ -525,6 +546,18 @@ fn run_merge(paths: &[PathBuf], output: Option<&Path>) -> Result<ExitCode, Strin
         added, merged.analysis.totals.runs, merged.analysis.totals.tests
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// An audit file (JSON, or gzipped JSON), read and parsed.
+fn read_audit_file(path: &Path) -> Result<Audit, String> {
+    let text = read_text_maybe_gzip(path)?;
+    if !looks_like_audit(text.as_bytes()) {
+        return Err(format!(
+            "{} is not an audit JSON: merge takes audits; write one per run set with `flakelens analyze FILES -o audit.json`",
+            path.display()
+        ));
+    }
+    Audit::from_json(&text).map_err(|e| format!("audit {}: {e}", path.display()))
 }
 
 fn run_gen(spec: GenSpec, dir: &Path) -> Result<ExitCode, String> {
