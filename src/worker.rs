@@ -292,7 +292,7 @@ impl Engine {
     /// Reads one file like the page always has: a flakelens audit by its content, anything
     /// else with [`read_input_interned`] (JUnit XML, CTRF, zip, gzip).
     fn parse(&mut self, name: &str, load_files: usize, bytes: Vec<u8>) -> Reply {
-        if self.staged.len() == 0 && self.staged_bytes == 0 {
+        if self.staged.len() == 0 {
             // A load starts.
             self.first_analysis = (self.runs.len() == 0)
                 .then(|| IncrementalAnalysis::new(AnalysisOptions::default(), load_files));

@@ -273,7 +273,7 @@ fn analyze_files(files: &[PathBuf], options: &AnalysisOptions) -> Analysis {
     let mut analysis = IncrementalAnalysis::new(options.clone(), total);
     let mut bytes_read: u64 = 0;
     // Identity text is allocated once across the runs each reader reads.
-    let read = in_order_on_readers(
+    let Ok(()) = in_order_on_readers(
         &files,
         |path, interner: &mut flakelens_core::Interner| read_file(path, interner),
         |i, (outputs, size)| {
@@ -289,10 +289,7 @@ fn analyze_files(files: &[PathBuf], options: &AnalysisOptions) -> Analysis {
             Ok::<(), std::convert::Infallible>(())
         },
     );
-    match read {
-        Ok(()) => analysis.finish(),
-        Err(never) => match never {},
-    }
+    analysis.finish()
 }
 
 /// One file read and handed to the core: its reads, and its size in bytes. The bytes are
@@ -465,10 +462,7 @@ fn load(
 ) -> Result<Audit, String> {
     if let [single] = inputs {
         if single.is_file() {
-            let text = read_text_maybe_gzip(single)?;
-            if looks_like_audit(text.as_bytes()) {
-                let audit = Audit::from_json(&text)
-                    .map_err(|e| format!("audit {}: {e}", single.display()))?;
+            if let Some(audit) = read_audit(single)? {
                 return apply_audit_args(audit, audit_args, single);
             }
         }
@@ -527,9 +521,14 @@ fn run_merge(paths: &[PathBuf], output: Option<&Path>) -> Result<ExitCode, Strin
     let mut merger = AuditMerger::default();
     in_order_on_readers(
         paths,
-        |path, _: &mut ()| read_audit_file(path),
+        |path, _: &mut ()| read_audit(path),
         |i, audit| {
-            let audit = audit?;
+            let audit = audit?.ok_or_else(|| {
+                format!(
+                    "{} is not an audit JSON: merge takes audits; write one per run set with `flakelens analyze FILES -o audit.json`",
+                    paths[i].display()
+                )
+            })?;
             merger
                 .add(&audit)
                 .map_err(|e| format!("cannot merge {}: {e}", paths[i].display()))
@@ -548,16 +547,16 @@ fn run_merge(paths: &[PathBuf], output: Option<&Path>) -> Result<ExitCode, Strin
     Ok(ExitCode::SUCCESS)
 }
 
-/// An audit file (JSON, or gzipped JSON), read and parsed.
-fn read_audit_file(path: &Path) -> Result<Audit, String> {
+/// The audit a file (JSON, or gzipped JSON) holds, read and parsed; `None` when its content
+/// is not an audit's.
+fn read_audit(path: &Path) -> Result<Option<Audit>, String> {
     let text = read_text_maybe_gzip(path)?;
     if !looks_like_audit(text.as_bytes()) {
-        return Err(format!(
-            "{} is not an audit JSON: merge takes audits; write one per run set with `flakelens analyze FILES -o audit.json`",
-            path.display()
-        ));
+        return Ok(None);
     }
-    Audit::from_json(&text).map_err(|e| format!("audit {}: {e}", path.display()))
+    Audit::from_json(&text)
+        .map(Some)
+        .map_err(|e| format!("audit {}: {e}", path.display()))
 }
 
 fn run_gen(spec: GenSpec, dir: &Path) -> Result<ExitCode, String> {
