@@ -1335,7 +1335,7 @@ fn signals(test: &TestSummary, runs: &[RunSummary], run_failures: &[(u32, u32)])
     use crate::format::percent;
     let mut s = Signals::default();
     if let Some(hit) = test.flags.iter().find(
-        |h| matches!(&h.flag, Flag::GroupSensitive(g) if g.to_lowercase().contains("parallel")),
+        |h| matches!(&h.flag, Flag::GroupSensitive(g) if g.to_ascii_lowercase().contains("parallel")),
     ) {
         s.parallel_sensitive = Some(hit.rule.clone());
     }

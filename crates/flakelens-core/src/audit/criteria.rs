@@ -246,7 +246,7 @@ impl Criteria {
         let parallel = analysis
             .groups
             .iter()
-            .find(|g| g.label.to_lowercase().contains("parallel"));
+            .find(|g| g.label.to_ascii_lowercase().contains("parallel"));
         let Some(parallel) = parallel.filter(|_| analysis.groups.len() >= 2) else {
             return result(
                 "parallel",

@@ -65,11 +65,11 @@ pub struct GroupComparison {
 /// properties that mention `parallel`, `xdist`, `concurrent`, `-n 4` / `n4`, `workers-4` or
 /// `-j4`; `sequential` for `sequential`, `serial`, `seq`. `None` when nothing says.
 pub fn guess_label(file: &str, properties: &[Property]) -> Option<String> {
-    let mut texts = vec![file.to_lowercase()];
+    let mut texts = vec![file.to_ascii_lowercase()];
     texts.extend(
         properties
             .iter()
-            .map(|p| format!("{} {}", p.name, p.value).to_lowercase()),
+            .map(|p| format!("{} {}", p.name, p.value).to_ascii_lowercase()),
     );
     for text in &texts {
         let tokens: Vec<&str> = text
