@@ -469,65 +469,180 @@ impl Analysis {
     /// [`crate::TestCase`]; should a run still hold one identity twice, the later entry wins.
     pub fn from_runs_with(
         runs: &[Run],
-        mut diagnostics: Vec<Diagnostic>,
+        diagnostics: Vec<Diagnostic>,
         options: &AnalysisOptions,
     ) -> Analysis {
-        let mut selected: Vec<&Run> = runs
-            .iter()
-            .filter(|r| !options.excluded_runs.contains(&r.file))
-            .collect();
-        if options.run_order == RunOrder::Timestamp {
-            let missing = selected.iter().filter(|r| r.timestamp.is_none()).count();
-            if missing > 0 {
-                diagnostics.push(Diagnostic::whole_file(
-                    "",
-                    crate::Severity::Info,
-                    format!("{missing} run(s) have no timestamp; they follow the timestamped runs in file order"),
-                ));
-            }
-            // A stable sort keeps file order among equal or missing timestamps.
-            selected.sort_by(|a, b| match (&a.timestamp, &b.timestamp) {
-                (Some(x), Some(y)) => x.epoch_seconds.total_cmp(&y.epoch_seconds),
-                (Some(_), None) => std::cmp::Ordering::Less,
-                (None, Some(_)) => std::cmp::Ordering::Greater,
-                (None, None) => std::cmp::Ordering::Equal,
-            });
-        }
-        let prepared = crate::prepare::prepare(&selected, options, &mut diagnostics);
-        if let Some(prepared) = &prepared {
-            selected = prepared.iter().collect();
-        }
-        let mut joiner = Joiner {
-            runs_hint: selected.len(),
-            ..Joiner::default()
-        };
-        for run in selected {
-            joiner.add(run);
-        }
-        joiner.finish().analyze(diagnostics, options)
+        let (joined, diagnostics) = join_runs(runs, diagnostics, options);
+        joined.analyze(diagnostics, options)
     }
 }
 
+/// The join of [`Analysis::from_runs_with`]: the runs `options` keeps, in its order, with
+/// its identity, joined by test; `diagnostics` with the join's notes added.
+fn join_runs(
+    runs: &[Run],
+    mut diagnostics: Vec<Diagnostic>,
+    options: &AnalysisOptions,
+) -> (Joined, Vec<Diagnostic>) {
+    let mut selected: Vec<&Run> = runs
+        .iter()
+        .filter(|r| !options.excluded_runs.contains(&r.file))
+        .collect();
+    if options.run_order == RunOrder::Timestamp {
+        let missing = selected.iter().filter(|r| r.timestamp.is_none()).count();
+        if missing > 0 {
+            diagnostics.push(Diagnostic::whole_file(
+                "",
+                crate::Severity::Info,
+                format!("{missing} run(s) have no timestamp; they follow the timestamped runs in file order"),
+            ));
+        }
+        // A stable sort keeps file order among equal or missing timestamps.
+        selected.sort_by(|a, b| match (&a.timestamp, &b.timestamp) {
+            (Some(x), Some(y)) => x.epoch_seconds.total_cmp(&y.epoch_seconds),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (None, None) => std::cmp::Ordering::Equal,
+        });
+    }
+    let prepared = crate::prepare::prepare(&selected, options, &mut diagnostics);
+    if let Some(prepared) = &prepared {
+        selected = prepared.iter().collect();
+    }
+    let mut joiner = Joiner {
+        runs_hint: selected.len(),
+        ..Joiner::default()
+    };
+    for run in selected {
+        joiner.add(run);
+    }
+    (joiner.finish(), diagnostics)
+}
+
 /// Runs joined by test identity, before the cross-run figures.
+#[derive(Clone)]
 struct Joined {
     run_summaries: Vec<RunSummary>,
     tests: Vec<TestSummary>,
     /// Per run, the cases with at least one failure, by ascending position in the run.
     failing: Vec<Vec<(u32, FailingCase)>>,
+    /// Whether [`Joined::without_runs`] gives the join the runs left would give: the runs
+    /// were joined as they came (no shard merged, no key rebuilt, file order, the reader's
+    /// identity), no run held a test twice, and every test has one `file` in all its runs.
+    runs_removable: bool,
+}
+
+impl Joined {
+    /// The join of the runs left when the runs named `excluded` are taken out, equal to
+    /// joining those alone when [`Joined::runs_removable`]: tests keep the order in which
+    /// the runs left first show them, and a test no run left has is dropped.
+    fn without_runs(&self, excluded: &[String]) -> Joined {
+        let kept: Vec<bool> = self
+            .run_summaries
+            .iter()
+            .map(|run| !excluded.contains(&run.file))
+            .collect();
+        let mut run_summaries = self.run_summaries.clone();
+        keep_runs(&mut run_summaries, &kept);
+        let mut failing = self.failing.clone();
+        keep_runs(&mut failing, &kept);
+        let kept_runs: Vec<usize> = (0..kept.len()).filter(|&run| kept[run]).collect();
+        // Each test left, in the order the runs left first show it: by the first run left
+        // that has it, then by its position there (no run has a test twice, so positions
+        // differ).
+        let mut order: Vec<&TestSummary> = Vec::with_capacity(self.tests.len());
+        let mut placed = vec![false; self.tests.len()];
+        let mut at: Vec<Option<&TestSummary>> = Vec::new();
+        for &run in &kept_runs {
+            at.clear();
+            for (test, placed) in self.tests.iter().zip(&mut placed) {
+                let position = test.case_index.get(run).copied().flatten();
+                let (false, Some(Some(_)), Some(position)) =
+                    (*placed, test.outcomes.get(run), position)
+                else {
+                    continue;
+                };
+                *placed = true;
+                let position = position as usize;
+                if at.len() <= position {
+                    at.resize(position + 1, None);
+                }
+                at[position] = Some(test);
+            }
+            order.extend(at.iter().flatten());
+        }
+        let tests = order
+            .into_iter()
+            .map(|test| {
+                let mut test = test.clone();
+                keep_runs(&mut test.outcomes, &kept);
+                keep_runs(&mut test.flaky_in_run, &kept);
+                keep_runs(&mut test.durations_seconds, &kept);
+                keep_runs(&mut test.case_index, &kept);
+                let mut attempts = AttemptsPerRun::with_capacity(kept_runs.len());
+                for &run in &kept_runs {
+                    attempts.push(test.attempts.get(run).unwrap_or_default().iter().copied());
+                }
+                test.attempts = attempts;
+                keep_runs(&mut test.details, &kept);
+                if test.details.iter().all(Option::is_none) {
+                    test.details = Vec::new();
+                }
+                test.count_runs();
+                test.first_failure = test
+                    .outcomes
+                    .iter()
+                    .zip(&test.flaky_in_run)
+                    .position(|(outcome, flaky)| outcome.is_some_and(Outcome::is_failure) || *flaky)
+                    .map(|run| {
+                        let failure = test.case_index[run].and_then(|position| {
+                            let cases = &failing[run];
+                            let at = cases.binary_search_by_key(&position, |(p, _)| *p).ok()?;
+                            cases[at].1.first_failure()
+                        });
+                        FailureExample {
+                            run,
+                            message: failure.and_then(|f| f.message.as_deref().map(str::to_owned)),
+                            failure_type: failure
+                                .and_then(|f| f.failure_type.as_deref().map(str::to_owned)),
+                        }
+                    });
+                test
+            })
+            .collect();
+        Joined {
+            run_summaries,
+            tests,
+            failing,
+            runs_removable: self.runs_removable,
+        }
+    }
+}
+
+/// Keeps the entries of a per-run vector whose run is `kept`.
+fn keep_runs<T>(values: &mut Vec<T>, kept: &[bool]) {
+    let mut run = 0;
+    values.retain(|_| {
+        run += 1;
+        kept.get(run - 1).copied().unwrap_or(true)
+    });
 }
 
 /// What categorization reads of a case that failed in a run: its failures' texts and the
 /// attempts' `system-err`. The texts are interned with the details' ones, so a trace kept
 /// here and in [`RunDetail`] is stored once; the rest of the case is dropped with its run.
+#[derive(Clone)]
 struct FailingCase {
     attempts: Vec<FailingAttempt>,
 }
 
+#[derive(Clone)]
 struct FailingAttempt {
     failures: Vec<KeptFailure>,
     system_err: Option<Arc<str>>,
 }
 
+#[derive(Clone)]
 struct KeptFailure {
     message: Option<Arc<str>>,
     failure_type: Option<Arc<str>>,
@@ -569,6 +684,7 @@ impl Joined {
             mut run_summaries,
             mut tests,
             failing,
+            runs_removable: _,
         } = self;
         note_unrelated_runs(&run_summaries, &tests, &mut diagnostics);
         label_runs(&mut run_summaries, options);
@@ -803,6 +919,101 @@ impl IncrementalAnalysis {
     pub fn finish(self) -> Analysis {
         self.stream.finish(&self.options)
     }
+
+    /// The runs added, joined, to analyze with these options or others that join them the
+    /// same way ([`JoinedRuns::analyze`]).
+    pub fn finish_joined(self) -> JoinedRuns {
+        let (joined, diagnostics) = self.stream.finish_joined(&self.options);
+        JoinedRuns {
+            joined,
+            diagnostics,
+            options: self.options,
+        }
+    }
+}
+
+/// Runs joined by test identity, before any cross-run figure: what an analysis is made of
+/// once its runs are read. Keeping one lets the same runs be analyzed again with other
+/// options without reading them again: confidence, thresholds, windows, group labels and
+/// categorization rules are applied after the join, and runs can be left out of it
+/// ([`JoinedRuns::joins_as`] tells when). Another run order or identity needs the runs
+/// read again.
+///
+/// It holds every test's per-run outcomes, attempts, durations and details, and the texts
+/// categories read of each failing case (shared with the details), so it takes about as
+/// much memory as the analysis made of it, and much less than the parsed runs.
+#[derive(Clone)]
+pub struct JoinedRuns {
+    joined: Joined,
+    /// The reads' diagnostics and the join's notes.
+    diagnostics: Vec<Diagnostic>,
+    /// The options it was joined with.
+    options: AnalysisOptions,
+}
+
+impl JoinedRuns {
+    /// Whether an analysis with `options` can be made from these joined runs
+    /// ([`JoinedRuns::analyze`]): the same run order and identity, every run excluded here
+    /// still excluded, and, when more are excluded, runs that were joined as they came (no
+    /// shard merged, no key rebuilt, file order, the reader's identity), with no test twice
+    /// in one run and no test whose `file` differs between runs.
+    pub fn joins_as(&self, options: &AnalysisOptions) -> bool {
+        let excluded_here = |file: &String| self.options.excluded_runs.contains(file);
+        self.options.run_order == options.run_order
+            && self.options.identity == options.identity
+            && self
+                .options
+                .excluded_runs
+                .iter()
+                .all(|file| options.excluded_runs.contains(file))
+            && (self.joined.runs_removable || options.excluded_runs.iter().all(excluded_here))
+    }
+
+    /// The analysis with the options it was joined with: [`IncrementalAnalysis::finish`]'s.
+    pub fn analysis(&self) -> Analysis {
+        self.joined
+            .clone()
+            .analyze(self.diagnostics.clone(), &self.options)
+    }
+
+    /// The analysis with `options`, equal to [`Analysis::from_runs_with`] on the runs
+    /// joined (the runs `options` excludes left out); `None` when the runs must be read
+    /// again for it ([`JoinedRuns::joins_as`]).
+    pub fn analyze(&self, options: &AnalysisOptions) -> Option<Analysis> {
+        if !self.joins_as(options) {
+            return None;
+        }
+        let more: Vec<String> = options
+            .excluded_runs
+            .iter()
+            .filter(|file| !self.options.excluded_runs.contains(file))
+            .cloned()
+            .collect();
+        let joined = if more.is_empty() {
+            self.joined.clone()
+        } else {
+            self.joined.without_runs(&more)
+        };
+        Some(joined.analyze(self.diagnostics.clone(), options))
+    }
+
+    /// Drops every attempt's `system-out` and `system-err`, as reading the runs again without
+    /// them would: from the details and from the texts categories read.
+    pub fn drop_outputs(&mut self) {
+        for test in &mut self.joined.tests {
+            for detail in test.details.iter_mut().flatten() {
+                for attempt in &mut detail.attempts {
+                    attempt.stdout = None;
+                    attempt.stderr = None;
+                }
+            }
+        }
+        for (_, case) in self.joined.failing.iter_mut().flatten() {
+            for attempt in &mut case.attempts {
+                attempt.system_err = None;
+            }
+        }
+    }
 }
 
 /// Runs joined as they arrive, for [`IncrementalAnalysis`] and the audit merger.
@@ -874,6 +1085,12 @@ impl RunStream {
 
     /// The analysis of every run pushed.
     pub(crate) fn finish(self, options: &AnalysisOptions) -> Analysis {
+        let (joined, diagnostics) = self.finish_joined(options);
+        joined.analyze(diagnostics, options)
+    }
+
+    /// Every run pushed, joined, and the diagnostics to keep beside its analysis.
+    fn finish_joined(self, options: &AnalysisOptions) -> (Joined, Vec<Diagnostic>) {
         let RunStream {
             mut joiner,
             tail,
@@ -881,16 +1098,23 @@ impl RunStream {
             mut diagnostics,
         } = self;
         if hold_all {
-            return Analysis::from_runs_with(&tail, diagnostics, options);
+            let (mut joined, diagnostics) = join_runs(&tail, diagnostics, options);
+            joined.runs_removable = false;
+            return (joined, diagnostics);
         }
-        if !tail.is_empty() {
+        // A run that may need preparing (a shard, a key to rebuild, a test twice) and every
+        // run after it are joined here: then runs cannot be left out of the join.
+        let prepared = !tail.is_empty();
+        if prepared {
             let refs: Vec<&Run> = tail.iter().collect();
             match crate::prepare::prepare(&refs, options, &mut diagnostics) {
                 Some(prepared) => prepared.iter().for_each(|r| joiner.add(r)),
                 None => tail.iter().for_each(|r| joiner.add(r)),
             }
         }
-        joiner.finish().analyze(diagnostics, options)
+        let mut joined = joiner.finish();
+        joined.runs_removable &= !prepared;
+        (joined, diagnostics)
     }
 }
 
@@ -903,7 +1127,6 @@ enum Take {
 
 /// Joins runs by test identity, one run at a time: per-run summaries and per-test outcomes,
 /// counts, verdicts. Per-test vectors grow with the runs and are padded at the end.
-#[derive(Default)]
 struct Joiner {
     run_summaries: Vec<RunSummary>,
     tests: Vec<TestSummary>,
@@ -919,6 +1142,10 @@ struct Joiner {
     /// The metrics of a test with no runs yet, computed once and copied into each new test
     /// (the real figures replace them after the join).
     no_metrics: Option<TestMetrics>,
+    /// Cleared when a test's `file` differs between runs: which runs gave a test its `file`
+    /// is not kept, so the join without some runs cannot be told from this one
+    /// ([`Joined::runs_removable`]).
+    runs_removable: bool,
 }
 
 impl TestSummary {
@@ -958,6 +1185,26 @@ impl TestSummary {
         }
     }
 
+    /// Sets the counts, failure rate and verdict from the per-run outcomes.
+    fn count_runs(&mut self) {
+        let mut counts = Counts::default();
+        for (outcome, flaky) in self.outcomes.iter().zip(&self.flaky_in_run) {
+            if let Some(outcome) = outcome {
+                counts.record(*outcome, *flaky);
+            }
+        }
+        self.counts = counts;
+        self.failure_rate = (counts.executed() > 0)
+            .then(|| f64::from(counts.failures()) / f64::from(counts.executed()));
+        self.verdict = match (counts.passed() > 0, counts.failures() > 0) {
+            _ if counts.flaky() > 0 => Verdict::Flaky,
+            (true, true) => Verdict::Flaky,
+            (false, true) => Verdict::Broken,
+            (true, false) => Verdict::StablePass,
+            (false, false) => Verdict::Skipped,
+        };
+    }
+
     /// Frees the room the per-run vectors reserved beyond the runs (none when the number of
     /// runs was known in advance; up to half when they grew run by run).
     fn shrink_runs(&mut self) {
@@ -966,6 +1213,22 @@ impl TestSummary {
         self.flaky_in_run.shrink_to_fit();
         self.durations_seconds.shrink_to_fit();
         self.case_index.shrink_to_fit();
+    }
+}
+
+impl Default for Joiner {
+    fn default() -> Joiner {
+        Joiner {
+            run_summaries: Vec::new(),
+            tests: Vec::new(),
+            index: rustc_hash::FxHashMap::default(),
+            counted_in: Vec::new(),
+            failing: Vec::new(),
+            texts: Interner::default(),
+            runs_hint: 0,
+            no_metrics: None,
+            runs_removable: true,
+        }
     }
 }
 
@@ -1000,12 +1263,16 @@ impl Joiner {
                     self.tests.len() - 1
                 }
             };
+            let seen_before = self.counted_in[slot] != 0;
             if self.counted_in[slot] != run_index + 1 {
                 self.counted_in[slot] = run_index + 1;
                 seen_in_run.push(slot);
             }
             let test = &mut self.tests[slot];
             test.pad_runs(run_index + 1);
+            if seen_before && test.file != case.file {
+                self.runs_removable = false;
+            }
             if test.file.is_none() {
                 test.file.clone_from(&case.file);
             }
@@ -1065,27 +1332,13 @@ impl Joiner {
                 test.details.resize(run_count, None);
                 test.details.shrink_to_fit();
             }
-            let mut counts = Counts::default();
-            for (outcome, flaky) in test.outcomes.iter().zip(&test.flaky_in_run) {
-                if let Some(outcome) = outcome {
-                    counts.record(*outcome, *flaky);
-                }
-            }
-            test.counts = counts;
-            test.failure_rate = (counts.executed() > 0)
-                .then(|| f64::from(counts.failures()) / f64::from(counts.executed()));
-            test.verdict = match (counts.passed() > 0, counts.failures() > 0) {
-                _ if counts.flaky() > 0 => Verdict::Flaky,
-                (true, true) => Verdict::Flaky,
-                (false, true) => Verdict::Broken,
-                (true, false) => Verdict::StablePass,
-                (false, false) => Verdict::Skipped,
-            };
+            test.count_runs();
         }
         Joined {
             run_summaries: self.run_summaries,
             tests: self.tests,
             failing: self.failing,
+            runs_removable: self.runs_removable,
         }
     }
 }
@@ -1613,5 +1866,203 @@ mod tests {
             Analysis::from_reads(plain),
             Analysis::from_runs(&runs, Vec::new())
         );
+    }
+
+    /// Joined runs analyzed again give what analyzing the runs with the new options gives,
+    /// for every option applied after the join; an option that joins differently is refused.
+    #[test]
+    fn joined_runs_analyze_as_the_runs_would() {
+        let spec = GenSpec {
+            tests: 200,
+            runs: 5,
+            seed: 7,
+        };
+        let names = [
+            "a/run-1.xml",
+            "a/run-2.xml",
+            "b/run-3-shard-1-of-2.xml",
+            "b/run-3-shard-2-of-2.xml",
+            "b/run-4.xml",
+        ];
+        let runs: Vec<Run> = names
+            .iter()
+            .enumerate()
+            .filter_map(|(i, name)| read_report(name, generate_run(&spec, i).as_bytes()).run)
+            .collect();
+        let joined_with = |options: &AnalysisOptions| {
+            let mut incremental = IncrementalAnalysis::new(options.clone(), runs.len());
+            runs.iter().for_each(|run| incremental.push_run(run));
+            incremental.finish_joined()
+        };
+        let mut joins = vec![AnalysisOptions::default(); 4];
+        joins[1].excluded_runs = vec!["a/run-2.xml".to_owned()];
+        joins[2].run_order = RunOrder::Timestamp;
+        joins[3].identity.strip_parameters = true;
+        joins[3].identity.suite = crate::SuitePart::Path;
+        for join in &joins {
+            let joined = joined_with(join);
+            let mut afters = vec![join.clone(); 6];
+            afters[1].confidence = 0.8;
+            afters[2].broken_share = 0.3;
+            afters[2].broken_last_k = 1;
+            afters[3].window_runs = 2;
+            afters[3].weight_lambda = 0.5;
+            afters[4].cluster_similarity = 0.2;
+            afters[4].significance = 0.5;
+            afters[5]
+                .run_labels
+                .insert("a/run-1.xml".to_owned(), "first".to_owned());
+            for after in &afters {
+                let expected = Analysis::from_runs_with(&runs, Vec::new(), after);
+                assert_eq!(joined.analyze(after), Some(expected));
+            }
+            // Each changed option changes the analysis: the equalities above compare
+            // analyses that differ from the join's own.
+            let own = Analysis::from_runs_with(&runs, Vec::new(), join);
+            for after in &afters[1..] {
+                assert_ne!(Analysis::from_runs_with(&runs, Vec::new(), after), own);
+            }
+            for other in joins.iter().filter(|o| *o != join) {
+                assert!(!joined.joins_as(other));
+                assert_eq!(joined.analyze(other), None);
+            }
+            // Shards merged, timestamp order, another identity: no run can be left out of
+            // these joins.
+            let mut more = join.clone();
+            more.excluded_runs.push("b/run-4.xml".to_owned());
+            assert_eq!(joined.analyze(&more), None);
+        }
+        // Dropping outputs from the join equals reading the runs without them: the details
+        // lose them, and so does categorization, here by a rule on system-err.
+        let mut runs = runs;
+        for case in runs.iter_mut().flat_map(|r| &mut r.testcases) {
+            if case.outcome.is_failure() {
+                case.attempts[0].system_err = Some("the harness said boom".into());
+            }
+        }
+        let options = AnalysisOptions {
+            rules: serde_json::from_str(
+                r#"{"categories": [{"id": "boom", "name": "Boom"}],
+                    "rules": [{"name": "boom in stderr", "category": "boom",
+                               "system_err": "boom"}]}"#,
+            )
+            .expect("a valid rules file"),
+            ..AnalysisOptions::default()
+        };
+        let mut stripped = runs.clone();
+        for case in stripped.iter_mut().flat_map(|r| &mut r.testcases) {
+            for attempt in &mut case.attempts {
+                attempt.system_out = None;
+                attempt.system_err = None;
+            }
+        }
+        let with_outputs = Analysis::from_runs_with(&runs, Vec::new(), &options);
+        let expected = Analysis::from_runs_with(&stripped, Vec::new(), &options);
+        assert!(with_outputs.categories != expected.categories);
+        let mut incremental = IncrementalAnalysis::new(options.clone(), runs.len());
+        runs.iter().for_each(|run| incremental.push_run(run));
+        let mut joined = incremental.finish_joined();
+        assert_eq!(joined.analyze(&options), Some(with_outputs));
+        joined.drop_outputs();
+        assert_eq!(joined.analyze(&options), Some(expected));
+    }
+
+    /// Runs left out of joined runs give what joining the runs left gives, for every set of
+    /// runs left out, with tests that some runs lack, in another order, or in one run only;
+    /// a join that cannot be told apart is refused.
+    #[test]
+    fn joined_runs_leave_runs_out_as_a_join_without_them_would() {
+        let spec = GenSpec {
+            tests: 120,
+            runs: 5,
+            seed: 11,
+        };
+        let names: Vec<String> = (1..=5).map(|i| format!("ci/run-{i}.xml")).collect();
+        let mut runs: Vec<Run> = names
+            .iter()
+            .enumerate()
+            .filter_map(|(i, name)| read_report(name, generate_run(&spec, i).as_bytes()).run)
+            .collect();
+        // Run 1 lacks every seventh test, run 2 has its tests in reverse order, run 3 only the
+        // second half of them, and run 4 two tests no other run has (one failing).
+        let mut position = 0;
+        runs[0].testcases.retain(|_| {
+            position += 1;
+            position % 7 != 0
+        });
+        runs[1].testcases.reverse();
+        runs[2].testcases.drain(..60);
+        for (i, outcome) in [(5, Outcome::Passed), (9, Outcome::Failed)] {
+            let mut case = runs[3].testcases[i].clone();
+            case.key.name = format!("only in run 4 #{i}").into();
+            case.outcome = outcome;
+            runs[3].testcases.push(case);
+        }
+        let join = |runs: &[Run]| {
+            let mut incremental = IncrementalAnalysis::new(AnalysisOptions::default(), 0);
+            runs.iter().for_each(|run| incremental.push_run(run));
+            incremental.finish_joined()
+        };
+        let joined = join(&runs);
+        let mut some_differ = 0;
+        for set in 0u32..32 {
+            let options = AnalysisOptions {
+                excluded_runs: (0..5)
+                    .filter(|i| set & (1 << i) != 0)
+                    .map(|i| names[i].clone())
+                    .collect(),
+                confidence: 0.9,
+                ..AnalysisOptions::default()
+            };
+            let expected = Analysis::from_runs_with(&runs, Vec::new(), &options);
+            assert!(joined.joins_as(&options));
+            if set != 0 && expected.tests.len() != joined.analysis().tests.len() {
+                some_differ += 1;
+            }
+            assert_eq!(
+                joined.analyze(&options),
+                Some(expected),
+                "runs left out: {set:#b}"
+            );
+        }
+        // The sets that leave out run 4 (or all but one of the runs with them) lose tests.
+        assert!(some_differ >= 16, "{some_differ}");
+        // Runs left out of a join that already left some out: only more, never fewer.
+        let partial_options = AnalysisOptions {
+            excluded_runs: vec![names[0].clone()],
+            ..AnalysisOptions::default()
+        };
+        let mut incremental = IncrementalAnalysis::new(partial_options.clone(), 0);
+        runs.iter().for_each(|run| incremental.push_run(run));
+        let partial = incremental.finish_joined();
+        let more = AnalysisOptions {
+            excluded_runs: vec![names[0].clone(), names[2].clone()],
+            ..AnalysisOptions::default()
+        };
+        assert_eq!(
+            partial.analyze(&more),
+            Some(Analysis::from_runs_with(&runs, Vec::new(), &more))
+        );
+        assert_eq!(partial.analyze(&AnalysisOptions::default()), None);
+        // A test twice in one run, or a test whose file differs between runs: leaving runs
+        // out is refused, other options are not.
+        let leave_out = AnalysisOptions {
+            excluded_runs: vec![names[1].clone()],
+            ..AnalysisOptions::default()
+        };
+        let mut twice = runs.clone();
+        let again = twice[2].testcases[0].clone();
+        twice[2].testcases.push(again);
+        let mut files = runs.clone();
+        files[3].testcases[0].file = Some("tests/test_a.py".to_owned());
+        for odd in [twice, files] {
+            let joined = join(&odd);
+            assert!(!joined.joins_as(&leave_out));
+            assert_eq!(joined.analyze(&leave_out), None);
+            assert_eq!(
+                joined.analyze(&AnalysisOptions::default()),
+                Some(Analysis::from_runs(&odd, Vec::new()))
+            );
+        }
     }
 }

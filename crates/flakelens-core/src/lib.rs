@@ -46,8 +46,8 @@ pub mod report;
 pub mod share;
 
 pub use analysis::{
-    Analysis, AttemptDetail, Counts, FailureExample, IncrementalAnalysis, RunDetail, RunSummary,
-    TestSummary, Totals, Verdict,
+    Analysis, AttemptDetail, Counts, FailureExample, IncrementalAnalysis, JoinedRuns, RunDetail,
+    RunSummary, TestSummary, Totals, Verdict,
 };
 pub use attempts::AttemptsPerRun;
 pub use diagnostic::{Diagnostic, Severity};
