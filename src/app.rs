@@ -293,11 +293,13 @@ pub fn app() -> Html {
             if request > 0 {
                 wasm_bindgen_futures::spawn_local(async move {
                     match engine::analyze(&options).await {
-                        Ok(engine::Analyzed {
+                        // A later request superseded it before its turn.
+                        Ok(None) => {}
+                        Ok(Some(engine::Analyzed {
                             analysis,
                             run_files,
                             search_index,
-                        }) => dispatcher.dispatch(Action::Analyzed {
+                        })) => dispatcher.dispatch(Action::Analyzed {
                             request,
                             analysis: Box::new(analysis),
                             run_files,

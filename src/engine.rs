@@ -61,6 +61,11 @@ thread_local! {
     static CONN: RefCell<Option<Rc<Remote>>> = const { RefCell::new(None) };
     static READY: RefCell<Option<oneshot::Sender<()>>> = const { RefCell::new(None) };
     static STARTING: Cell<bool> = const { Cell::new(false) };
+    /// How many analyses the page has asked for: an analysis still waiting for its turn
+    /// when a later one is asked for is never sent.
+    static ANALYSES_ASKED: Cell<u64> = const { Cell::new(0) };
+    /// Held by the analysis being made and sent, so that the next waits for it.
+    static ANALYZING: Rc<futures::lock::Mutex<()>> = Rc::new(futures::lock::Mutex::new(()));
 }
 
 /// Where the worker's code comes from.
@@ -383,8 +388,19 @@ pub struct Analyzed {
 }
 
 /// Analyzes the held runs with `options`. The tests arrive in chunks, each decoded in its own
-/// task.
-pub async fn analyze(options: &AnalysisOptions) -> Result<Analyzed, String> {
+/// task. One analysis is made at a time: a call made while another runs waits for it, and
+/// answers `Ok(None)` without asking the worker when a later call was made meanwhile (two
+/// options changed in a row cost one analysis after the running one, not two).
+pub async fn analyze(options: &AnalysisOptions) -> Result<Option<Analyzed>, String> {
+    let asked = ANALYSES_ASKED.with(|n| {
+        n.set(n.get() + 1);
+        n.get()
+    });
+    let turn = ANALYZING.with(Rc::clone);
+    let _turn = turn.lock().await;
+    if ANALYSES_ASKED.with(Cell::get) != asked {
+        return Ok(None);
+    }
     let options = serde_json::to_string(options).map_err(|e| e.to_string())?;
     let remote = conn().await?;
     let (head, tests, run_files) = match receive(send(&remote, Request::Analyze(options))).await? {
@@ -419,11 +435,11 @@ pub async fn analyze(options: &AnalysisOptions) -> Result<Analyzed, String> {
         search_index.extend(chunk.iter().map(crate::display::route::search_text));
         analysis.tests.extend(chunk);
     }
-    Ok(Analyzed {
+    Ok(Some(Analyzed {
         analysis,
         run_files,
         search_index,
-    })
+    }))
 }
 
 /// The full details of the test `id` in the last analysis (stack traces and outputs too).

@@ -10,15 +10,16 @@
 //! chunks of tests (so no task on the page decodes more than one chunk); a test's full
 //! details when its detail panel opens; an audit when one is saved or shared.
 //!
-//! It keeps a file's runs parsed (in wasm memory) while the files held total at most
-//! [`PARSED_LIMIT_BYTES`]; each file past that is kept as a `Blob` (JavaScript's memory,
-//! which the browser may page to disk) and read again at each analysis, one file at a time,
-//! so that memory holds about one run while the analysis streams through them
-//! ([`Analysis::from_reads_expecting`]; with timestamp order or a non-default identity the
-//! analysis needs every run at once, so it then holds them all while it runs). An audit's
-//! runs are always kept parsed. A file is never kept both ways; the limit counts every file
-//! held and staged when a file is read, so a load that replaces big held files may keep
-//! more of its files as `Blob`s than it needs to.
+//! It keeps no file's runs parsed: each file is kept as a `Blob` (JavaScript's memory, which
+//! the browser may page to disk), and what wasm memory keeps of its runs is their join
+//! ([`JoinedRuns`]: per test, its outcome, attempts, duration and details in each run),
+//! beside the last analysis. An analysis with options that join the runs the same way
+//! (everything but run order, excluded runs and identity: confidence, thresholds, group
+//! labels, rules) is made from the join alone. One that joins them another way reads every
+//! file again, one at a time, so that memory holds about one run while the join streams
+//! through them (with timestamp order or a non-default identity the join needs every run at
+//! once, so it then holds them all while it runs). An audit's runs are kept parsed; so is a
+//! file's when the browser refuses to make its `Blob`.
 
 use flakelens_core::audit::{
     gzipped_audit, looks_like_audit, runs_of, Audit, Criteria, Privacy, MAX_AUDIT_BYTES,
@@ -27,17 +28,13 @@ use flakelens_core::input::read_input_interned;
 use flakelens_core::junit::ReadOutput;
 use flakelens_core::report::{report_title, single_file_html, AppFiles};
 use flakelens_core::share::{decode_fragment, share_fragment, ShareError, SHARE_LINK_BUDGET};
-use flakelens_core::{Analysis, AnalysisOptions, Diagnostic, IncrementalAnalysis, Interner, Run};
+use flakelens_core::{
+    Analysis, AnalysisOptions, Diagnostic, IncrementalAnalysis, Interner, JoinedRuns, Run,
+};
 use flakelens_core::{AttemptDetail, RunDetail, Severity, TestSummary};
 use wasm_bindgen::JsCast;
 
 use crate::protocol::{AuditMeta, AuditOf, Base, Held, Reply, Request, TESTS_PER_CHUNK};
-
-/// The most bytes of files (as read, before inflating) whose runs the engine keeps parsed:
-/// 256 MiB, the page's memory budget (`MEMORY_BUDGET_BYTES` in `src/state.rs`; the two
-/// match). A file that would take the files held past it is kept as a `Blob` and read
-/// again at each analysis instead.
-pub const PARSED_LIMIT_BYTES: u64 = 256 << 20;
 
 /// Where some of the held runs come from, in the order of the runs.
 enum Source {
@@ -128,6 +125,10 @@ pub struct Engine {
     staged_bytes: u64,
     held: Held,
     analysis: Option<Analysis>,
+    /// The runs held, joined as the last analysis joined them: an analysis with options that
+    /// join runs the same way (all but run order, excluded runs and identity) is made from
+    /// it, without reading or joining the runs again.
+    joined: Option<JoinedRuns>,
     /// Test identities shared across the runs held: each suite, classname and name is
     /// allocated once, not once per run.
     interner: Interner,
@@ -164,6 +165,10 @@ impl Engine {
                 // the runs held.
                 if !matches!(base, Base::Clear) && self.runs.len() > 0 {
                     self.first_analysis = None;
+                }
+                if self.staged.len() > 0 || !matches!(base, Base::Keep) {
+                    // The runs held change.
+                    self.joined = None;
                 }
                 match base {
                     Base::Keep => {}
@@ -243,6 +248,9 @@ impl Engine {
                 self.first_analysis = None;
                 self.runs.drop_outputs();
                 self.staged.drop_outputs();
+                if let Some(joined) = self.joined.as_mut() {
+                    joined.drop_outputs();
+                }
                 if let Some(analysis) = self.analysis.as_mut() {
                     for test in &mut analysis.tests {
                         for detail in test.details.iter_mut().flatten() {
@@ -285,6 +293,7 @@ impl Engine {
     fn forget_held(&mut self) {
         self.runs = Runs::default();
         self.analysis = None;
+        self.joined = None;
         self.held = Held::default();
         self.interner = Interner::default();
     }
@@ -312,12 +321,7 @@ impl Engine {
             };
         }
         let size = bytes.len() as u64;
-        // Kept as a Blob when the files held (and staged) would pass the limit with it.
-        let blob = if self.held.input_bytes + self.staged_bytes + size > PARSED_LIMIT_BYTES {
-            blob_of(&bytes)
-        } else {
-            None
-        };
+        let blob = blob_of(&bytes);
         let reads = read_input_interned(name, &bytes, &mut self.interner);
         drop(bytes);
         let mut diagnostics: Vec<Diagnostic> = Vec::new();
@@ -331,7 +335,8 @@ impl Engine {
                     strip_run_outputs(&mut run);
                 }
                 if blob.is_some() {
-                    // Dropped now: read again at each later analysis.
+                    // Dropped now: read again only by an analysis that joins the runs
+                    // another way.
                     files.push(run.file.clone());
                     if let Some(first) = self.first_analysis.as_mut() {
                         first.push(ReadOutput {
@@ -371,29 +376,35 @@ impl Engine {
             .first_analysis
             .take()
             .filter(|first| first.options() == &options && first.runs() == self.runs.len());
-        let analysis = if let Some(first) = first {
-            first.finish()
-        } else if self.runs.has_stored() {
-            self.streamed_analysis(&options)
-        } else {
-            Analysis::from_runs_with(&self.runs.parsed, Vec::new(), &options)
+        let reused = self
+            .joined
+            .as_ref()
+            .and_then(|joined| joined.analyze(&options));
+        let analysis = match reused {
+            Some(analysis) => analysis,
+            None => {
+                self.joined = None;
+                let joined = if let Some(first) = first {
+                    first.finish_joined()
+                } else if self.runs.has_stored() {
+                    self.streamed_join(&options)
+                } else {
+                    let mut join = IncrementalAnalysis::new(options.clone(), self.runs.len());
+                    self.runs.parsed.iter().for_each(|run| join.push_run(run));
+                    join.finish_joined()
+                };
+                let analysis = joined.analysis();
+                self.joined = Some(joined);
+                analysis
+            }
         };
-        let head = Analysis {
-            options: analysis.options.clone(),
-            runs: analysis.runs.clone(),
-            tests: Vec::new(),
-            totals: analysis.totals.clone(),
-            consistency: analysis.consistency.clone(),
-            groups: analysis.groups.clone(),
-            comparisons: analysis.comparisons.clone(),
-            clusters: analysis.clusters.clone(),
-            category_list: analysis.category_list.clone(),
-            categories: analysis.categories.clone(),
-            suite_tree: analysis.suite_tree.clone(),
-            diagnostics: analysis.diagnostics.clone(),
-        };
+        // The head is the analysis without its tests, which go in chunks.
+        let mut analysis = analysis;
+        let tests = std::mem::take(&mut analysis.tests);
+        let head = serde_json::to_string(&analysis).unwrap_or_default();
+        analysis.tests = tests;
         let reply = Reply::Analyzed {
-            head: serde_json::to_string(&head).unwrap_or_default(),
+            head,
             tests: analysis.tests.len(),
             run_files: self.runs.files(),
         };
@@ -401,10 +412,10 @@ impl Engine {
         reply
     }
 
-    /// The analysis of the held runs, in order, reading each file kept as a `Blob` again
-    /// (its diagnostics were reported when it was first read) and dropping each run once
-    /// joined. A file that cannot be read again is left out, with a diagnostic that says so.
-    fn streamed_analysis(&mut self, options: &AnalysisOptions) -> Analysis {
+    /// The held runs joined, in order, reading each file kept as a `Blob` again (its
+    /// diagnostics were reported when it was first read) and dropping each run once joined.
+    /// A file that cannot be read again is left out, with a diagnostic that says so.
+    fn streamed_join(&mut self, options: &AnalysisOptions) -> JoinedRuns {
         let Engine { runs, interner, .. } = self;
         let expected = runs.len();
         let parsed = &runs.parsed;
@@ -446,7 +457,9 @@ impl Engine {
                 }
             },
         );
-        Analysis::from_reads_expecting(reads, expected, options)
+        let mut join = IncrementalAnalysis::new(options.clone(), expected);
+        reads.for_each(|read| join.push(read));
+        join.finish_joined()
     }
 
     fn tests_chunk(&self, start: usize) -> String {
