@@ -1814,28 +1814,35 @@ mod tests {
         }
     }
 
+    /// Run file names in two folders (two group labels), one run in two shards.
+    const SHARDED_RUNS: [&str; 6] = [
+        "a/run-1.xml",
+        "a/run-2.xml",
+        "b/run-3-shard-1-of-2.xml",
+        "b/run-3-shard-2-of-2.xml",
+        "b/run-4.xml",
+        "b/run-5.xml",
+    ];
+
+    /// `flakelens gen`'s reports of `tests` tests with `seed`, one run per name, read.
+    fn generated(names: &[&str], tests: usize, seed: u64) -> Vec<ReadOutput> {
+        let spec = GenSpec {
+            tests,
+            runs: names.len(),
+            seed,
+        };
+        names
+            .iter()
+            .enumerate()
+            .map(|(i, name)| read_report(name, generate_run(&spec, i).as_bytes()))
+            .collect()
+    }
+
     /// Reads (streamed, each run joined as it arrives) and runs (all at once) give the same
     /// analysis, shards and excluded runs included.
     #[test]
     fn streaming_join_equals_the_whole_join() {
-        let spec = GenSpec {
-            tests: 300,
-            runs: 6,
-            seed: 3,
-        };
-        let names = [
-            "a/run-1.xml",
-            "a/run-2.xml",
-            "b/run-3-shard-1-of-2.xml",
-            "b/run-3-shard-2-of-2.xml",
-            "b/run-4.xml",
-            "b/run-5.xml",
-        ];
-        let reads: Vec<ReadOutput> = names
-            .iter()
-            .enumerate()
-            .map(|(i, name)| read_report(name, generate_run(&spec, i).as_bytes()))
-            .collect();
+        let reads = generated(&SHARDED_RUNS, 300, 3);
         let runs: Vec<Run> = reads.iter().filter_map(|r| r.run.clone()).collect();
         let mut options = AnalysisOptions::default();
         for excluded in [None, Some("a/run-2.xml")] {
@@ -1872,22 +1879,9 @@ mod tests {
     /// for every option applied after the join; an option that joins differently is refused.
     #[test]
     fn joined_runs_analyze_as_the_runs_would() {
-        let spec = GenSpec {
-            tests: 200,
-            runs: 5,
-            seed: 7,
-        };
-        let names = [
-            "a/run-1.xml",
-            "a/run-2.xml",
-            "b/run-3-shard-1-of-2.xml",
-            "b/run-3-shard-2-of-2.xml",
-            "b/run-4.xml",
-        ];
-        let runs: Vec<Run> = names
-            .iter()
-            .enumerate()
-            .filter_map(|(i, name)| read_report(name, generate_run(&spec, i).as_bytes()).run)
+        let runs: Vec<Run> = generated(&SHARDED_RUNS[..5], 200, 7)
+            .into_iter()
+            .filter_map(|read| read.run)
             .collect();
         let joined_with = |options: &AnalysisOptions| {
             let mut incremental = IncrementalAnalysis::new(options.clone(), runs.len());
@@ -1972,16 +1966,11 @@ mod tests {
     /// a join that cannot be told apart is refused.
     #[test]
     fn joined_runs_leave_runs_out_as_a_join_without_them_would() {
-        let spec = GenSpec {
-            tests: 120,
-            runs: 5,
-            seed: 11,
-        };
         let names: Vec<String> = (1..=5).map(|i| format!("ci/run-{i}.xml")).collect();
-        let mut runs: Vec<Run> = names
-            .iter()
-            .enumerate()
-            .filter_map(|(i, name)| read_report(name, generate_run(&spec, i).as_bytes()).run)
+        let name_refs: Vec<&str> = names.iter().map(String::as_str).collect();
+        let mut runs: Vec<Run> = generated(&name_refs, 120, 11)
+            .into_iter()
+            .filter_map(|read| read.run)
             .collect();
         // Run 1 lacks every seventh test, run 2 has its tests in reverse order, run 3 only the
         // second half of them, and run 4 two tests no other run has (one failing).
