@@ -89,7 +89,9 @@ function sh(command, args, env = {}) {
 function buildWasm(simd) {
   const target = targetDir(simd);
   const pkg = path.join(here, simd ? 'pkg-simd128' : 'pkg');
-  const env = { CARGO_TARGET_DIR: target };
+  // The page's opt-level (the `web-release` profile of the project's Cargo.toml); the
+  // native side keeps the release profile's, the CLI's.
+  const env = { CARGO_TARGET_DIR: target, CARGO_PROFILE_RELEASE_OPT_LEVEL: 'z' };
   // RUSTFLAGS is set either way so a simd128 flag from the caller cannot leak into the plain build.
   env.RUSTFLAGS = simd ? '-C target-feature=+simd128' : '';
   sh('cargo', ['build', '--release', '--target', 'wasm32-unknown-unknown', '--lib'], env);
