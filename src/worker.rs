@@ -13,13 +13,13 @@
 //! It keeps no file's runs parsed: each file is kept as a `Blob` (JavaScript's memory, which
 //! the browser may page to disk), and what wasm memory keeps of its runs is their join
 //! ([`JoinedRuns`]: per test, its outcome, attempts, duration and details in each run),
-//! beside the last analysis. An analysis with options that join the runs the same way
-//! (everything but run order, excluded runs and identity: confidence, thresholds, group
-//! labels, rules) is made from the join alone. One that joins them another way reads every
-//! file again, one at a time, so that memory holds about one run while the join streams
-//! through them (with timestamp order or a non-default identity the join needs every run at
-//! once, so it then holds them all while it runs). An audit's runs are kept parsed; so is a
-//! file's when the browser refuses to make its `Blob`.
+//! beside the last analysis. An analysis whose options differ only in what is applied after
+//! the join (confidence, thresholds, group labels, rules), or that leaves more runs out, is
+//! made from the join alone ([`JoinedRuns::analyze`] tells when). Any other (a run taken back
+//! in after a join that left it out; files added to the held runs) reads every file again,
+//! one at a time, so that memory holds about one run while the join streams through them.
+//! An audit's runs are kept parsed; so is a file's when the browser refuses to make its
+//! `Blob`.
 
 use flakelens_core::audit::{
     gzipped_audit, looks_like_audit, runs_of, Audit, Criteria, Privacy, MAX_AUDIT_BYTES,
@@ -125,9 +125,9 @@ pub struct Engine {
     staged_bytes: u64,
     held: Held,
     analysis: Option<Analysis>,
-    /// The runs held, joined as the last analysis joined them: an analysis with options that
-    /// join runs the same way (all but run order, excluded runs and identity) is made from
-    /// it, without reading or joining the runs again.
+    /// The runs held, joined as the last analysis that read them joined them: later analyses
+    /// are made from it when they can be ([`JoinedRuns::analyze`]), without reading or
+    /// joining the runs again.
     joined: Option<JoinedRuns>,
     /// Test identities shared across the runs held: each suite, classname and name is
     /// allocated once, not once per run.
