@@ -252,14 +252,10 @@ impl Engine {
                     joined.drop_outputs();
                 }
                 if let Some(analysis) = self.analysis.as_mut() {
-                    for test in &mut analysis.tests {
-                        for detail in test.details.iter_mut().flatten() {
-                            for attempt in &mut detail.attempts {
-                                attempt.stdout = None;
-                                attempt.stderr = None;
-                            }
-                        }
-                    }
+                    analysis
+                        .tests
+                        .iter_mut()
+                        .for_each(TestSummary::drop_outputs);
                 }
                 self.held.outputs_dropped = true;
                 Reply::Held(self.held)

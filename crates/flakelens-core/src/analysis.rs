@@ -334,6 +334,16 @@ fn is_default<T: Default + PartialEq>(value: &T) -> bool {
 }
 
 impl TestSummary {
+    /// Drops the `system-out` and `system-err` of every attempt in its details.
+    pub fn drop_outputs(&mut self) {
+        for detail in self.details.iter_mut().flatten() {
+            for attempt in &mut detail.attempts {
+                attempt.stdout = None;
+                attempt.stderr = None;
+            }
+        }
+    }
+
     /// True when `flag` is among the test's flags.
     pub fn has_flag(&self, flag: &Flag) -> bool {
         self.flags.iter().any(|hit| &hit.flag == flag)
@@ -1000,14 +1010,10 @@ impl JoinedRuns {
     /// Drops every attempt's `system-out` and `system-err`, as reading the runs again without
     /// them would: from the details and from the texts categories read.
     pub fn drop_outputs(&mut self) {
-        for test in &mut self.joined.tests {
-            for detail in test.details.iter_mut().flatten() {
-                for attempt in &mut detail.attempts {
-                    attempt.stdout = None;
-                    attempt.stderr = None;
-                }
-            }
-        }
+        self.joined
+            .tests
+            .iter_mut()
+            .for_each(TestSummary::drop_outputs);
         for (_, case) in self.joined.failing.iter_mut().flatten() {
             for attempt in &mut case.attempts {
                 attempt.system_err = None;
