@@ -88,10 +88,6 @@ impl Runs {
             .sum()
     }
 
-    fn has_stored(&self) -> bool {
-        self.sources.iter().any(|s| matches!(s, Source::Stored(_)))
-    }
-
     /// Every run's file name, in order.
     fn files(&self) -> Vec<String> {
         let mut parsed = self.parsed.iter();
@@ -380,14 +376,9 @@ impl Engine {
             Some(analysis) => analysis,
             None => {
                 self.joined = None;
-                let joined = if let Some(first) = first {
-                    first.finish_joined()
-                } else if self.runs.has_stored() {
-                    self.streamed_join(&options)
-                } else {
-                    let mut join = IncrementalAnalysis::new(options.clone(), self.runs.len());
-                    self.runs.parsed.iter().for_each(|run| join.push_run(run));
-                    join.finish_joined()
+                let joined = match first {
+                    Some(first) => first.finish_joined(),
+                    None => self.join_held(&options),
                 };
                 let analysis = joined.analysis();
                 self.joined = Some(joined);
@@ -408,53 +399,30 @@ impl Engine {
         reply
     }
 
-    /// The held runs joined, in order, reading each file kept as a `Blob` again (its
-    /// diagnostics were reported when it was first read) and dropping each run once joined.
-    /// A file that cannot be read again is left out, with a diagnostic that says so.
-    fn streamed_join(&mut self, options: &AnalysisOptions) -> JoinedRuns {
+    /// The held runs joined, in order: parsed runs by reference, and each file kept as a
+    /// `Blob` read again (its diagnostics were reported when it was first read), its runs
+    /// dropped once joined. A file that cannot be read again is left out, with a diagnostic
+    /// that says so.
+    fn join_held(&mut self, options: &AnalysisOptions) -> JoinedRuns {
         let Engine { runs, interner, .. } = self;
-        let expected = runs.len();
-        let parsed = &runs.parsed;
-        // Each source with the index of its first parsed run.
-        let mut next = 0;
-        let sources: Vec<(usize, &Source)> = runs
-            .sources
-            .iter()
-            .map(|source| {
-                let start = next;
-                if let Source::Parsed(n) = source {
-                    next += n;
+        let mut join = IncrementalAnalysis::new(options.clone(), runs.len());
+        let mut parsed = runs.parsed.iter();
+        for source in &runs.sources {
+            match source {
+                Source::Parsed(n) => parsed.by_ref().take(*n).for_each(|run| join.push_run(run)),
+                // Every run of it is excluded: the join would skip them.
+                Source::Stored(stored)
+                    if stored
+                        .files
+                        .iter()
+                        .all(|f| options.excluded_runs.contains(f)) => {}
+                Source::Stored(stored) => {
+                    reread(stored, interner)
+                        .into_iter()
+                        .for_each(|read| join.push(read));
                 }
-                (start, source)
-            })
-            .collect();
-        let reads = sources.into_iter().flat_map(
-            |(start, source)| -> Box<dyn Iterator<Item = ReadOutput> + '_> {
-                match source {
-                    // Cloned one at a time, as the analysis takes each.
-                    Source::Parsed(n) => {
-                        Box::new(parsed.get(start..start + n).unwrap_or_default().iter().map(
-                            |run| ReadOutput {
-                                run: Some(run.clone()),
-                                diagnostics: Vec::new(),
-                            },
-                        ))
-                    }
-                    Source::Stored(stored)
-                        if stored
-                            .files
-                            .iter()
-                            .all(|f| options.excluded_runs.contains(f)) =>
-                    {
-                        // Every run of it is excluded: the analysis would skip them.
-                        Box::new(std::iter::empty())
-                    }
-                    Source::Stored(stored) => Box::new(reread(stored, interner).into_iter()),
-                }
-            },
-        );
-        let mut join = IncrementalAnalysis::new(options.clone(), expected);
-        reads.for_each(|read| join.push(read));
+            }
+        }
         join.finish_joined()
     }
 
