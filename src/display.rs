@@ -377,8 +377,6 @@ pub fn markdown_issue(analysis: &Analysis, test: &TestSummary) -> String {
         let duration = test
             .durations_seconds
             .get(i)
-            .copied()
-            .flatten()
             .map_or_else(|| "—".to_owned(), seconds);
         md.push_str(&format!(
             "| {} | {} | {} | {} | {} |\n",

@@ -178,7 +178,7 @@ pub fn test_detail(props: &TestDetailProps) -> Html {
                 {"One column per run, numbered in run order; a run with retries stacks its attempts, oldest on top. j and k step to the next test."}
             </p>
             <h3>{"Duration per run"}</h3>
-            <DurationChart durations={test.durations_seconds.clone()} outcomes={test.outcomes.clone()}
+            <DurationChart durations={test.durations_seconds.iter().collect::<Vec<_>>()} outcomes={test.outcomes.clone()}
                 labels={analysis.runs.iter().map(|r| r.label.clone()).collect::<Vec<_>>()} />
             <RunFailures analysis={failures} index={failures_index} />
             <h3>{"Metrics"}</h3>

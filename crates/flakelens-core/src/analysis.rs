@@ -12,6 +12,7 @@ use crate::categories::{
     Evidence, FailureText, RuleSet, Signals, SuiteNode, TestCategories, TreeLeaf,
 };
 use crate::diagnostic::Diagnostic;
+use crate::durations::DurationsPerRun;
 use crate::junit::ReadOutput;
 use crate::metrics::clusters::{co_failure_clusters, Cluster};
 use crate::metrics::consistency::{consistency, Consistency};
@@ -212,7 +213,7 @@ pub struct TestSummary {
     pub flaky_in_run: Vec<bool>,
     /// One entry per run, in run order: the test's time in that run in seconds (the sum over
     /// its `<testcase>` elements), or `None` when absent or not given.
-    pub durations_seconds: Vec<Option<f64>>,
+    pub durations_seconds: DurationsPerRun,
     /// Stability metrics with their uncertainty.
     pub metrics: TestMetrics,
     /// Verdict flags with the rule that raised each; more than one may hold.
@@ -223,7 +224,8 @@ pub struct TestSummary {
     #[serde(default, skip_serializing_if = "is_default")]
     pub signals: Signals,
     /// Per run, the index of the test in that run's testcases (its position), for looking up
-    /// messages and output; not serialized.
+    /// the texts categories read and for leaving runs out of a join; empty in a finished
+    /// analysis; not serialized.
     #[serde(skip)]
     pub case_index: Vec<Option<u32>>,
     /// Per run, what happened in detail when the test failed or was retried there (`None`
@@ -587,7 +589,7 @@ impl Joined {
                 let mut test = test.clone();
                 keep_runs(&mut test.outcomes, &kept);
                 keep_runs(&mut test.flaky_in_run, &kept);
-                keep_runs(&mut test.durations_seconds, &kept);
+                test.durations_seconds.keep_runs(&kept);
                 keep_runs(&mut test.case_index, &kept);
                 let mut attempts = AttemptsPerRun::with_capacity(kept_runs.len());
                 for &run in &kept_runs {
@@ -630,7 +632,7 @@ impl Joined {
 }
 
 /// Keeps the entries of a per-run vector whose run is `kept`.
-fn keep_runs<T>(values: &mut Vec<T>, kept: &[bool]) {
+pub(crate) fn keep_runs<T>(values: &mut Vec<T>, kept: &[bool]) {
     let mut run = 0;
     values.retain(|_| {
         run += 1;
@@ -829,6 +831,11 @@ impl Joined {
             options,
             &mut diagnostics,
         );
+        // The positions served the categories' signals and are no use past them: at
+        // 20,000 tests × 50 runs they are 8 MB.
+        for test in &mut tests {
+            test.case_index = Vec::new();
+        }
         let suite_tree = suite_tree(tests.iter().map(|t| TreeLeaf {
             suite: &t.suite,
             classname: &t.classname,
@@ -1166,7 +1173,7 @@ impl TestSummary {
             outcomes: Vec::with_capacity(runs),
             attempts: AttemptsPerRun::with_capacity(runs),
             flaky_in_run: Vec::with_capacity(runs),
-            durations_seconds: Vec::with_capacity(runs),
+            durations_seconds: DurationsPerRun::with_capacity(runs),
             counts: Counts::default(),
             failure_rate: None,
             verdict: Verdict::Skipped,
@@ -1186,7 +1193,7 @@ impl TestSummary {
             self.outcomes.resize(runs, None);
             self.attempts.pad_to(runs);
             self.flaky_in_run.resize(runs, false);
-            self.durations_seconds.resize(runs, None);
+            self.durations_seconds.resize(runs);
             self.case_index.resize(runs, None);
         }
     }
@@ -1259,7 +1266,13 @@ impl Joiner {
                 None => {
                     let metrics = self
                         .no_metrics
-                        .get_or_insert_with(|| test_metrics(&[], &[], &AnalysisOptions::default()))
+                        .get_or_insert_with(|| {
+                            test_metrics(
+                                &[],
+                                &DurationsPerRun::default(),
+                                &AnalysisOptions::default(),
+                            )
+                        })
                         .clone();
                     let runs = self.runs_hint.max(run_index + 1);
                     self.tests
@@ -1286,7 +1299,7 @@ impl Joiner {
             test.attempts
                 .set_last(case.attempts.iter().map(|a| a.outcome));
             test.flaky_in_run[run_index] = case.flaky_in_run;
-            test.durations_seconds[run_index] = case.time_seconds;
+            test.durations_seconds.set(run_index, case.time_seconds);
             test.case_index[run_index] = u32::try_from(position).ok();
             if let Some(detail) = RunDetail::of_interned(case, &mut self.texts) {
                 if test.details.len() <= run_index {

@@ -34,6 +34,7 @@ mod attempts;
 pub mod audit;
 pub mod categories;
 mod diagnostic;
+mod durations;
 pub mod format;
 pub mod generate;
 pub mod input;
@@ -51,6 +52,7 @@ pub use analysis::{
 };
 pub use attempts::AttemptsPerRun;
 pub use diagnostic::{Diagnostic, Severity};
+pub use durations::DurationsPerRun;
 pub use model::{
     Attempt, Failure, FailureKind, Interner, Outcome, Property, Run, TestCase, TestKey,
 };

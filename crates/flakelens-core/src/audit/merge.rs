@@ -98,7 +98,7 @@ pub fn runs_of(audit: &Audit) -> Vec<Run> {
                 outcome: *outcome,
                 flaky_in_run: test.flaky_in_run.get(r).copied().unwrap_or(false),
                 attempts,
-                time_seconds: test.durations_seconds.get(r).copied().flatten(),
+                time_seconds: test.durations_seconds.get(r),
                 elements: 1,
                 file: test.file.clone(),
                 line: None,

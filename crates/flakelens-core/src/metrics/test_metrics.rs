@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::stats;
+use crate::durations::DurationsPerRun;
 use crate::model::Outcome;
 use crate::options::AnalysisOptions;
 
@@ -82,7 +83,7 @@ pub fn executed_failures(outcomes: &[Option<Outcome>]) -> Vec<bool> {
 /// run order (`None` where the test is absent).
 pub fn test_metrics(
     outcomes: &[Option<Outcome>],
-    durations: &[Option<f64>],
+    durations: &DurationsPerRun,
     options: &AnalysisOptions,
 ) -> TestMetrics {
     test_metrics_with(outcomes, durations, options, &mut MetricsCache::default())
@@ -101,7 +102,7 @@ pub struct MetricsCache {
 /// all failed from `cache` (filled on first use). `cache` must only ever see `options`.
 pub fn test_metrics_with(
     outcomes: &[Option<Outcome>],
-    durations: &[Option<f64>],
+    durations: &DurationsPerRun,
     options: &AnalysisOptions,
     cache: &mut MetricsCache,
 ) -> TestMetrics {
@@ -158,11 +159,10 @@ fn outcome_metrics(executed: &[bool], options: &AnalysisOptions) -> TestMetrics 
 
 /// The statistics of the finite durations (seconds), `None` when there are none; the times
 /// are sorted once for the median and the 95th percentile.
-fn duration_stats(durations: &[Option<f64>]) -> Option<DurationStats> {
+fn duration_stats(durations: &DurationsPerRun) -> Option<DurationStats> {
     let mut times: Vec<f64> = durations
         .iter()
         .flatten()
-        .copied()
         .filter(|t| t.is_finite())
         .collect();
     if times.is_empty() {
@@ -379,6 +379,7 @@ mod tests {
             let options = AnalysisOptions::default();
             let mut cache = MetricsCache::default();
             for (outcomes, durations) in &tests {
+                let durations = &DurationsPerRun::from(durations.clone());
                 let cached = test_metrics_with(outcomes, durations, &options, &mut cache);
                 proptest::prop_assert_eq!(cached, test_metrics(outcomes, durations, &options));
             }
@@ -389,8 +390,18 @@ mod tests {
     fn a_cache_tells_all_passed_from_all_failed_runs_of_the_same_count() {
         let options = AnalysisOptions::default();
         let mut cache = MetricsCache::default();
-        let passed = test_metrics_with(&[P, P, S, P], &[], &options, &mut cache);
-        let failed = test_metrics_with(&[F, E, F], &[], &options, &mut cache);
+        let passed = test_metrics_with(
+            &[P, P, S, P],
+            &DurationsPerRun::default(),
+            &options,
+            &mut cache,
+        );
+        let failed = test_metrics_with(
+            &[F, E, F],
+            &DurationsPerRun::default(),
+            &options,
+            &mut cache,
+        );
         assert_eq!((passed.runs_executed, passed.failures), (3, 0));
         assert_eq!((failed.runs_executed, failed.failures), (3, 3));
         assert_eq!(failed.failure_rate, Some(1.0));
@@ -421,7 +432,11 @@ mod tests {
     fn skips_and_absences_do_not_count() {
         // P S F - E P: executed P F E P -> n = 4, k = 2; flips P>F, E>P = 2 of 3.
         let outcomes = [P, S, F, None, E, P];
-        let m = test_metrics(&outcomes, &[], &AnalysisOptions::default());
+        let m = test_metrics(
+            &outcomes,
+            &DurationsPerRun::default(),
+            &AnalysisOptions::default(),
+        );
         assert_eq!((m.runs_executed, m.failures), (4, 2));
         assert_eq!(m.failure_rate, Some(0.5));
         assert_eq!(m.flip_rate, Some(2.0 / 3.0));
@@ -436,7 +451,7 @@ mod tests {
         let options = AnalysisOptions::default();
         // 4 of 5 failed = 80% >= 80%: broken, and flaky across runs.
         let outcomes = [F, F, P, F, F];
-        let m = test_metrics(&outcomes, &[], &options);
+        let m = test_metrics(&outcomes, &DurationsPerRun::default(), &options);
         let names: Vec<String> = flags(&outcomes, &[false; 5], &m, &options)
             .iter()
             .map(|h| h.flag.name())
@@ -444,7 +459,7 @@ mod tests {
         assert_eq!(names, ["flaky-across-runs", "broken"]);
         // 3 of 6 failed = 50%, but the last 3 executed runs all failed.
         let outcomes = [P, P, P, F, S, F, F];
-        let m = test_metrics(&outcomes, &[], &options);
+        let m = test_metrics(&outcomes, &DurationsPerRun::default(), &options);
         let hits = flags(&outcomes, &[false; 7], &m, &options);
         assert_eq!(hits[1].flag, Flag::Broken);
         assert_eq!(hits[1].rule, "failed in each of its last 3 executed runs");
@@ -455,7 +470,7 @@ mod tests {
         // 10 passes: 1 - 0.05^(1/10) = 0.2589 -> "25.9%".
         let outcomes = [P; 10];
         let options = AnalysisOptions::default();
-        let m = test_metrics(&outcomes, &[], &options);
+        let m = test_metrics(&outcomes, &DurationsPerRun::default(), &options);
         let hits = flags(&outcomes, &[false; 10], &m, &options);
         assert_eq!(hits.len(), 1);
         assert_eq!(
@@ -470,7 +485,7 @@ mod tests {
     fn never_executed_is_not_run() {
         let outcomes = [S, None, S];
         let options = AnalysisOptions::default();
-        let m = test_metrics(&outcomes, &[], &options);
+        let m = test_metrics(&outcomes, &DurationsPerRun::default(), &options);
         assert_eq!(m.failure_rate, None);
         assert_eq!(m.wilson_95, None);
         assert_eq!(m.flip_rate, None);
@@ -488,7 +503,7 @@ mod tests {
         // sample sd = sqrt(((3^2 + 2^2 + 1^2 + 6^2) / 3)) = sqrt(50/3) = 4.0825; cv = 1.0206.
         let m = test_metrics(
             &[P, P, P, P],
-            &[Some(1.0), Some(2.0), Some(3.0), Some(10.0)],
+            &vec![Some(1.0), Some(2.0), Some(3.0), Some(10.0)].into(),
             &AnalysisOptions::default(),
         );
         let d = m.durations.expect("durations");
@@ -504,7 +519,11 @@ mod tests {
         // Window 5: [P P P P P] entropy 0, [F P F P P] p = 0.4 entropy 0.97095.
         // W = (0.97095 + 0.9 * 0) / (1 + 0.9) = 0.51103.
         let outcomes = [P, P, P, P, P, F, P, F, P, P];
-        let m = test_metrics(&outcomes, &[], &AnalysisOptions::default());
+        let m = test_metrics(
+            &outcomes,
+            &DurationsPerRun::default(),
+            &AnalysisOptions::default(),
+        );
         let h = -(0.4f64 * 0.4f64.log2() + 0.6 * 0.6f64.log2());
         assert!((m.entropy_weighted.unwrap_or(0.0) - h / 1.9).abs() < 1e-12);
         // Flip rates per window: 0 and 3/4 -> (0.75 + 0.9 * 0) / 1.9.

@@ -108,7 +108,7 @@ fn run_counts_and_times() {
     );
     assert_eq!(a.runs[0].total_time_seconds, Some(4.5));
     assert_eq!(
-        a.tests[0].durations_seconds,
+        a.tests[0].durations_seconds.iter().collect::<Vec<_>>(),
         vec![Some(1.0), Some(1.0), Some(1.0)]
     );
     // Run 2: A, E pass; B, C fail; D skipped.
