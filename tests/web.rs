@@ -446,5 +446,5 @@ fn a_shift_jis_report_is_read_with_the_browsers_decoder() {
     let read = read_report("sjis.xml", &bytes);
     assert!(read.diagnostics.is_empty(), "{:?}", read.diagnostics);
     let run = read.run.expect("a run");
-    assert_eq!(&*run.testcases[0].key.name, "テスト");
+    assert_eq!(&**run.testcases[0].key.name(), "テスト");
 }

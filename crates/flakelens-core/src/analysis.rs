@@ -1166,9 +1166,9 @@ impl TestSummary {
     fn empty(key: &TestKey, metrics: TestMetrics, runs: usize) -> TestSummary {
         TestSummary {
             id: key.id(),
-            suite: key.suite.to_string(),
-            classname: key.classname.to_string(),
-            name: key.name.to_string(),
+            suite: key.suite().to_string(),
+            classname: key.classname().to_string(),
+            name: key.name().to_string(),
             file: None,
             outcomes: Vec::with_capacity(runs),
             attempts: AttemptsPerRun::with_capacity(runs),
@@ -2002,7 +2002,10 @@ mod tests {
         runs[2].testcases.drain(..60);
         for (i, outcome) in [(5, Outcome::Passed), (9, Outcome::Failed)] {
             let mut case = runs[3].testcases[i].clone();
-            case.key.name = format!("only in run 4 #{i}").into();
+            case.key = case
+                .key
+                .clone()
+                .with_name(format!("only in run 4 #{i}").into());
             case.outcome = outcome;
             runs[3].testcases.push(case);
         }

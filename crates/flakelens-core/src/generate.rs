@@ -227,7 +227,7 @@ mod tests {
         assert!(run
             .testcases
             .iter()
-            .all(|t| (40..=80).contains(&t.key.name.len())));
+            .all(|t| (40..=80).contains(&t.key.name().len())));
     }
 
     #[test]

@@ -386,11 +386,7 @@ fn read_ctrf(name: &str, bytes: &[u8], interner: &mut Interner) -> ReadOutput {
         let passed = attempts.iter().any(|a| a.outcome == Outcome::Passed);
         let failed = attempts.iter().any(|a| a.outcome.is_failure());
         let suite = interner.intern(&suite);
-        let key = TestKey {
-            classname: Arc::clone(&suite),
-            suite,
-            name: interner.intern(&test.name),
-        };
+        let key = TestKey::new(Arc::clone(&suite), suite, interner.intern(&test.name));
         let time_seconds = attempts.last().and_then(|a| a.time_seconds);
         if let Some(&slot) = index.get(&key) {
             let case: &mut TestCase = &mut testcases[slot];
@@ -406,7 +402,7 @@ fn read_ctrf(name: &str, bytes: &[u8], interner: &mut Interner) -> ReadOutput {
         }
         index.insert(key.clone(), testcases.len());
         testcases.push(TestCase {
-            suite_path: Arc::clone(&key.suite),
+            suite_path: Arc::clone(key.suite()),
             classname_given: true,
             key,
             outcome: if passed && failed {

@@ -108,16 +108,134 @@ pub struct Attempt {
 ///
 /// The strings are shared: the reader gives every testcase of a suite the same suite text,
 /// and with an [`Interner`] the same text across runs is allocated once (see
-/// [`crate::input::read_input_interned`]). Equality, order and hashing compare the text.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+/// [`crate::input::read_input_interned`]). Equality and order compare the text.
+///
+/// The key's hash is computed once, when it is made ([`TestKey::new`]), and hashing a key
+/// writes only that number: a key is hashed several times on its way from the reader to the
+/// join (the reader's index, the check for repeated identities, the join's index), and
+/// hashing the three texts each time, from wherever they sit in memory, was about a tenth
+/// of the whole job. Equal keys have equal hashes, so equality compares the hashes first.
+/// Serializes as its three texts.
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(from = "KeyTexts", into = "KeyTexts")]
 pub struct TestKey {
+    suite: Arc<str>,
+    classname: Arc<str>,
+    name: Arc<str>,
+    hash: u64,
+}
+
+/// The serialized form of a [`TestKey`].
+#[derive(Serialize, Deserialize)]
+struct KeyTexts {
+    suite: Arc<str>,
+    classname: Arc<str>,
+    name: Arc<str>,
+}
+
+impl From<KeyTexts> for TestKey {
+    fn from(texts: KeyTexts) -> TestKey {
+        TestKey::new(texts.suite, texts.classname, texts.name)
+    }
+}
+
+impl From<TestKey> for KeyTexts {
+    fn from(key: TestKey) -> KeyTexts {
+        KeyTexts {
+            suite: key.suite,
+            classname: key.classname,
+            name: key.name,
+        }
+    }
+}
+
+impl TestKey {
+    /// The key of `suite`, `classname` and `name`, its hash computed once.
+    pub fn new(suite: Arc<str>, classname: Arc<str>, name: Arc<str>) -> TestKey {
+        use std::hash::{BuildHasher, Hash, Hasher};
+        let mut hasher = rustc_hash::FxBuildHasher.build_hasher();
+        suite.hash(&mut hasher);
+        classname.hash(&mut hasher);
+        name.hash(&mut hasher);
+        let hash = hasher.finish();
+        TestKey {
+            suite,
+            classname,
+            name,
+            hash,
+        }
+    }
+
     /// Name of the innermost enclosing suite; empty when it has none. For Playwright reports
     /// it is prefixed by the project (`chromium › tests/a.spec.ts`).
-    pub suite: Arc<str>,
+    pub fn suite(&self) -> &Arc<str> {
+        &self.suite
+    }
+
     /// The `classname` attribute, or the suite name when it is missing or empty.
-    pub classname: Arc<str>,
+    pub fn classname(&self) -> &Arc<str> {
+        &self.classname
+    }
+
     /// The `name` attribute.
-    pub name: Arc<str>,
+    pub fn name(&self) -> &Arc<str> {
+        &self.name
+    }
+
+    /// The same key in another suite.
+    pub fn with_suite(self, suite: Arc<str>) -> TestKey {
+        TestKey::new(suite, self.classname, self.name)
+    }
+
+    /// The same key with another name.
+    pub fn with_name(self, name: Arc<str>) -> TestKey {
+        TestKey::new(self.suite, self.classname, name)
+    }
+}
+
+impl std::fmt::Debug for TestKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TestKey")
+            .field("suite", &self.suite)
+            .field("classname", &self.classname)
+            .field("name", &self.name)
+            .finish()
+    }
+}
+
+impl PartialEq for TestKey {
+    fn eq(&self, other: &TestKey) -> bool {
+        // `Arc<str>` equality is true at once for the same allocation (an interned text).
+        self.hash == other.hash
+            && self.name == other.name
+            && self.classname == other.classname
+            && self.suite == other.suite
+    }
+}
+
+impl Eq for TestKey {}
+
+impl std::hash::Hash for TestKey {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        state.write_u64(self.hash);
+    }
+}
+
+impl PartialOrd for TestKey {
+    fn partial_cmp(&self, other: &TestKey) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for TestKey {
+    /// By suite, then classname, then name.
+    fn cmp(&self, other: &TestKey) -> std::cmp::Ordering {
+        (&self.suite, &self.classname, &self.name).cmp(&(
+            &other.suite,
+            &other.classname,
+            &other.name,
+        ))
+    }
 }
 
 /// A set of shared strings: [`Interner::intern`] returns the same allocation for the same
@@ -244,4 +362,67 @@ pub struct Run {
     /// Suite-level `<property>` elements, in document order, duplicates removed.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub properties: Vec<Property>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use std::hash::BuildHasher;
+
+    fn key(suite: &str, classname: &str, name: &str) -> TestKey {
+        TestKey::new(suite.into(), classname.into(), name.into())
+    }
+
+    fn hash_of(key: &TestKey) -> u64 {
+        rustc_hash::FxBuildHasher.hash_one(key)
+    }
+
+    proptest! {
+        /// Two keys are equal exactly when their three texts are, whatever their
+        /// allocations, and equal keys hash alike.
+        #[test]
+        fn equal_keys_are_those_with_equal_texts(
+            a in proptest::array::uniform3("[ab/:]{0,3}"),
+            b in proptest::array::uniform3("[ab/:]{0,3}"),
+        ) {
+            let (ka, kb) = (key(&a[0], &a[1], &a[2]), key(&b[0], &b[1], &b[2]));
+            prop_assert_eq!(ka == kb, a == b);
+            prop_assert_eq!(ka.cmp(&kb), a.cmp(&b));
+            let again = key(&a[0], &a[1], &a[2]);
+            prop_assert_eq!(&ka, &again);
+            prop_assert_eq!(hash_of(&ka), hash_of(&again));
+        }
+    }
+
+    #[test]
+    fn texts_that_move_between_parts_make_another_key() {
+        // The parts are hashed apart, not as one concatenated text.
+        assert_ne!(key("ab", "c", "d"), key("a", "bc", "d"));
+        assert_ne!(hash_of(&key("ab", "c", "d")), hash_of(&key("a", "bc", "d")));
+    }
+
+    #[test]
+    fn a_key_changed_is_hashed_again() {
+        let moved = key("s", "C", "t").with_suite("chromium".into());
+        assert_eq!(moved, key("chromium", "C", "t"));
+        assert_eq!(hash_of(&moved), hash_of(&key("chromium", "C", "t")));
+        let renamed = key("s", "C", "t").with_name("u".into());
+        assert_eq!(renamed, key("s", "C", "u"));
+        assert_eq!(hash_of(&renamed), hash_of(&key("s", "C", "u")));
+    }
+
+    #[test]
+    fn serializes_as_its_three_texts() {
+        let k = key("s", "C", "t");
+        let json = serde_json::to_string(&k).expect("serialize");
+        assert_eq!(json, r#"{"suite":"s","classname":"C","name":"t"}"#);
+        let back: TestKey = serde_json::from_str(&json).expect("deserialize");
+        assert_eq!(back, k);
+        assert_eq!(hash_of(&back), hash_of(&k));
+        assert_eq!(
+            format!("{k:?}"),
+            r#"TestKey { suite: "s", classname: "C", name: "t" }"#
+        );
+    }
 }

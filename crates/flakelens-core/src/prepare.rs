@@ -118,16 +118,16 @@ pub(crate) fn keys_unchanged(run: &Run) -> bool {
     let mut seen: rustc_hash::FxHashSet<&TestKey> = rustc_hash::FxHashSet::default();
     seen.reserve(run.testcases.len());
     run.testcases.iter().all(|case| {
-        (case.classname_given || case.key.classname == case.key.suite) && seen.insert(&case.key)
+        (case.classname_given || case.key.classname() == case.key.suite()) && seen.insert(&case.key)
     })
 }
 
 /// A test's key under the chosen identity.
 pub(crate) fn identity(case: &TestCase, options: &IdentityOptions) -> TestKey {
     let mut suite: Arc<str> = match options.suite {
-        SuitePart::Innermost => Arc::clone(&case.key.suite),
+        SuitePart::Innermost => Arc::clone(case.key.suite()),
         SuitePart::Path if !case.suite_path.is_empty() => Arc::clone(&case.suite_path),
-        SuitePart::Path => Arc::clone(&case.key.suite),
+        SuitePart::Path => Arc::clone(case.key.suite()),
         SuitePart::None => Arc::from(""),
     };
     if options.include_file {
@@ -138,25 +138,21 @@ pub(crate) fn identity(case: &TestCase, options: &IdentityOptions) -> TestKey {
     let classname = if options.ignore_classname {
         Arc::from("")
     } else if case.classname_given {
-        Arc::clone(&case.key.classname)
+        Arc::clone(case.key.classname())
     } else {
         Arc::clone(&suite)
     };
     let name = if options.strip_parameters {
-        let stripped = strip_parameters(&case.key.name);
-        if stripped.len() == case.key.name.len() {
-            Arc::clone(&case.key.name)
+        let stripped = strip_parameters(case.key.name());
+        if stripped.len() == case.key.name().len() {
+            Arc::clone(case.key.name())
         } else {
             Arc::from(stripped)
         }
     } else {
-        Arc::clone(&case.key.name)
+        Arc::clone(case.key.name())
     };
-    TestKey {
-        suite,
-        classname,
-        name,
-    }
+    TestKey::new(suite, classname, name)
 }
 
 /// `test_x[1-2]` → `test_x`, `testAdd(int, int)` → `testAdd`, `Theory(a: 1)` → `Theory`.

@@ -28,11 +28,11 @@ pub fn runs_of(audit: &Audit) -> Vec<Run> {
         .collect();
     for test in &a.tests {
         // One key per test, shared by its runs.
-        let key = TestKey {
-            suite: test.suite.as_str().into(),
-            classname: test.classname.as_str().into(),
-            name: test.name.as_str().into(),
-        };
+        let key = TestKey::new(
+            test.suite.as_str().into(),
+            test.classname.as_str().into(),
+            test.name.as_str().into(),
+        );
         for (r, outcome) in test.outcomes.iter().enumerate() {
             let (Some(outcome), Some(run)) = (outcome, runs.get_mut(r)) else {
                 continue;

@@ -678,11 +678,7 @@ impl<'a> JunitReader<'a> {
             || matches!(result, Some("suppressed" | "skipped"))
             || ignored == Some("true");
         TestCaseBuilder {
-            key: TestKey {
-                suite,
-                classname,
-                name,
-            },
+            key: TestKey::new(suite, classname, name),
             classname_given,
             suite_instance,
             suite_path,
@@ -848,12 +844,12 @@ impl<'a> JunitReader<'a> {
         let mut hash = key_hash(&rest.key);
         let mut found = self.lookup(&rest.key, hash);
         if let Some((slot, instance)) = found {
-            if instance != rest.suite_instance && *rest.key.suite != *rest.suite_path {
+            if instance != rest.suite_instance && **rest.key.suite() != *rest.suite_path {
                 // The same identity in another suite element (two browsers whose innermost
                 // suites share a name, say) is a different test, not a rerun: qualify it
                 // with its suite path.
                 let first = self.testcases[slot].key.id();
-                rest.key.suite = Arc::clone(&rest.suite_path);
+                rest.key = rest.key.with_suite(Arc::clone(&rest.suite_path));
                 self.warning_at(
                     rest.at,
                     format!(
@@ -1493,7 +1489,7 @@ mod tests {
         let keys: Vec<(&str, &str)> = run
             .testcases
             .iter()
-            .map(|c| (&*c.key.classname, &*c.key.name))
+            .map(|c| (&**c.key.classname(), &**c.key.name()))
             .collect();
         // \r\n is one line end (normalized to \n by the XML parser first), so one space;
         // the character reference &#9; is kept as a tab (XML 1.0 §3.3.3).

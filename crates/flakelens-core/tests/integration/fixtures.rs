@@ -232,7 +232,7 @@ fn check_key(key: &str, want: &Value, run: &Run, analysis: &Analysis) -> Result<
             let got: Vec<Value> = run
                 .testcases
                 .iter()
-                .map(|t| Value::from(&*t.key.name))
+                .map(|t| Value::from(&**t.key.name()))
                 .collect();
             same(&Value::Array(got), want)
         }

@@ -66,7 +66,7 @@ fn entities_are_never_expanded_from_a_doctype() {
 <testsuite name="s"><testcase classname="c" name="&lol3;"><failure message="&xxe;"/></testcase></testsuite>"#;
     let out = read_report("lolz.xml", xml.as_bytes());
     let run = out.run.expect("a run");
-    assert_eq!(&*run.testcases[0].key.name, "&lol3;");
+    assert_eq!(&**run.testcases[0].key.name(), "&lol3;");
     let failure = run.testcases[0].failures().next().expect("a failure");
     assert_eq!(failure.message.as_deref(), Some("&xxe;"));
     let messages: Vec<&str> = out.diagnostics.iter().map(|d| d.message.as_str()).collect();
