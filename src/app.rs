@@ -145,13 +145,14 @@ fn use_keyboard(context: Rc<RefCell<KeyContext>>, dispatcher: UseReducerDispatch
                         return;
                     };
                     e.prevent_default();
-                    let position = ctx
-                        .cursor
-                        .as_ref()
-                        .and_then(|id| ctx.shown.iter().position(|&i| &analysis.tests[i].id == id));
+                    let position = ctx.cursor.as_ref().and_then(|id| {
+                        ctx.shown
+                            .iter()
+                            .position(|&i| *analysis.tests[i].id == **id)
+                    });
                     let delta = if key == "j" { 1 } else { -1 };
                     if let Some(next) = step_cursor(ctx.shown.len(), position, delta) {
-                        let id = analysis.tests[ctx.shown[next]].id.clone();
+                        let id = analysis.tests[ctx.shown[next]].id.to_string();
                         dispatcher.dispatch(if detail_open {
                             Action::Select(id)
                         } else {

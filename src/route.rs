@@ -470,7 +470,7 @@ pub fn decode(text: &str) -> String {
 /// What the search looks in for one test, lowercased: its id, its file, and the type and
 /// message of every failure the analysis kept (the first failure, and each run's attempts).
 pub fn search_text(test: &TestSummary) -> String {
-    let mut text = test.id.clone();
+    let mut text = test.id.to_string();
     let mut add = |s: &Option<String>| {
         if let Some(s) = s {
             text.push('\n');
@@ -834,7 +834,7 @@ mod tests {
         fn names(analysis: &Analysis, shown: &[usize]) -> Vec<String> {
             shown
                 .iter()
-                .map(|&i| analysis.tests[i].name.clone())
+                .map(|&i| analysis.tests[i].name.to_string())
                 .collect()
         }
 
@@ -893,7 +893,7 @@ mod tests {
             let cat = analysis
                 .tests
                 .iter()
-                .find(|t| t.name == "b")
+                .find(|t| &*t.name == "b")
                 .map(|t| t.categories.primary.clone());
             assert!(q(&|q| q.cat = cat.clone()).contains(&"b".to_owned()));
             // Sorting, both ways, ties in the core's order.

@@ -484,14 +484,14 @@ impl State {
         analysis.diagnostics.extend(own);
         self.criteria = Rc::new(self.criteria_config.evaluate(&analysis));
         if let View::Test(id) = &self.route.view {
-            if !analysis.tests.iter().any(|t| &t.id == id) {
+            if !analysis.tests.iter().any(|t| *t.id == **id) {
                 self.route.view = View::Tests;
             }
         }
         self.cursor = self
             .cursor
             .take()
-            .filter(|id| analysis.tests.iter().any(|t| &t.id == id));
+            .filter(|id| analysis.tests.iter().any(|t| *t.id == **id));
         let query = &mut self.route.query;
         query.cat = query
             .cat

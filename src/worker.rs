@@ -199,7 +199,7 @@ impl Engine {
                 let details = self
                     .analysis
                     .as_ref()
-                    .and_then(|a| a.tests.iter().find(|t| t.id == id))
+                    .and_then(|a| a.tests.iter().find(|t| *t.id == *id))
                     .map(|t| &t.details);
                 Reply::Details(serde_json::to_string(&details).unwrap_or_default())
             }

@@ -223,7 +223,7 @@ async fn the_test_table_sorts_from_its_headers() {
     let rows = all(&root, "tr[data-test-id]");
     assert_eq!(rows.len(), 20);
     let ids: Vec<String> = rows.iter().map(|r| attr(r, "data-test-id")).collect();
-    let want: Vec<String> = analysis.tests.iter().map(|t| t.id.clone()).collect();
+    let want: Vec<String> = analysis.tests.iter().map(|t| t.id.to_string()).collect();
     assert_eq!(ids, want);
     let headers = all(&root, "thead th[aria-sort]");
     assert_eq!(headers.len(), 11);
@@ -349,7 +349,7 @@ async fn failing_runs_show_their_messages_and_the_lines_that_differ() {
         index: analysis
             .tests
             .iter()
-            .position(|t| t.name == "t00000")
+            .position(|t| &*t.name == "t00000")
             .expect("t00000"),
     })
     .await;

@@ -25,12 +25,8 @@ pub fn comparison_table(props: &ComparisonProps) -> Html {
         return html! {};
     };
     let level = confidence(props.analysis.options.confidence);
-    let by_id: HashMap<&str, &TestSummary> = props
-        .analysis
-        .tests
-        .iter()
-        .map(|t| (t.id.as_str(), t))
-        .collect();
+    let by_id: HashMap<&str, &TestSummary> =
+        props.analysis.tests.iter().map(|t| (&*t.id, t)).collect();
     let title_id = format!("comparison-{}", props.index);
     html! {
         <div class="comparison" data-testid="comparison" data-a={c.a.clone()} data-b={c.b.clone()}>

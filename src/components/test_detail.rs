@@ -55,7 +55,7 @@ fn use_full_details(analysis: SharedAnalysis, id: String) -> Full {
                 let Ok(Some(details)) = engine::details(&id).await else {
                     return;
                 };
-                let Some(index) = analysis.tests.iter().position(|t| t.id == id) else {
+                let Some(index) = analysis.tests.iter().position(|t| *t.id == *id) else {
                     return;
                 };
                 let one = SharedAnalysis(Rc::new(with_details(&analysis, index, details)));
@@ -116,7 +116,7 @@ pub fn test_detail(props: &TestDetailProps) -> Html {
     use_focus_on_open(props.id.clone(), panel.clone());
     let full = use_full_details(props.analysis.clone(), props.id.clone());
     let analysis = &props.analysis;
-    let Some(index) = analysis.tests.iter().position(|t| t.id == props.id) else {
+    let Some(index) = analysis.tests.iter().position(|t| *t.id == *props.id) else {
         return html! {};
     };
     let test = &analysis.tests[index];

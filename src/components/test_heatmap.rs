@@ -78,12 +78,12 @@ pub fn test_heatmap(props: &TestHeatmapProps) -> Html {
                             { for props.shown.iter().map(|&i| {
                                 let test = &analysis.tests[i];
                                 let onclick = {
-                                    let id = test.id.clone();
+                                    let id = test.id.to_string();
                                     props.on_select.reform(move |_: MouseEvent| id.clone())
                                 };
                                 html! {
-                                    <tr key={test.id.clone()} data-test-id={test.id.clone()}>
-                                        <th scope="row"><button type="button" class="link" {onclick} title={test.id.clone()}>{&test.name}</button></th>
+                                    <tr key={&*test.id} data-test-id={test.id.to_string()}>
+                                        <th scope="row"><button type="button" class="link" {onclick} title={test.id.to_string()}>{&*test.name}</button></th>
                                         { for test.outcomes.iter().map(|o| {
                                             let name = o.map_or("absent", Outcome::as_str);
                                             html! { <td class={classes!("o", name)} data-outcome={name}></td> }
@@ -194,7 +194,7 @@ fn heat_canvas(props: &HeatCanvasProps) -> Html {
             let y = f64::from(e.offset_y()) * height as f64 / shown_h;
             let bucket = (y / row_h as f64).floor().max(0.0) as usize;
             if let Some(&i) = shown.get(bucket * per_row) {
-                on_select.emit(analysis.tests[i].id.clone());
+                on_select.emit(analysis.tests[i].id.to_string());
             }
         })
     };

@@ -128,7 +128,7 @@ pub fn test_table(props: &TestTableProps) -> Html {
             }
             *seen_request.borrow_mut() = *request;
             let Some(id) = cursor else { return };
-            let Some(index) = shown.iter().position(|&i| tests.tests[i].id == id) else {
+            let Some(index) = shown.iter().position(|&i| *tests.tests[i].id == *id) else {
                 return;
             };
             if let Some(el) = scroller.cast::<Element>() {
@@ -255,8 +255,8 @@ pub fn test_table(props: &TestTableProps) -> Html {
                         }
                         { for props.shown[start..end].iter().enumerate().map(|(k, &i)| {
                             let test = &analysis.tests[i];
-                            let open = props.selected.as_deref() == Some(test.id.as_str());
-                            let cursor = props.cursor.as_deref() == Some(test.id.as_str());
+                            let open = props.selected.as_deref() == Some(&*test.id);
+                            let cursor = props.cursor.as_deref() == Some(&*test.id);
                             row(analysis, test, &files, start + k, open, cursor, &props.on_select)
                         }) }
                         if end < total {
@@ -336,11 +336,11 @@ fn row(
         )
     });
     let onclick = {
-        let id = test.id.clone();
+        let id = test.id.to_string();
         on_select.reform(move |_: MouseEvent| id.clone())
     };
     html! {
-        <tr key={test.id.clone()} data-test-id={test.id.clone()} aria-rowindex={(position + 2).to_string()}
+        <tr key={&*test.id} data-test-id={test.id.to_string()} aria-rowindex={(position + 2).to_string()}
             class={classes!(verdict, open.then_some("selected"), cursor.then_some("cursor"))}>
             <th scope="row" class="test-name">
                 <button type="button" class="name" {onclick} aria-controls="test-detail"

@@ -183,13 +183,13 @@ pub struct FailureExample {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TestSummary {
     /// Display id: `suite/classname::name` (see [`TestKey::id`]).
-    pub id: String,
+    pub id: Arc<str>,
     /// The innermost suite name.
-    pub suite: String,
+    pub suite: Arc<str>,
     /// The classname, or the suite name when the testcase had none.
-    pub classname: String,
+    pub classname: Arc<str>,
     /// The testcase name.
-    pub name: String,
+    pub name: Arc<str>,
     /// The testcase's `file` attribute (pytest xunit1, PHPUnit, jest with `addFileAttribute`),
     /// from the first run that gave one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -726,7 +726,7 @@ impl Joined {
                 comparisons.push(compare(
                     a,
                     b,
-                    tests.iter().map(|t| (t.id.as_str(), t.outcomes.as_slice())),
+                    tests.iter().map(|t| (t.id.as_ref(), t.outcomes.as_slice())),
                     options.confidence,
                     options.significance,
                 ));
@@ -749,7 +749,7 @@ impl Joined {
             let by_id: HashMap<&str, usize> = tests
                 .iter()
                 .enumerate()
-                .map(|(i, t)| (t.id.as_str(), i))
+                .map(|(i, t)| (t.id.as_ref(), i))
                 .collect();
             let hits: Vec<(usize, Flag, String)> = sensitive
                 .into_iter()
@@ -773,7 +773,7 @@ impl Joined {
             options.confidence,
         );
         let clusters = co_failure_clusters(
-            tests.iter().map(|t| (t.id.as_str(), t.outcomes.as_slice())),
+            tests.iter().map(|t| (t.id.as_ref(), t.outcomes.as_slice())),
             options.cluster_similarity,
         );
         let mut totals = Totals {
@@ -811,7 +811,7 @@ impl Joined {
         let mut ranked: Vec<_> = tests
             .iter()
             .enumerate()
-            .map(|(i, t)| (rank(t), t.id.as_str(), i))
+            .map(|(i, t)| (rank(t), t.id.as_ref(), i))
             .collect();
         ranked.sort_unstable_by(|(ra, id_a, i), (rb, id_b, j)| {
             ra.0.cmp(&rb.0)
@@ -1165,10 +1165,10 @@ impl TestSummary {
     /// A test with no run yet, its per-run vectors allocated for `runs` runs.
     fn empty(key: &TestKey, metrics: TestMetrics, runs: usize) -> TestSummary {
         TestSummary {
-            id: key.id(),
-            suite: key.suite().to_string(),
-            classname: key.classname().to_string(),
-            name: key.name().to_string(),
+            id: key.id().into(),
+            suite: Arc::clone(key.suite()),
+            classname: Arc::clone(key.classname()),
+            name: Arc::clone(key.name()),
             file: None,
             outcomes: Vec::with_capacity(runs),
             attempts: AttemptsPerRun::with_capacity(runs),

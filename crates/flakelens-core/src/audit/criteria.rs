@@ -145,7 +145,7 @@ impl Criteria {
                 .tests
                 .iter()
                 .filter(|x| x.verdict == Verdict::Flaky)
-                .map(|x| x.id.as_str())
+                .map(|x| x.id.as_ref())
                 .collect();
             out.push(result(
                 "flaky-tests",
@@ -192,7 +192,7 @@ impl Criteria {
                 .tests
                 .iter()
                 .filter(|x| x.flags.iter().any(|f| f.flag == Flag::FlakyInRun))
-                .map(|x| x.id.as_str())
+                .map(|x| x.id.as_ref())
                 .collect();
             // Retries that hid a failure are the markers a report can show (pytest
             // `@flaky`/`--reruns`, Surefire `rerunFailingTestsCount`).
@@ -265,7 +265,7 @@ impl Criteria {
                     .iter()
                     .any(|f| matches!(&f.flag, Flag::GroupSensitive(_)))
             })
-            .map(|x| x.id.as_str())
+            .map(|x| x.id.as_ref())
             .collect();
         let others_flaky: usize = analysis
             .groups

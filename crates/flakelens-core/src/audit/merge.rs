@@ -1,5 +1,7 @@
 //! Merging audits of disjoint run sets.
 
+use std::sync::Arc;
+
 use std::collections::HashSet;
 
 use super::{Audit, AuditError, Privacy};
@@ -29,9 +31,9 @@ pub fn runs_of(audit: &Audit) -> Vec<Run> {
     for test in &a.tests {
         // One key per test, shared by its runs.
         let key = TestKey::new(
-            test.suite.as_str().into(),
-            test.classname.as_str().into(),
-            test.name.as_str().into(),
+            Arc::clone(&test.suite),
+            Arc::clone(&test.classname),
+            Arc::clone(&test.name),
         );
         for (r, outcome) in test.outcomes.iter().enumerate() {
             let (Some(outcome), Some(run)) = (outcome, runs.get_mut(r)) else {

@@ -48,7 +48,7 @@ fn verdicts_counts_and_failure_rates() {
     let by_name = |n: &str| {
         a.tests
             .iter()
-            .find(|t| t.name == n)
+            .find(|t| &*t.name == n)
             .unwrap_or_else(|| panic!("test {n} missing"))
     };
     // A: 3 passes of 3 executed -> stable-pass, failure rate 0/3 = 0.
@@ -87,7 +87,7 @@ fn verdicts_counts_and_failure_rates() {
 fn tests_are_listed_flaky_first() {
     // Flaky B, broken C, then stable-pass A, E, F (equal failure rate 0, by id), skipped D.
     let analysis = three_runs();
-    let order: Vec<&str> = analysis.tests.iter().map(|t| t.name.as_str()).collect();
+    let order: Vec<&str> = analysis.tests.iter().map(|t| t.name.as_ref()).collect();
     assert_eq!(order, ["B", "C", "A", "E", "F", "D"]);
 }
 
@@ -141,7 +141,7 @@ fn same_names_in_two_suites_are_two_tests() {
         <testsuite name="firefox"><testcase classname="Login" name="works"><failure/></testcase></testsuite>
     </testsuites>"#;
     let a = Analysis::from_reads([read_report("r.xml", xml.as_bytes())]);
-    let ids: Vec<&str> = a.tests.iter().map(|t| t.id.as_str()).collect();
+    let ids: Vec<&str> = a.tests.iter().map(|t| t.id.as_ref()).collect();
     assert_eq!(ids, ["firefox/Login::works", "chromium/Login::works"]);
     assert_eq!(a.tests[0].verdict, Verdict::Broken);
 }

@@ -56,7 +56,7 @@ fn round_trip_keeps_every_number() {
         .analysis
         .tests
         .iter()
-        .find(|t| t.name == "b")
+        .find(|t| &*t.name == "b")
         .expect("b");
     let detail = b.details[1].as_ref().expect("failed in r2");
     assert_eq!(

@@ -4,7 +4,7 @@ use flakelens_core::junit::read_report;
 use flakelens_core::{Analysis, AnalysisOptions, TestSummary};
 
 fn test<'a>(a: &'a Analysis, name: &str) -> &'a TestSummary {
-    a.tests.iter().find(|t| t.name == name).expect("test")
+    a.tests.iter().find(|t| &*t.name == name).expect("test")
 }
 
 fn case(name: &str, failed: bool) -> String {

@@ -216,7 +216,12 @@ fn check_key(key: &str, want: &Value, run: &Run, analysis: &Analysis) -> Result<
             let got: BTreeMap<String, &str> = analysis
                 .tests
                 .iter()
-                .map(|t| (t.id.clone(), t.outcomes[0].map_or("absent", |o| o.as_str())))
+                .map(|t| {
+                    (
+                        t.id.to_string(),
+                        t.outcomes[0].map_or("absent", |o| o.as_str()),
+                    )
+                })
                 .collect();
             same(&serde_json::to_value(got).map_err(|e| e.to_string())?, want)
         }

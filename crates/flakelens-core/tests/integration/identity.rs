@@ -15,7 +15,7 @@ const NESTED: &str = r#"<testsuites name="all"><testsuite name="api">
 #[test]
 fn default_identity_is_innermost_suite_classname_name() {
     let a = Analysis::from_reads([read("r.xml", NESTED)]);
-    let mut ids: Vec<&str> = a.tests.iter().map(|t| t.id.as_str()).collect();
+    let mut ids: Vec<&str> = a.tests.iter().map(|t| t.id.as_ref()).collect();
     ids.sort();
     // No classname: the suite name stands in.
     assert_eq!(
@@ -34,7 +34,7 @@ fn suite_path_file_and_no_classname() {
     options.identity.suite = SuitePart::Path;
     options.identity.include_file = true;
     let a = Analysis::from_reads_with([read("r.xml", NESTED)], &options);
-    let mut ids: Vec<&str> = a.tests.iter().map(|t| t.id.as_str()).collect();
+    let mut ids: Vec<&str> = a.tests.iter().map(|t| t.id.as_ref()).collect();
     ids.sort();
     // The path is all › api › users; the file joins it after " @ "; the classname stand-in
     // follows the chosen suite part.
@@ -50,7 +50,7 @@ fn suite_path_file_and_no_classname() {
     options.identity.suite = SuitePart::None;
     options.identity.ignore_classname = true;
     let a = Analysis::from_reads_with([read("r.xml", NESTED)], &options);
-    assert!(a.tests.iter().any(|t| t.id == "/::no_class"));
+    assert!(a.tests.iter().any(|t| &*t.id == "/::no_class"));
 }
 
 #[test]
@@ -63,7 +63,7 @@ fn stripping_parameters_is_a_reported_collision() {
     let lists = a
         .tests
         .iter()
-        .find(|t| t.name == "lists")
+        .find(|t| &*t.name == "lists")
         .expect("merged test");
     assert_eq!(lists.counts.failed(), 1);
     assert_eq!(a.totals.tests, 2);
@@ -92,7 +92,7 @@ fn shards_merge_into_one_logical_run() {
     assert_eq!(a.totals.runs, 2);
     assert_eq!(a.runs[0].file, "run-1/shard-*.xml");
     // The executed result wins over the other shard's skip: t passed, u failed in run 1.
-    let u = a.tests.iter().find(|t| t.name == "u").expect("u");
+    let u = a.tests.iter().find(|t| &*t.name == "u").expect("u");
     assert_eq!(u.counts.failed(), 1);
     assert_eq!(u.counts.skipped(), 0);
     assert_eq!(a.runs[0].counts.tests(), 2);

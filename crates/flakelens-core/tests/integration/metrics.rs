@@ -35,7 +35,7 @@ fn analyze(names: &[&str], runs: &[&str]) -> Analysis {
 fn test<'a>(a: &'a Analysis, name: &str) -> &'a TestSummary {
     a.tests
         .iter()
-        .find(|t| t.name == name)
+        .find(|t| &*t.name == name)
         .unwrap_or_else(|| panic!("no test {name}"))
 }
 
@@ -125,7 +125,7 @@ fn ties_are_broken_by_flip_rate_then_failure_rate_then_id() {
     // Entropies tie at 1 bit; a and c beat b on flip rate; a before c by id.
     // d: P F P P (rate 0.25) comes after them.
     let a = analyze(&["b", "c", "a", "d"], &["PPPP", "PFFF", "FPPP", "FFFP"]);
-    let order: Vec<&str> = a.tests.iter().map(|t| t.name.as_str()).collect();
+    let order: Vec<&str> = a.tests.iter().map(|t| t.name.as_ref()).collect();
     assert_eq!(order, ["a", "c", "b", "d"]);
 }
 

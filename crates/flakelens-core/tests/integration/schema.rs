@@ -117,7 +117,7 @@ fn a_full_audit_with_reruns_and_details_validates() {
         .analysis
         .tests
         .iter()
-        .find(|t| t.name == "a")
+        .find(|t| &*t.name == "a")
         .expect("a");
     let detail = a.details[0].as_ref().expect("a was retried in run 1");
     assert_eq!((detail.retries, detail.flaky), (1, true));
@@ -130,7 +130,7 @@ fn a_full_audit_with_reruns_and_details_validates() {
         .analysis
         .tests
         .iter()
-        .find(|t| t.name == "b")
+        .find(|t| &*t.name == "b")
         .expect("b");
     assert!(
         b.has_flag(
