@@ -1187,6 +1187,28 @@ impl TestSummary {
         }
     }
 
+    /// Sets what `case`, at `position` in run `run`, says of the test in that run: appended
+    /// after the runs it was absent from, or, for a test seen before in the same run, in
+    /// place of what the earlier testcase said.
+    fn record_run(&mut self, run: usize, case: &TestCase, position: usize) {
+        self.pad_runs(run);
+        let attempts = case.attempts.iter().map(|a| a.outcome);
+        let position = u32::try_from(position).ok();
+        if self.outcomes.len() == run {
+            self.outcomes.push(Some(case.outcome));
+            self.attempts.push(attempts);
+            self.flaky_in_run.push(case.flaky_in_run);
+            self.durations_seconds.push(case.time_seconds);
+            self.case_index.push(position);
+        } else {
+            self.outcomes[run] = Some(case.outcome);
+            self.attempts.set_last(attempts);
+            self.flaky_in_run[run] = case.flaky_in_run;
+            self.durations_seconds.set(run, case.time_seconds);
+            self.case_index[run] = position;
+        }
+    }
+
     /// Pads the per-run vectors to `runs` entries.
     fn pad_runs(&mut self, runs: usize) {
         if self.outcomes.len() < runs {
@@ -1288,19 +1310,13 @@ impl Joiner {
                 seen_in_run.push(slot);
             }
             let test = &mut self.tests[slot];
-            test.pad_runs(run_index + 1);
             if seen_before && test.file != case.file {
                 self.runs_removable = false;
             }
             if test.file.is_none() {
                 test.file.clone_from(&case.file);
             }
-            test.outcomes[run_index] = Some(case.outcome);
-            test.attempts
-                .set_last(case.attempts.iter().map(|a| a.outcome));
-            test.flaky_in_run[run_index] = case.flaky_in_run;
-            test.durations_seconds.set(run_index, case.time_seconds);
-            test.case_index[run_index] = u32::try_from(position).ok();
+            test.record_run(run_index, case, position);
             if let Some(detail) = RunDetail::of_interned(case, &mut self.texts) {
                 if test.details.len() <= run_index {
                     test.details.resize(run_index + 1, None);
