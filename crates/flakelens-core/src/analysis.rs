@@ -1849,6 +1849,41 @@ mod tests {
         }
     }
 
+    #[test]
+    fn a_run_holding_one_identity_twice_keeps_the_later_testcase() {
+        // Two runs; the second holds `C::t` twice: failed in 2.0 s, then passed in 0.5 s.
+        let first = read_report(
+            "r1.xml",
+            br#"<testsuite name="s"><testcase classname="C" name="t" time="1"/></testsuite>"#,
+        )
+        .run
+        .expect("run 1");
+        let mut second = read_report(
+            "r2.xml",
+            br#"<testsuite name="s"><testcase classname="C" name="t" time="2"><failure message="m"/></testcase></testsuite>"#,
+        )
+        .run
+        .expect("run 2");
+        let mut again = second.testcases[0].clone();
+        again.outcome = Outcome::Passed;
+        again.attempts.truncate(1);
+        again.attempts[0].outcome = Outcome::Passed;
+        again.attempts[0].failures.clear();
+        again.time_seconds = Some(0.5);
+        second.testcases.push(again);
+        let a = Analysis::from_runs(&[first, second], Vec::new());
+        assert_eq!(a.tests.len(), 1);
+        let t = &a.tests[0];
+        assert_eq!(
+            t.outcomes,
+            vec![Some(Outcome::Passed), Some(Outcome::Passed)]
+        );
+        assert_eq!(t.attempts.get(1), Some(&[Outcome::Passed][..]));
+        assert_eq!(t.durations_seconds.get(1), Some(0.5));
+        assert_eq!(t.counts.executed(), 2);
+        assert_eq!(t.verdict, Verdict::StablePass);
+    }
+
     /// Run file names in two folders (two group labels), one run in two shards.
     const SHARDED_RUNS: [&str; 6] = [
         "a/run-1.xml",
