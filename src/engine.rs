@@ -416,17 +416,21 @@ pub async fn analyze(options: &AnalysisOptions) -> Result<Option<Analyzed>, Stri
         serde_json::from_str(&head).map_err(|e| format!("the worker answered garbage: {e}"))?;
     drop(head);
     record_decode(now_ms() - started);
-    // Ask for every chunk at once: the worker encodes the next while the page decodes one.
-    let chunks: Vec<_> = (0..tests)
-        .step_by(crate::protocol::TESTS_PER_CHUNK)
-        .map(|start| send(&remote, Request::Tests { start }))
-        .collect();
+    // The worker says where each chunk ends; the next one is asked for before this one is
+    // decoded, so the worker writes it meanwhile.
     analysis.tests.reserve_exact(tests);
     let mut search_index = Vec::with_capacity(tests);
-    for rx in chunks {
-        let Reply::Tests(json) = receive(rx).await? else {
+    let mut next = (tests > 0).then(|| send(&remote, Request::Tests { start: 0 }));
+    while let Some(rx) = next.take() {
+        let Reply::Tests { json, end } = receive(rx).await? else {
             return Err("the worker answered out of turn".to_owned());
         };
+        if end <= analysis.tests.len() {
+            return Err("the worker sent no test".to_owned());
+        }
+        if end < tests {
+            next = Some(send(&remote, Request::Tests { start: end }));
+        }
         let started = now_ms();
         let chunk: Vec<TestSummary> =
             serde_json::from_str(&json).map_err(|e| format!("the worker answered garbage: {e}"))?;

@@ -12,11 +12,6 @@ use flakelens_core::audit::{Criteria, CriterionResult, Generator, Privacy, Summa
 use flakelens_core::share::Fit;
 use serde::{Deserialize, Serialize};
 
-/// How many tests one [`Reply::Tests`] carries at most: small enough that the page decodes a
-/// chunk in well under 100 ms even on a busy machine (about 1.5 MB of JSON at 100,000 tests ×
-/// 20 runs; 1,500 tests took up to 190 ms on a loaded 2-core machine).
-pub const TESTS_PER_CHUNK: usize = 750;
-
 /// A request to the engine.
 #[derive(Debug, Serialize, Deserialize)]
 pub enum Request {
@@ -49,7 +44,9 @@ pub enum Request {
     /// Analyze the held runs with these options (`AnalysisOptions` as JSON); answered with
     /// [`Reply::Analyzed`], then the tests come with [`Request::Tests`].
     Analyze(String),
-    /// Tests `start..start + TESTS_PER_CHUNK` of the last analysis, as the page shows them.
+    /// The tests of the last analysis from `start` on, as the page shows them: at most 750,
+    /// and no more once their JSON passes 1 MiB (at least one; the worker's `TESTS_PER_CHUNK`
+    /// and `CHUNK_BYTES`).
     Tests {
         /// The first test's index.
         start: usize,
@@ -189,8 +186,13 @@ pub enum Reply {
         /// Every held run's file name.
         run_files: Vec<String>,
     },
-    /// A chunk of tests, `Vec<TestSummary>` as JSON, stack traces and outputs left out.
-    Tests(String),
+    /// A chunk of tests, stack traces and outputs left out.
+    Tests {
+        /// `Vec<TestSummary>` as JSON.
+        json: String,
+        /// The index after the last test in it: where the next chunk starts.
+        end: usize,
+    },
     /// `Vec<Option<RunDetail>>` as JSON; `null` when no test has that id.
     Details(String),
     /// An audit as JSON text.

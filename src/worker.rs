@@ -34,7 +34,19 @@ use flakelens_core::{
 use flakelens_core::{AttemptDetail, RunDetail, Severity, TestSummary};
 use wasm_bindgen::JsCast;
 
-use crate::protocol::{AuditMeta, AuditOf, Base, Held, Reply, Request, TESTS_PER_CHUNK};
+use crate::protocol::{AuditMeta, AuditOf, Base, Held, Reply, Request};
+
+/// How many tests one [`Reply::Tests`] carries at most: small enough that the page decodes a
+/// chunk in well under 100 ms even on a busy machine (about 1.5 MB of JSON at 100,000 tests ×
+/// 20 runs; 1,500 tests took up to 190 ms on a loaded 2-core machine).
+pub const TESTS_PER_CHUNK: usize = 750;
+
+/// The JSON size (bytes) past which a [`Reply::Tests`] takes no more tests. The flaky and
+/// broken tests, ranked first, carry their failures' messages in every run: at 20,000 tests ×
+/// 50 runs their chunks of 750 were 4 to 7 MB, which cost the page that long to decode and
+/// the worker 15 MB of memory to write (the text grown by doubling, then copied into the
+/// message).
+pub const CHUNK_BYTES: usize = 1 << 20;
 
 /// Where some of the held runs come from, in the order of the runs.
 enum Source {
@@ -194,7 +206,10 @@ impl Engine {
                 Reply::Held(self.held)
             }
             Request::Analyze(options) => self.analyze(&options),
-            Request::Tests { start } => Reply::Tests(self.tests_chunk(start)),
+            Request::Tests { start } => {
+                let (json, end) = self.tests_chunk(start);
+                Reply::Tests { json, end }
+            }
             Request::Details(id) => {
                 let details = self
                     .analysis
@@ -426,23 +441,42 @@ impl Engine {
         join.finish_joined()
     }
 
-    fn tests_chunk(&self, start: usize) -> String {
-        let Some(analysis) = &self.analysis else {
-            return "[]".to_owned();
-        };
-        let end = analysis
-            .tests
-            .len()
-            .min(start.saturating_add(TESTS_PER_CHUNK));
-        let chunk: Vec<TestSummary> = analysis
-            .tests
-            .get(start..end)
-            .unwrap_or_default()
-            .iter()
-            .map(shown_test)
-            .collect();
-        serde_json::to_string(&chunk).unwrap_or_else(|_| "[]".to_owned())
+    /// The tests from `start` on as the page shows them (see [`Request::Tests`]), and the
+    /// index after the last one sent.
+    fn tests_chunk(&self, start: usize) -> (String, usize) {
+        let tests = self.analysis.as_ref().map_or(&[][..], |a| &a.tests[..]);
+        shown_tests_json(tests, start, TESTS_PER_CHUNK, CHUNK_BYTES)
     }
+}
+
+/// `tests[start..]` as the page's lists show them ([`shown_test`]), as a JSON array: at most
+/// `max_tests` of them, and no more once the JSON is `max_bytes` long (at least one, if any
+/// is left); and the index after the last one in it. Each test is written as it is made
+/// ready, into one buffer sized for the budget.
+fn shown_tests_json(
+    tests: &[TestSummary],
+    start: usize,
+    max_tests: usize,
+    max_bytes: usize,
+) -> (String, usize) {
+    let last = tests.len().min(start.saturating_add(max_tests));
+    let mut json = Vec::with_capacity(max_bytes.saturating_add(max_bytes / 4));
+    json.push(b'[');
+    let mut end = start.min(last);
+    while end < last && (end == start || json.len() < max_bytes) {
+        if end > start {
+            json.push(b',');
+        }
+        if serde_json::to_writer(&mut json, &shown_test(&tests[end])).is_err() {
+            return ("[]".to_owned(), start);
+        }
+        end += 1;
+    }
+    json.push(b']');
+    (
+        String::from_utf8(json).unwrap_or_else(|_| "[]".to_owned()),
+        end,
+    )
 }
 
 /// A test as the page's lists show it: stack traces and outputs left out (the detail panel
@@ -600,4 +634,70 @@ fn shared_audit(fragment: &str) -> Reply {
         Err(other) => other.to_string(),
     };
     Reply::AuditError(why)
+}
+
+// Run in Chromium with the component tests: `tests/web.rs` compiles this module in.
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use flakelens_core::generate::{generate_run, GenSpec};
+    use flakelens_core::junit::read_report;
+    use wasm_bindgen_test::wasm_bindgen_test;
+
+    /// `flakelens gen`'s 300 tests × 12 runs, analyzed.
+    fn analysis() -> Analysis {
+        let spec = GenSpec {
+            tests: 300,
+            runs: 12,
+            seed: 7,
+        };
+        let reads: Vec<ReadOutput> = (0..spec.runs)
+            .map(|run| {
+                let xml = generate_run(&spec, run);
+                read_report(&format!("run-{run}.xml"), xml.as_bytes())
+            })
+            .collect();
+        Analysis::from_reads(reads)
+    }
+
+    #[wasm_bindgen_test]
+    fn chunks_hold_every_test_once_in_order_within_their_budget() {
+        let analysis = analysis();
+        let tests = &analysis.tests;
+        let shown: Vec<TestSummary> = tests.iter().map(shown_test).collect();
+        let (max_tests, max_bytes) = (50, 20_000);
+        let mut start = 0;
+        let mut got: Vec<TestSummary> = Vec::new();
+        let mut cut_by_bytes = 0;
+        while start < tests.len() {
+            let (json, end) = shown_tests_json(tests, start, max_tests, max_bytes);
+            let chunk: Vec<TestSummary> = serde_json::from_str(&json).expect("a JSON array");
+            assert_eq!(chunk.len(), end - start, "end names the tests sent");
+            assert!(!chunk.is_empty() && chunk.len() <= max_tests);
+            // Under the budget before its last test was written.
+            let last = serde_json::to_string(&shown[end - 1]).expect("json").len();
+            assert!(json.len() - last - 2 <= max_bytes, "{} bytes", json.len());
+            if chunk.len() < max_tests && end < tests.len() {
+                cut_by_bytes += 1;
+            }
+            got.extend(chunk);
+            start = end;
+        }
+        assert_eq!(got, shown);
+        assert!(cut_by_bytes > 0, "the budget never cut a chunk");
+        // Past the end: nothing, and the same index back.
+        assert_eq!(
+            shown_tests_json(tests, tests.len(), max_tests, max_bytes),
+            ("[]".to_owned(), tests.len())
+        );
+    }
+
+    #[wasm_bindgen_test]
+    fn a_test_larger_than_the_budget_still_goes_alone() {
+        let analysis = analysis();
+        let (json, end) = shown_tests_json(&analysis.tests, 3, 50, 1);
+        assert_eq!(end, 4);
+        let chunk: Vec<TestSummary> = serde_json::from_str(&json).expect("a JSON array");
+        assert_eq!(chunk, vec![shown_test(&analysis.tests[3])]);
+    }
 }

@@ -17,6 +17,13 @@ mod chart;
 mod display;
 #[path = "../src/text_decoder.rs"]
 mod text_decoder;
+// The worker's engine, with its unit tests (`worker::tests`), and what it uses.
+#[path = "../src/protocol.rs"]
+mod protocol;
+#[path = "../src/rules.rs"]
+mod rules;
+#[path = "../src/worker.rs"]
+mod worker;
 
 // An inline module with a path: its modules are read from src/components/.
 #[path = "../src/components"]
