@@ -23,7 +23,7 @@
 //! let run2 = br#"<testsuite name="s"><testcase classname="C" name="t"><failure message="boom"/></testcase></testsuite>"#;
 //! let reads = vec![junit::read_report("run1.xml", run1), junit::read_report("run2.xml", run2)];
 //! let analysis = Analysis::from_reads(reads);
-//! assert_eq!(analysis.tests[0].id, "s/C::t");
+//! assert_eq!(&*analysis.tests[0].id, "s/C::t");
 //! assert_eq!(analysis.tests[0].verdict, Verdict::Flaky);
 //! assert_eq!(analysis.tests[0].failure_rate, Some(0.5));
 //! ```
