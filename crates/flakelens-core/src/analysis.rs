@@ -224,10 +224,12 @@ pub struct TestSummary {
     #[serde(default, skip_serializing_if = "is_default")]
     pub signals: Signals,
     /// Per run, the index of the test in that run's testcases (its position), for looking up
-    /// the texts categories read and for leaving runs out of a join; empty in a finished
-    /// analysis; not serialized.
+    /// the texts categories read and for leaving runs out of a join;
+    /// [`TestSummary::NO_CASE`] where the test is absent (4 bytes a run, where an
+    /// `Option<u32>` takes 8); empty in a finished analysis; not serialized. Read it with
+    /// [`TestSummary::case_position`].
     #[serde(skip)]
-    pub case_index: Vec<Option<u32>>,
+    pub case_index: Vec<u32>,
     /// Per run, what happened in detail when the test failed or was retried there (`None`
     /// for plain passes, skips and absences); empty when no run needs details. The fields
     /// follow CTRF's test object (`status`, `retries`, `flaky`, `retryAttempts`): see
@@ -568,7 +570,7 @@ impl Joined {
         for &run in &kept_runs {
             at.clear();
             for (test, placed) in self.tests.iter().zip(&mut placed) {
-                let position = test.case_index.get(run).copied().flatten();
+                let position = test.case_position(run);
                 let (false, Some(Some(_)), Some(position)) =
                     (*placed, test.outcomes.get(run), position)
                 else {
@@ -607,7 +609,7 @@ impl Joined {
                     .zip(&test.flaky_in_run)
                     .position(|(outcome, flaky)| outcome.is_some_and(Outcome::is_failure) || *flaky)
                     .map(|run| {
-                        let failure = test.case_index[run].and_then(|position| {
+                        let failure = test.case_position(run).and_then(|position| {
                             let cases = &failing[run];
                             let at = cases.binary_search_by_key(&position, |(p, _)| *p).ok()?;
                             cases[at].1.first_failure()
@@ -1187,13 +1189,25 @@ impl TestSummary {
         }
     }
 
+    /// `case_index`'s entry for a run the test is absent from.
+    pub const NO_CASE: u32 = u32::MAX;
+
+    /// The test's position in run `run`'s testcases; `None` when it is absent from that run
+    /// (or the analysis is finished: see [`TestSummary::case_index`]).
+    pub fn case_position(&self, run: usize) -> Option<u32> {
+        self.case_index
+            .get(run)
+            .copied()
+            .filter(|&p| p != TestSummary::NO_CASE)
+    }
+
     /// Sets what `case`, at `position` in run `run`, says of the test in that run: appended
     /// after the runs it was absent from, or, for a test seen before in the same run, in
     /// place of what the earlier testcase said.
     fn record_run(&mut self, run: usize, case: &TestCase, position: usize) {
         self.pad_runs(run);
         let attempts = case.attempts.iter().map(|a| a.outcome);
-        let position = u32::try_from(position).ok();
+        let position = u32::try_from(position).unwrap_or(TestSummary::NO_CASE);
         if self.outcomes.len() == run {
             self.outcomes.push(Some(case.outcome));
             self.attempts.push(attempts);
@@ -1216,7 +1230,7 @@ impl TestSummary {
             self.attempts.pad_to(runs);
             self.flaky_in_run.resize(runs, false);
             self.durations_seconds.resize(runs);
-            self.case_index.resize(runs, None);
+            self.case_index.resize(runs, TestSummary::NO_CASE);
         }
     }
 
@@ -1543,8 +1557,11 @@ fn categorize(
         }
         test.signals = signals(test, summaries, &run_failures);
         let mut failures: Vec<FailureText<'_>> = Vec::new();
-        for (run_index, position) in test.case_index.iter().enumerate() {
-            let Some(case) = position.and_then(|p| case_at(run_index, p)) else {
+        for run_index in 0..test.case_index.len() {
+            let Some(case) = test
+                .case_position(run_index)
+                .and_then(|p| case_at(run_index, p))
+            else {
                 continue;
             };
             for attempt in &case.attempts {
@@ -1569,12 +1586,9 @@ fn categorize(
                 }
             }
         }
-        let firsts: Vec<FailureText<'_>> = test
-            .case_index
-            .iter()
-            .enumerate()
-            .filter_map(|(run_index, position)| {
-                let case = case_at(run_index, (*position)?)?;
+        let firsts: Vec<FailureText<'_>> = (0..test.case_index.len())
+            .filter_map(|run_index| {
+                let case = case_at(run_index, test.case_position(run_index)?)?;
                 let f = case.first_failure()?;
                 Some(FailureText {
                     run: run_index,
@@ -1675,7 +1689,7 @@ fn signals(test: &TestSummary, runs: &[RunSummary], run_failures: &[(u32, u32)])
     }
     // Position: where the test sits in its run separates failures from passes.
     let position = |r: usize| -> Option<f64> {
-        let p = f64::from(test.case_index[r]?);
+        let p = f64::from(test.case_position(r)?);
         let size = f64::from(runs[r].counts.tests().max(1));
         Some(p / size)
     };
