@@ -932,24 +932,20 @@ mod tests {
     /// The one pass counts what a scan per chip counts.
     #[test]
     fn chip_counts_equal_one_scan_per_chip() {
-        use flakelens_core::generate::{generate_run, GenSpec};
-        use flakelens_core::junit::read_report;
+        use flakelens_core::generate::{read_generated, GenSpec};
         let spec = GenSpec {
             tests: 400,
             runs: 6,
             seed: 7,
         };
         // Two folders of three runs: two groups.
-        let runs: Vec<_> = (0..spec.runs)
-            .filter_map(|i| {
-                let dir = if i < 3 { "seq" } else { "par" };
-                read_report(
-                    &format!("{dir}/run-{i}.xml"),
-                    generate_run(&spec, i).as_bytes(),
-                )
-                .run
-            })
-            .collect();
+        let runs: Vec<_> = read_generated(&spec, |i| {
+            let dir = if i < 3 { "seq" } else { "par" };
+            format!("{dir}/run-{i}.xml")
+        })
+        .into_iter()
+        .filter_map(|read| read.run)
+        .collect();
         let analysis = Analysis::from_runs(&runs, Vec::new());
         assert_eq!(analysis.groups.len(), 2);
         let status: Vec<usize> = FILTERS

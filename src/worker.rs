@@ -640,8 +640,7 @@ fn shared_audit(fragment: &str) -> Reply {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use flakelens_core::generate::{generate_run, GenSpec};
-    use flakelens_core::junit::read_report;
+    use flakelens_core::generate::{read_generated, GenSpec};
     use wasm_bindgen_test::wasm_bindgen_test;
 
     /// `flakelens gen`'s 300 tests × 12 runs, analyzed.
@@ -651,13 +650,7 @@ mod tests {
             runs: 12,
             seed: 7,
         };
-        let reads: Vec<ReadOutput> = (0..spec.runs)
-            .map(|run| {
-                let xml = generate_run(&spec, run);
-                read_report(&format!("run-{run}.xml"), xml.as_bytes())
-            })
-            .collect();
-        Analysis::from_reads(reads)
+        Analysis::from_reads(read_generated(&spec, |run| format!("run-{run}.xml")))
     }
 
     #[wasm_bindgen_test]

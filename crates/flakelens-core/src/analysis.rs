@@ -1821,7 +1821,7 @@ fn note_unrelated_runs(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::generate::{generate_run, GenSpec};
+    use crate::generate::{read_generated, GenSpec};
     use crate::junit::read_report;
     use proptest::prelude::*;
 
@@ -1915,11 +1915,7 @@ mod tests {
             runs: names.len(),
             seed,
         };
-        names
-            .iter()
-            .enumerate()
-            .map(|(i, name)| read_report(name, generate_run(&spec, i).as_bytes()))
-            .collect()
+        read_generated(&spec, |i| names[i].to_owned())
     }
 
     /// Reads (streamed, each run joined as it arrives) and runs (all at once) give the same

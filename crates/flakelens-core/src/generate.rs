@@ -116,6 +116,17 @@ fn tests_of(spec: &GenSpec) -> Vec<TestSpec> {
         .collect()
 }
 
+/// Every run of `spec`, generated and read as a JUnit report named `name(run)` (0-based):
+/// the reads of the files `flakelens gen` would write under those names.
+pub fn read_generated(
+    spec: &GenSpec,
+    name: impl Fn(usize) -> String,
+) -> Vec<crate::junit::ReadOutput> {
+    (0..spec.runs)
+        .map(|run| crate::junit::read_report(&name(run), generate_run(spec, run).as_bytes()))
+        .collect()
+}
+
 /// Generates run `run` (0-based) of `spec` as JUnit XML.
 pub fn generate_run(spec: &GenSpec, run: usize) -> String {
     let tests = tests_of(spec);
@@ -208,6 +219,25 @@ fn write_case(xml: &mut String, t: &TestSpec, package: usize, class: usize, rng:
 mod tests {
     use super::*;
     use crate::junit::read_report;
+
+    #[test]
+    fn read_generated_reads_each_run_under_its_name() {
+        let spec = GenSpec {
+            tests: 50,
+            runs: 3,
+            seed: 2,
+        };
+        let reads = read_generated(&spec, |run| format!("d/{run}.xml"));
+        assert_eq!(reads.len(), 3);
+        for (run, read) in reads.iter().enumerate() {
+            let alone = read_report(&format!("d/{run}.xml"), generate_run(&spec, run).as_bytes());
+            assert_eq!(read.run, alone.run);
+            assert_eq!(
+                read.run.as_ref().map(|r| r.file.as_str()),
+                Some(&*format!("d/{run}.xml"))
+            );
+        }
+    }
 
     #[test]
     fn deterministic_and_well_formed() {
