@@ -609,11 +609,10 @@ impl Joined {
                     .zip(&test.flaky_in_run)
                     .position(|(outcome, flaky)| outcome.is_some_and(Outcome::is_failure) || *flaky)
                     .map(|run| {
-                        let failure = test.case_position(run).and_then(|position| {
-                            let cases = &failing[run];
-                            let at = cases.binary_search_by_key(&position, |(p, _)| *p).ok()?;
-                            cases[at].1.first_failure()
-                        });
+                        let failure = test
+                            .case_position(run)
+                            .and_then(|position| failing_case_at(&failing, run, position))
+                            .and_then(FailingCase::first_failure);
                         FailureExample {
                             run,
                             message: failure.and_then(|f| f.message.as_deref().map(str::to_owned)),
@@ -631,6 +630,18 @@ impl Joined {
             runs_removable: self.runs_removable,
         }
     }
+}
+
+/// The failing case at `position` in run `run` of a join's `failing` lists; `None` when the
+/// case there had no failure (only those are kept).
+fn failing_case_at(
+    failing: &[Vec<(u32, FailingCase)>],
+    run: usize,
+    position: u32,
+) -> Option<&FailingCase> {
+    let cases = failing.get(run)?;
+    let at = cases.binary_search_by_key(&position, |(p, _)| *p).ok()?;
+    Some(&cases[at].1)
 }
 
 /// Keeps the entries of a per-run vector whose run is `kept`.
@@ -1544,12 +1555,7 @@ fn categorize(
         .iter()
         .map(|r| (r.counts.executed(), r.counts.failures()))
         .collect();
-    // A failing case by run and position (cases without failures are not kept).
-    let case_at = |run: usize, position: u32| -> Option<&FailingCase> {
-        let list = failing.get(run)?;
-        let i = list.binary_search_by_key(&position, |(p, _)| *p).ok()?;
-        Some(&list[i].1)
-    };
+    let case_at = |run: usize, position: u32| failing_case_at(failing, run, position);
     for test in tests.iter_mut() {
         let failing = test.counts.failures() > 0 || test.counts.flaky() > 0;
         if !failing {

@@ -1,8 +1,7 @@
 //! Merging audits of disjoint run sets.
 
-use std::sync::Arc;
-
 use std::collections::HashSet;
+use std::sync::Arc;
 
 use super::{Audit, AuditError, Privacy};
 use crate::analysis::{RunDetail, RunStream};
