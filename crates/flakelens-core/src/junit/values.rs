@@ -216,7 +216,7 @@ pub fn parse_timestamp(raw: &str) -> TimestampValue {
     let naive = |dt: NaiveDateTime| {
         let utc = dt.and_utc();
         Timestamp {
-            iso: dt.format("%Y-%m-%dT%H:%M:%S%.f").to_string(),
+            iso: format!("{dt:?}"),
             utc_offset_minutes: None,
             epoch_seconds: utc.timestamp() as f64 + f64::from(utc.timestamp_subsec_micros()) / 1e6,
         }
@@ -231,7 +231,7 @@ pub fn parse_timestamp(raw: &str) -> TimestampValue {
     }
     // chrono's format parser skips spaces, so rule them out for the exact form.
     if !text.contains(char::is_whitespace) {
-        if let Ok(dt) = NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f") {
+        if let Ok(dt) = text.parse::<NaiveDateTime>() {
             return TimestampValue::Exact(naive(dt));
         }
     }
@@ -249,14 +249,14 @@ pub fn parse_timestamp(raw: &str) -> TimestampValue {
                 format!("timestamp \"{raw}\" is not ISO 8601; read as {respaced}"),
             );
         }
-        if let Ok(dt) = NaiveDateTime::parse_from_str(&respaced, "%Y-%m-%dT%H:%M:%S%.f") {
+        if let Ok(dt) = respaced.parse::<NaiveDateTime>() {
             return TimestampValue::Reinterpreted(
                 naive(dt),
                 format!("timestamp \"{raw}\" is not ISO 8601; read as {respaced}"),
             );
         }
     }
-    if let Ok(date) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+    if let Ok(date) = text.parse::<NaiveDate>() {
         if let Some(dt) = date.and_hms_opt(0, 0, 0) {
             return TimestampValue::Reinterpreted(
                 naive(dt),
@@ -315,6 +315,69 @@ mod timestamp_tests {
             parse_timestamp("2024-01-03"),
             TimestampValue::Reinterpreted(..)
         ));
+    }
+
+    #[test]
+    fn fractions_keep_their_precision() {
+        // chrono writes 3, 6 or 9 digits, as many as the value needs (its `%.f`).
+        for (raw, iso) in [
+            ("2008-04-23T13:25:46.5", "2008-04-23T13:25:46.500"),
+            ("2008-04-23T13:25:46.026490", "2008-04-23T13:25:46.026490"),
+            (
+                "2008-04-23T13:25:46.000000001",
+                "2008-04-23T13:25:46.000000001",
+            ),
+            ("2008-04-23T13:25:46.000", "2008-04-23T13:25:46"),
+            ("0999-12-31T23:59:59", "0999-12-31T23:59:59"),
+        ] {
+            assert_eq!(exact(raw).iso, iso, "{raw}");
+        }
+    }
+
+    proptest::proptest! {
+        /// The forms without a zone read as chrono's format strings `%Y-%m-%dT%H:%M:%S%.f`
+        /// and `%Y-%m-%d` read and write them (the reference, by a different path of chrono:
+        /// the page's worker does not link its format-string machinery).
+        #[test]
+        fn naive_forms_match_the_format_strings(
+            year in 1000i32..3000,
+            month in 1u32..=12,
+            day in 1u32..=31,
+            hour in 0u32..24,
+            minute in 0u32..60,
+            second in 0u32..60,
+            fraction in proptest::option::of("[0-9]{1,9}"),
+            separator in proptest::sample::select(vec!["T", " ", "T "]),
+        ) {
+            use chrono::{NaiveDate, NaiveDateTime};
+            const FORMAT: &str = "%Y-%m-%dT%H:%M:%S%.f";
+            let fraction = fraction.map(|f| format!(".{f}")).unwrap_or_default();
+            let raw = format!(
+                "{year:04}-{month:02}-{day:02}{separator}{hour:02}:{minute:02}:{second:02}{fraction}"
+            );
+            let respaced = raw.replacen("T ", "T", 1).replacen(' ', "T", 1);
+            let expected = NaiveDateTime::parse_from_str(&respaced, FORMAT)
+                .ok()
+                .map(|dt| dt.format(FORMAT).to_string());
+            let got = match parse_timestamp(&raw) {
+                TimestampValue::Exact(t) => {
+                    proptest::prop_assert_eq!(separator, "T");
+                    Some(t.iso)
+                }
+                TimestampValue::Reinterpreted(t, _) => Some(t.iso),
+                TimestampValue::Unreadable(_) => None,
+            };
+            proptest::prop_assert_eq!(got, expected, "{}", raw);
+            let date = format!("{year:04}-{month:02}-{day:02}");
+            let expected = NaiveDate::parse_from_str(&date, "%Y-%m-%d")
+                .ok()
+                .map(|d| format!("{}T00:00:00", d.format("%Y-%m-%d")));
+            let got = match parse_timestamp(&date) {
+                TimestampValue::Reinterpreted(t, _) => Some(t.iso),
+                _ => None,
+            };
+            proptest::prop_assert_eq!(got, expected, "{}", date);
+        }
     }
 
     #[test]
