@@ -255,7 +255,7 @@ pub fn failure_texts(test: &TestSummary) -> Vec<FailureText> {
             Some(FailureText {
                 run,
                 headline,
-                trace: attempt.trace.as_deref().map(str::to_owned),
+                trace: attempt.trace.as_ref().map(|t| t.text().into_owned()),
             })
         })
         .collect()

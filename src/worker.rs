@@ -310,8 +310,9 @@ impl Engine {
     fn parse(&mut self, name: &str, load_files: usize, bytes: Vec<u8>) -> Reply {
         if self.staged.len() == 0 {
             // A load starts.
-            self.first_analysis = (self.runs.len() == 0)
-                .then(|| IncrementalAnalysis::new(AnalysisOptions::default(), load_files));
+            self.first_analysis = (self.runs.len() == 0).then(|| {
+                IncrementalAnalysis::new(AnalysisOptions::default(), load_files).packing_texts()
+            });
         }
         let bytes = gzipped_audit(&bytes, MAX_AUDIT_BYTES).unwrap_or(bytes);
         if looks_like_audit(&bytes) {
@@ -420,7 +421,7 @@ impl Engine {
     /// that says so.
     fn join_held(&mut self, options: &AnalysisOptions) -> JoinedRuns {
         let Engine { runs, interner, .. } = self;
-        let mut join = IncrementalAnalysis::new(options.clone(), runs.len());
+        let mut join = IncrementalAnalysis::new(options.clone(), runs.len()).packing_texts();
         let mut parsed = runs.parsed.iter();
         for source in &runs.sources {
             match source {

@@ -67,13 +67,13 @@ pub fn run_failures(props: &RunFailuresProps) -> Html {
                                             <pre class="message" data-testid="run-message">{h}</pre>
                                         }
                                         if let Some(trace) = &a.trace {
-                                            <LazyText summary="stack trace" text={trace.clone()} testid="trace" />
+                                            <LazyText summary="stack trace" text={trace.to_arc()} testid="trace" />
                                         }
                                         if let Some(out) = &a.stdout {
-                                            <LazyText summary="system-out" text={out.clone()} testid="system-out" />
+                                            <LazyText summary="system-out" text={out.to_arc()} testid="system-out" />
                                         }
                                         if let Some(err) = &a.stderr {
-                                            <LazyText summary="system-err" text={err.clone()} testid="system-err" />
+                                            <LazyText summary="system-err" text={err.to_arc()} testid="system-err" />
                                         }
                                     </div>
                                 }

@@ -1,5 +1,6 @@
 //! Joining runs by test identity: per-test outcomes, counts, failure rates and verdicts.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::ops::{Add, AddAssign};
 use std::sync::Arc;
@@ -22,8 +23,9 @@ use crate::metrics::test_metrics::{
     flags_with, test_metrics, test_metrics_with, Flag, FlagHit, FlagRules, MetricsCache,
     TestMetrics,
 };
-use crate::model::{Interner, Outcome, Run, TestCase, TestKey};
+use crate::model::{Outcome, Run, TestCase, TestKey};
 use crate::options::{AnalysisOptions, RunOrder};
+use crate::text::{DetailTexts, SharedText};
 
 /// Outcome counts of a set of test results.
 ///
@@ -256,15 +258,16 @@ pub struct AttemptDetail {
     #[serde(default, rename = "type", skip_serializing_if = "Option::is_none")]
     pub failure_type: Option<std::sync::Arc<str>>,
     /// The first failure's body: the stack trace (left out for privacy when asked); shared
-    /// like `message`.
+    /// like `message`, and held deflated when the join packs its texts
+    /// ([`IncrementalAnalysis::packing_texts`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub trace: Option<std::sync::Arc<str>>,
-    /// `system-out` (left out for privacy when asked).
+    pub trace: Option<SharedText>,
+    /// `system-out` (left out for privacy when asked); held like `trace`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub stdout: Option<std::sync::Arc<str>>,
-    /// `system-err` (left out for privacy when asked).
+    pub stdout: Option<SharedText>,
+    /// `system-err` (left out for privacy when asked); held like `trace`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub stderr: Option<std::sync::Arc<str>>,
+    pub stderr: Option<SharedText>,
 }
 
 /// A test's result in one run, in detail; modelled on CTRF's test object.
@@ -284,12 +287,12 @@ pub struct RunDetail {
 impl RunDetail {
     /// The details of one test in one run, or `None` when a plain pass or skip says all.
     pub fn of(case: &crate::TestCase) -> Option<RunDetail> {
-        RunDetail::of_interned(case, &mut Interner::default())
+        RunDetail::of_interned(case, &mut DetailTexts::default())
     }
 
-    /// [`RunDetail::of`] with messages, types and traces taken from `texts`, so details of
-    /// many runs that hold the same text share one copy.
-    pub fn of_interned(case: &crate::TestCase, texts: &mut Interner) -> Option<RunDetail> {
+    /// [`RunDetail::of`] with messages, types, traces and outputs taken from `texts`, so
+    /// details of many runs that hold the same text share one copy.
+    pub fn of_interned(case: &crate::TestCase, texts: &mut DetailTexts) -> Option<RunDetail> {
         if !case.outcome.is_failure() && case.attempts.len() < 2 {
             return None;
         }
@@ -308,9 +311,9 @@ impl RunDetail {
                         .and_then(|f| Some(texts.intern(f.failure_type.as_deref()?))),
                     trace: first
                         .filter(|f| !f.body.is_empty())
-                        .map(|f| texts.intern(&f.body)),
-                    stdout: a.system_out.clone(),
-                    stderr: a.system_err.clone(),
+                        .map(|f| texts.trace(&f.body)),
+                    stdout: a.system_out.as_ref().map(|t| texts.output(t)),
+                    stderr: a.system_err.as_ref().map(|t| texts.output(t)),
                 }
             })
             .collect::<Vec<_>>();
@@ -664,18 +667,18 @@ struct FailingCase {
 #[derive(Clone)]
 struct FailingAttempt {
     failures: Vec<KeptFailure>,
-    system_err: Option<Arc<str>>,
+    system_err: Option<SharedText>,
 }
 
 #[derive(Clone)]
 struct KeptFailure {
     message: Option<Arc<str>>,
     failure_type: Option<Arc<str>>,
-    body: Arc<str>,
+    body: SharedText,
 }
 
 impl FailingCase {
-    fn of(case: &TestCase, texts: &mut Interner) -> FailingCase {
+    fn of(case: &TestCase, texts: &mut DetailTexts) -> FailingCase {
         let attempts = case
             .attempts
             .iter()
@@ -686,10 +689,10 @@ impl FailingCase {
                     .map(|f| KeptFailure {
                         message: f.message.as_deref().map(|m| texts.intern(m)),
                         failure_type: f.failure_type.as_deref().map(|t| texts.intern(t)),
-                        body: texts.intern(&f.body),
+                        body: texts.trace(&f.body),
                     })
                     .collect(),
-                system_err: a.system_err.clone(),
+                system_err: a.system_err.as_ref().map(|t| texts.output(t)),
             })
             .collect();
         FailingCase { attempts }
@@ -917,6 +920,16 @@ impl IncrementalAnalysis {
             options,
             runs: 0,
         }
+    }
+
+    /// Makes the join hold the details' stack traces and outputs deflated in memory
+    /// ([`DetailTexts::packing`]): about a fifth of their size, for the time it takes to
+    /// deflate them as they are joined and to inflate them where they are read (categories,
+    /// the audit, the browser's detail panels). The analysis is the same. Texts of runs
+    /// added before this call stay as they are.
+    pub fn packing_texts(mut self) -> IncrementalAnalysis {
+        self.stream.joiner.texts = DetailTexts::packing();
+        self
     }
 
     /// Adds the next file's read: its run, if any, and its diagnostics (kept beside the
@@ -1160,8 +1173,8 @@ struct Joiner {
     /// Per test, the last run (plus one) it was counted in: each test counts once per run.
     counted_in: Vec<usize>,
     failing: Vec<Vec<(u32, FailingCase)>>,
-    /// Messages, types and traces of the details, each distinct text once.
-    texts: Interner,
+    /// Messages, types, traces and outputs of the details, each distinct text once.
+    texts: DetailTexts,
     /// How many runs are expected, if known (0 if not): a new test's per-run vectors are
     /// allocated for that many at once instead of growing run by run.
     runs_hint: usize,
@@ -1284,7 +1297,7 @@ impl Default for Joiner {
             index: rustc_hash::FxHashMap::default(),
             counted_in: Vec::new(),
             failing: Vec::new(),
-            texts: Interner::default(),
+            texts: DetailTexts::default(),
             runs_hint: 0,
             no_metrics: None,
             runs_removable: true,
@@ -1489,16 +1502,14 @@ const MAX_FAILURES_SAMPLED: usize = 3;
 /// Bytes of a failure body (stack trace) that rules look at.
 const MAX_BODY_SCANNED: usize = 4 * 1024;
 
-/// The first `max` bytes of `text`, cut at a character boundary.
-fn prefix(text: &str, max: usize) -> &str {
-    if text.len() <= max {
-        return text;
-    }
-    let mut end = max;
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    &text[..end]
+/// A failure categorization reads, with its texts as read: inflated when held deflated.
+struct SampledFailure<'a> {
+    run: usize,
+    failure: &'a KeptFailure,
+    /// The first [`MAX_BODY_SCANNED`] bytes of the body.
+    body: Cow<'a, str>,
+    /// The first [`MAX_BODY_SCANNED`] bytes of the attempt's `system-err`.
+    system_err: Option<Cow<'a, str>>,
 }
 
 /// Compiles the rules (a bad user pattern is an error diagnostic naming the rule; the
@@ -1562,7 +1573,8 @@ fn categorize(
             continue;
         }
         test.signals = signals(test, summaries, &run_failures);
-        let mut failures: Vec<FailureText<'_>> = Vec::new();
+        // The texts read, inflated when held deflated, then borrowed by the evidence.
+        let mut sampled: Vec<SampledFailure<'_>> = Vec::new();
         for run_index in 0..test.case_index.len() {
             let Some(case) = test
                 .case_position(run_index)
@@ -1573,36 +1585,54 @@ fn categorize(
             for attempt in &case.attempts {
                 for f in &attempt.failures {
                     // The same message again adds nothing but matching time.
-                    let seen = failures.iter().any(|g: &FailureText<'_>| {
-                        g.message == f.message.as_deref()
-                            && g.failure_type == f.failure_type.as_deref()
+                    let seen = sampled.iter().any(|g| {
+                        g.failure.message == f.message && g.failure.failure_type == f.failure_type
                     });
-                    if !seen && failures.len() < MAX_FAILURES_SAMPLED {
-                        failures.push(FailureText {
+                    if !seen && sampled.len() < MAX_FAILURES_SAMPLED {
+                        sampled.push(SampledFailure {
                             run: run_index,
-                            message: f.message.as_deref(),
-                            failure_type: f.failure_type.as_deref(),
-                            body: prefix(&f.body, MAX_BODY_SCANNED),
+                            failure: f,
+                            body: f.body.prefix(MAX_BODY_SCANNED),
                             system_err: attempt
                                 .system_err
-                                .as_deref()
-                                .map(|e| prefix(e, MAX_BODY_SCANNED)),
+                                .as_ref()
+                                .map(|e| e.prefix(MAX_BODY_SCANNED)),
                         });
                     }
                 }
             }
         }
-        let firsts: Vec<FailureText<'_>> = (0..test.case_index.len())
+        let failures: Vec<FailureText<'_>> = sampled
+            .iter()
+            .map(|f| FailureText {
+                run: f.run,
+                message: f.failure.message.as_deref(),
+                failure_type: f.failure.failure_type.as_deref(),
+                body: &f.body,
+                system_err: f.system_err.as_deref(),
+            })
+            .collect();
+        // Varying values read a body only where the message is missing or empty.
+        let first_failures: Vec<(usize, &KeptFailure, Cow<'_, str>)> = (0..test.case_index.len())
             .filter_map(|run_index| {
                 let case = case_at(run_index, test.case_position(run_index)?)?;
                 let f = case.first_failure()?;
-                Some(FailureText {
-                    run: run_index,
-                    message: f.message.as_deref(),
-                    failure_type: None,
-                    body: prefix(&f.body, MAX_BODY_SCANNED),
-                    system_err: None,
-                })
+                let body = if f.message.as_deref().is_some_and(|m| !m.is_empty()) {
+                    Cow::Borrowed("")
+                } else {
+                    f.body.prefix(MAX_BODY_SCANNED)
+                };
+                Some((run_index, f, body))
+            })
+            .collect();
+        let firsts: Vec<FailureText<'_>> = first_failures
+            .iter()
+            .map(|(run, f, body)| FailureText {
+                run: *run,
+                message: f.message.as_deref(),
+                failure_type: None,
+                body,
+                system_err: None,
             })
             .collect();
         test.signals.varying_values = varying_values(&firsts);
@@ -1922,6 +1952,42 @@ mod tests {
             seed,
         };
         read_generated(&spec, |i| names[i].to_owned())
+    }
+
+    /// A join that holds its long texts deflated gives the same analysis, byte for byte in
+    /// JSON, with the traces and outputs deflated in its details.
+    #[test]
+    fn packed_texts_give_the_same_analysis() {
+        let names: Vec<String> = (1..=6).map(|i| format!("run-{i}.xml")).collect();
+        let name_refs: Vec<&str> = names.iter().map(String::as_str).collect();
+        // Enough tests that some failing ones write system-out (5% of them).
+        let reads = generated(&name_refs, 2000, 5);
+        let plain = Analysis::from_reads(reads.clone());
+        let mut packing =
+            IncrementalAnalysis::new(AnalysisOptions::default(), reads.len()).packing_texts();
+        reads.into_iter().for_each(|read| packing.push(read));
+        let packed = packing.finish();
+        assert_eq!(packed, plain);
+        assert_eq!(
+            serde_json::to_string(&packed).expect("serializes"),
+            serde_json::to_string(&plain).expect("serializes")
+        );
+        let attempts = || {
+            packed
+                .tests
+                .iter()
+                .flat_map(|t| t.details.iter().flatten())
+                .flat_map(|d| &d.attempts)
+        };
+        let traces: Vec<&SharedText> = attempts().filter_map(|a| a.trace.as_ref()).collect();
+        let outputs: Vec<&SharedText> = attempts().filter_map(|a| a.stdout.as_ref()).collect();
+        assert!(!traces.is_empty() && !outputs.is_empty());
+        assert!(traces.iter().chain(&outputs).all(|t| t.is_deflated()));
+        // Categories read the deflated traces: some tests are categorized by them.
+        assert!(packed
+            .tests
+            .iter()
+            .any(|t| !t.categories.matches.is_empty()));
     }
 
     /// Reads (streamed, each run joined as it arrives) and runs (all at once) give the same

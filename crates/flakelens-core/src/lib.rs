@@ -45,6 +45,7 @@ pub mod options;
 mod prepare;
 pub mod report;
 pub mod share;
+mod text;
 
 pub use analysis::{
     Analysis, AttemptDetail, Counts, FailureExample, IncrementalAnalysis, JoinedRuns, RunDetail,
@@ -57,3 +58,4 @@ pub use model::{
     Attempt, Failure, FailureKind, Interner, Outcome, Property, Run, TestCase, TestKey,
 };
 pub use options::{AnalysisOptions, IdentityOptions, RunOrder, SuitePart};
+pub use text::{DetailTexts, SharedText};

@@ -7,6 +7,7 @@ use super::{Audit, AuditError, Privacy};
 use crate::analysis::{RunDetail, RunStream};
 use crate::model::{Attempt, Failure, FailureKind, Outcome, Run, TestCase, TestKey};
 use crate::options::IdentityOptions;
+use crate::text::SharedText;
 
 /// Rebuilds the runs an audit describes, from its per-test outcomes, attempts, durations
 /// and details, so that it can be analyzed again (with other options, or merged). What the
@@ -55,14 +56,18 @@ pub fn runs_of(audit: &Audit) -> Vec<Run> {
                                 },
                                 message: a.message.as_deref().map(str::to_owned),
                                 failure_type: a.failure_type.as_deref().map(str::to_owned),
-                                body: a.trace.as_deref().unwrap_or_default().to_owned(),
+                                body: a
+                                    .trace
+                                    .as_ref()
+                                    .map(|t| t.text().into_owned())
+                                    .unwrap_or_default(),
                             }]
                         } else {
                             Vec::new()
                         },
                         skip_message: None,
-                        system_out: a.stdout.clone(),
-                        system_err: a.stderr.clone(),
+                        system_out: a.stdout.as_ref().map(SharedText::to_arc),
+                        system_err: a.stderr.as_ref().map(SharedText::to_arc),
                     })
                     .collect(),
                 None => test

@@ -63,8 +63,22 @@ fn round_trip_keeps_every_number() {
         detail.attempts[0].message.as_deref(),
         Some("boom in r2.xml")
     );
-    assert_eq!(detail.attempts[0].trace.as_deref(), Some("trace of b"));
-    assert_eq!(detail.attempts[0].stdout.as_deref(), Some("out"));
+    assert_eq!(
+        detail.attempts[0]
+            .trace
+            .as_ref()
+            .map(|t| t.text())
+            .as_deref(),
+        Some("trace of b")
+    );
+    assert_eq!(
+        detail.attempts[0]
+            .stdout
+            .as_ref()
+            .map(|t| t.text())
+            .as_deref(),
+        Some("out")
+    );
     assert_eq!((detail.retries, detail.flaky), (0, false));
 }
 

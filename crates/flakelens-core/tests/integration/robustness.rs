@@ -93,7 +93,7 @@ fn huge_system_out_is_kept_whole_and_never_copied() {
         .stdout
         .as_ref()
         .expect("output in the detail");
-    assert!(std::sync::Arc::ptr_eq(shared, &kept));
+    assert!(std::sync::Arc::ptr_eq(&shared.to_arc(), &kept));
 }
 
 #[test]
