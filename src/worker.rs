@@ -13,9 +13,12 @@
 //! It keeps no file's runs parsed: each file is kept as a `Blob` (JavaScript's memory, which
 //! the browser may page to disk), and what wasm memory keeps of its runs is their join
 //! ([`JoinedRuns`]: per test, its outcome, attempts, duration and details in each run),
-//! beside the last analysis. An analysis whose options differ only in what is applied after
-//! the join (confidence, thresholds, group labels, rules), or that leaves more runs out, is
-//! made from the join alone ([`JoinedRuns::analyze`] tells when). Any other (a run taken back
+//! beside the last analysis. An analysis of all the join's runs is lent the join's tests
+//! rather than a copy of them, and gives them back when the next analysis is made
+//! ([`JoinedRuns::analysis`]), so the two are not held twice. An analysis whose options
+//! differ only in what is applied after the join (confidence, thresholds, group labels,
+//! rules), or that leaves more runs out, is made from the join alone
+//! ([`JoinedRuns::analyze`] tells when). Any other (a run taken back
 //! in after a join that left it out; files added to the held runs) reads every file again,
 //! one at a time, so that memory holds about one run while the join streams through them.
 //! An audit's runs are kept parsed; so is a file's when the browser refuses to make its
@@ -135,7 +138,7 @@ pub struct Engine {
     analysis: Option<Analysis>,
     /// The runs held, joined as the last analysis that read them joined them: later analyses
     /// are made from it when they can be ([`JoinedRuns::analyze`]), without reading or
-    /// joining the runs again.
+    /// joining the runs again. Its tests may be lent to `analysis`: the two go together.
     joined: Option<JoinedRuns>,
     /// Test identities shared across the runs held: each suite, classname and name is
     /// allocated once, not once per run.
@@ -379,20 +382,21 @@ impl Engine {
 
     fn analyze(&mut self, options: &str) -> Reply {
         let options: AnalysisOptions = serde_json::from_str(options).unwrap_or_default();
-        self.analysis = None;
+        // Given back to the join, which may have lent it its tests.
+        let previous = self.analysis.take();
         let first = self
             .first_analysis
             .take()
             .filter(|first| first.options() == &options && first.runs() == self.runs.len());
         let reused = self
             .joined
-            .as_ref()
-            .and_then(|joined| joined.analyze(&options));
+            .as_mut()
+            .and_then(|joined| joined.analyze(&options, previous));
         let analysis = match reused {
             Some(analysis) => analysis,
             None => {
                 self.joined = None;
-                let joined = match first {
+                let mut joined = match first {
                     Some(first) => first.finish_joined(),
                     None => self.join_held(&options),
                 };

@@ -707,13 +707,28 @@ impl FailingCase {
 impl Joined {
     /// Everything after the join: metrics, flags, groups, consistency, clusters,
     /// categories, the suite tree.
-    fn analyze(self, mut diagnostics: Vec<Diagnostic>, options: &AnalysisOptions) -> Analysis {
+    fn analyze(self, diagnostics: Vec<Diagnostic>, options: &AnalysisOptions) -> Analysis {
         let Joined {
-            mut run_summaries,
-            mut tests,
+            run_summaries,
+            tests,
             failing,
             runs_removable: _,
         } = self;
+        analyze_joined(run_summaries, tests, &failing, diagnostics, options).0
+    }
+}
+
+/// Everything after the join: metrics, flags, groups, consistency, clusters, categories,
+/// the suite tree. Also returns what it takes to put the analysis's tests back in the join's
+/// order: [`Lent`].
+fn analyze_joined(
+    mut run_summaries: Vec<RunSummary>,
+    mut tests: Vec<TestSummary>,
+    failing: &[Vec<(u32, FailingCase)>],
+    mut diagnostics: Vec<Diagnostic>,
+    options: &AnalysisOptions,
+) -> (Analysis, Lent) {
+    {
         note_unrelated_runs(&run_summaries, &tests, &mut diagnostics);
         label_runs(&mut run_summaries, options);
         let labels: Vec<String> = run_summaries.iter().map(|r| r.label.clone()).collect();
@@ -838,20 +853,22 @@ impl Joined {
                 .then_with(|| i.cmp(j))
         });
         let order: Vec<usize> = ranked.into_iter().map(|(_, _, i)| i).collect();
+        let places = order.clone();
         put_in_order(&mut tests, order);
         totals.claim = claim(&totals, &tests, options);
         let (category_list, categories) = categorize(
-            &failing,
+            failing,
             &run_summaries,
             &mut tests,
             options,
             &mut diagnostics,
         );
-        // The positions served the categories' signals and are no use past them: at
-        // 20,000 tests × 50 runs they are 8 MB.
-        for test in &mut tests {
-            test.case_index = Vec::new();
-        }
+        // The positions served the categories' signals and are no use past them, but to the
+        // join the tests may go back to: at 20,000 tests × 50 runs they are 4 MB.
+        let case_index: Vec<Vec<u32>> = tests
+            .iter_mut()
+            .map(|test| std::mem::take(&mut test.case_index))
+            .collect();
         let suite_tree = suite_tree(tests.iter().map(|t| TreeLeaf {
             suite: &t.suite,
             classname: &t.classname,
@@ -860,7 +877,7 @@ impl Joined {
             executions: u64::from(t.counts.executed()),
             failures: u64::from(t.counts.failures()),
         }));
-        Analysis {
+        let analysis = Analysis {
             options: options.clone(),
             runs: run_summaries,
             tests,
@@ -873,8 +890,31 @@ impl Joined {
             categories,
             suite_tree,
             diagnostics,
+        };
+        (analysis, Lent { places, case_index })
+    }
+}
+
+/// The tests an analysis was lent, back in the join's order with their run positions, and
+/// without what the analysis gave them (flags, categories, signals: a later analysis sets
+/// them again, and one whose rules do not compile must not find the old categories).
+fn take_back(mut tests: Vec<TestSummary>, lent: Lent) -> Vec<TestSummary> {
+    let Lent { places, case_index } = lent;
+    for (test, case_index) in tests.iter_mut().zip(case_index) {
+        test.case_index = case_index;
+        test.flags = Vec::new();
+        test.categories = TestCategories::default();
+        test.signals = Signals::default();
+    }
+    // Position `places[k]` gets the test at `k`.
+    let mut back = vec![0; places.len()];
+    for (k, &place) in places.iter().enumerate() {
+        if let Some(slot) = back.get_mut(place) {
+            *slot = k;
         }
     }
+    put_in_order(&mut tests, back);
+    tests
 }
 
 /// Rearranges `items` in place so that position `k` holds the item that was at `order[k]`;
@@ -971,6 +1011,7 @@ impl IncrementalAnalysis {
             joined,
             diagnostics,
             options: self.options,
+            lent: None,
         }
     }
 }
@@ -992,6 +1033,19 @@ pub struct JoinedRuns {
     diagnostics: Vec<Diagnostic>,
     /// The options it was joined with.
     options: AnalysisOptions,
+    /// Set while the join's tests are lent to the last analysis made of it
+    /// ([`JoinedRuns::analysis`]).
+    lent: Option<Lent>,
+}
+
+/// What puts the tests of an analysis made of every run of a join back in the join: the
+/// analysis sorts them and drops their run positions.
+#[derive(Clone)]
+struct Lent {
+    /// For each test of the analysis, in its order, its place in the join.
+    places: Vec<usize>,
+    /// Each test's `case_index`, in the analysis's order.
+    case_index: Vec<Vec<u32>>,
 }
 
 impl JoinedRuns {
@@ -1013,16 +1067,52 @@ impl JoinedRuns {
     }
 
     /// The analysis with the options it was joined with: [`IncrementalAnalysis::finish`]'s.
-    pub fn analysis(&self) -> Analysis {
-        self.joined
-            .clone()
-            .analyze(self.diagnostics.clone(), &self.options)
+    ///
+    /// It is made of the join's own test summaries rather than a copy (at 20,000 tests × 50
+    /// runs the copy is about 20 MB in wasm), so the join holds no tests until
+    /// [`JoinedRuns::analyze`] is given this analysis back.
+    pub fn analysis(&mut self) -> Analysis {
+        let options = self.options.clone();
+        self.lend(&options)
+    }
+
+    /// The analysis with `options` (which leave out no more runs), lent the join's tests.
+    fn lend(&mut self, options: &AnalysisOptions) -> Analysis {
+        let tests = std::mem::take(&mut self.joined.tests);
+        let (analysis, lent) = analyze_joined(
+            self.joined.run_summaries.clone(),
+            tests,
+            &self.joined.failing,
+            self.diagnostics.clone(),
+            options,
+        );
+        self.lent = Some(lent);
+        analysis
+    }
+
+    /// True while the join's tests are lent to an analysis ([`JoinedRuns::analysis`]).
+    pub fn is_lent(&self) -> bool {
+        self.lent.is_some()
     }
 
     /// The analysis with `options`, equal to [`Analysis::from_runs_with`] on the runs
     /// joined (the runs `options` excludes left out); `None` when the runs must be read
     /// again for it ([`JoinedRuns::joins_as`]).
-    pub fn analyze(&self, options: &AnalysisOptions) -> Option<Analysis> {
+    ///
+    /// `previous` is the last analysis made of this join, given back: when the join lent it
+    /// its tests, they are taken back from it first. Without it (or given another analysis,
+    /// with another number of tests) a join that lent its tests cannot be analyzed again,
+    /// and this returns `None`. When `options` leaves out no more runs than the join, the
+    /// new analysis is lent the tests in turn; otherwise it gets a copy of them.
+    pub fn analyze(
+        &mut self,
+        options: &AnalysisOptions,
+        previous: Option<Analysis>,
+    ) -> Option<Analysis> {
+        if let Some(lent) = self.lent.take() {
+            let previous = previous.filter(|p| p.tests.len() == lent.places.len())?;
+            self.joined.tests = take_back(previous.tests, lent);
+        }
         if !self.joins_as(options) {
             return None;
         }
@@ -1032,12 +1122,14 @@ impl JoinedRuns {
             .filter(|file| !self.options.excluded_runs.contains(file))
             .cloned()
             .collect();
-        let joined = if more.is_empty() {
-            self.joined.clone()
-        } else {
-            self.joined.without_runs(&more)
-        };
-        Some(joined.analyze(self.diagnostics.clone(), options))
+        if more.is_empty() {
+            return Some(self.lend(options));
+        }
+        Some(
+            self.joined
+                .without_runs(&more)
+                .analyze(self.diagnostics.clone(), options),
+        )
     }
 
     /// Drops every attempt's `system-out` and `system-err`, as reading the runs again without
@@ -2027,6 +2119,18 @@ mod tests {
         );
     }
 
+    /// Analyzes `joined` again as the worker does: giving back the last analysis made of it
+    /// (`last`), and keeping a copy of the new one there.
+    fn analyze_again(
+        joined: &mut JoinedRuns,
+        last: &mut Option<Analysis>,
+        options: &AnalysisOptions,
+    ) -> Option<Analysis> {
+        let analysis = joined.analyze(options, last.take());
+        last.clone_from(&analysis);
+        analysis
+    }
+
     /// Joined runs analyzed again give what analyzing the runs with the new options gives,
     /// for every option applied after the join; an option that joins differently is refused.
     #[test]
@@ -2046,7 +2150,8 @@ mod tests {
         joins[3].identity.strip_parameters = true;
         joins[3].identity.suite = crate::SuitePart::Path;
         for join in &joins {
-            let joined = joined_with(join);
+            let mut joined = joined_with(join);
+            let mut last = None;
             let mut afters = vec![join.clone(); 6];
             afters[1].confidence = 0.8;
             afters[2].broken_share = 0.3;
@@ -2060,7 +2165,7 @@ mod tests {
                 .insert("a/run-1.xml".to_owned(), "first".to_owned());
             for after in &afters {
                 let expected = Analysis::from_runs_with(&runs, Vec::new(), after);
-                assert_eq!(joined.analyze(after), Some(expected));
+                assert_eq!(analyze_again(&mut joined, &mut last, after), Some(expected));
             }
             // Each changed option changes the analysis: the equalities above compare
             // analyses that differ from the join's own.
@@ -2070,13 +2175,13 @@ mod tests {
             }
             for other in joins.iter().filter(|o| *o != join) {
                 assert!(!joined.joins_as(other));
-                assert_eq!(joined.analyze(other), None);
+                assert_eq!(analyze_again(&mut joined, &mut last, other), None);
             }
             // Shards merged, timestamp order, another identity: no run can be left out of
             // these joins.
             let mut more = join.clone();
             more.excluded_runs.push("b/run-4.xml".to_owned());
-            assert_eq!(joined.analyze(&more), None);
+            assert_eq!(analyze_again(&mut joined, &mut last, &more), None);
         }
         // Dropping outputs from the join equals reading the runs without them: the details
         // lose them, and so does categorization, here by a rule on system-err.
@@ -2108,9 +2213,63 @@ mod tests {
         let mut incremental = IncrementalAnalysis::new(options.clone(), runs.len());
         runs.iter().for_each(|run| incremental.push_run(run));
         let mut joined = incremental.finish_joined();
-        assert_eq!(joined.analyze(&options), Some(with_outputs));
+        let mut last = None;
+        assert_eq!(
+            analyze_again(&mut joined, &mut last, &options),
+            Some(with_outputs)
+        );
+        // As the worker does: the join and the analysis lent its tests drop them alike.
         joined.drop_outputs();
-        assert_eq!(joined.analyze(&options), Some(expected));
+        if let Some(lent_to) = last.as_mut() {
+            lent_to.tests.iter_mut().for_each(TestSummary::drop_outputs);
+        }
+        assert_eq!(
+            analyze_again(&mut joined, &mut last, &options),
+            Some(expected)
+        );
+    }
+
+    /// The first analysis of a join is made of the join's own tests: the join then holds
+    /// none, and is analyzed again only when given that analysis back.
+    #[test]
+    fn joined_runs_lend_their_tests_to_the_analysis() {
+        let runs: Vec<Run> = generated(&SHARDED_RUNS[..2], 50, 3)
+            .into_iter()
+            .filter_map(|read| read.run)
+            .collect();
+        let mut incremental = IncrementalAnalysis::new(AnalysisOptions::default(), 0);
+        runs.iter().for_each(|run| incremental.push_run(run));
+        let mut joined = incremental.finish_joined();
+        let expected = Analysis::from_runs(&runs, Vec::new());
+        let first = joined.analysis();
+        assert_eq!(first, expected);
+        assert!(joined.is_lent());
+        assert!(joined.joined.tests.is_empty());
+        // Another analysis (here with fewer tests) is not the one lent the tests.
+        let mut other = first.clone();
+        other.tests.pop();
+        assert_eq!(
+            joined.clone().analyze(&AnalysisOptions::default(), None),
+            None
+        );
+        assert_eq!(
+            joined
+                .clone()
+                .analyze(&AnalysisOptions::default(), Some(other)),
+            None
+        );
+        let relabelled = AnalysisOptions {
+            confidence: 0.8,
+            ..AnalysisOptions::default()
+        };
+        let second = joined.analyze(&relabelled, Some(first));
+        assert_eq!(
+            second,
+            Some(Analysis::from_runs_with(&runs, Vec::new(), &relabelled))
+        );
+        assert!(joined.is_lent());
+        let third = joined.analyze(&AnalysisOptions::default(), second);
+        assert_eq!(third, Some(expected));
     }
 
     /// Runs left out of joined runs give what joining the runs left gives, for every set of
@@ -2147,7 +2306,9 @@ mod tests {
             runs.iter().for_each(|run| incremental.push_run(run));
             incremental.finish_joined()
         };
-        let joined = join(&runs);
+        let mut joined = join(&runs);
+        let mut last = Some(joined.analysis());
+        let runs_all_tests = last.as_ref().map_or(0, |a| a.tests.len());
         let mut some_differ = 0;
         for set in 0u32..32 {
             let options = AnalysisOptions {
@@ -2160,11 +2321,11 @@ mod tests {
             };
             let expected = Analysis::from_runs_with(&runs, Vec::new(), &options);
             assert!(joined.joins_as(&options));
-            if set != 0 && expected.tests.len() != joined.analysis().tests.len() {
+            if set != 0 && expected.tests.len() != runs_all_tests {
                 some_differ += 1;
             }
             assert_eq!(
-                joined.analyze(&options),
+                analyze_again(&mut joined, &mut last, &options),
                 Some(expected),
                 "runs left out: {set:#b}"
             );
@@ -2178,16 +2339,20 @@ mod tests {
         };
         let mut incremental = IncrementalAnalysis::new(partial_options.clone(), 0);
         runs.iter().for_each(|run| incremental.push_run(run));
-        let partial = incremental.finish_joined();
+        let mut partial = incremental.finish_joined();
+        let mut last = None;
         let more = AnalysisOptions {
             excluded_runs: vec![names[0].clone(), names[2].clone()],
             ..AnalysisOptions::default()
         };
         assert_eq!(
-            partial.analyze(&more),
+            analyze_again(&mut partial, &mut last, &more),
             Some(Analysis::from_runs_with(&runs, Vec::new(), &more))
         );
-        assert_eq!(partial.analyze(&AnalysisOptions::default()), None);
+        assert_eq!(
+            analyze_again(&mut partial, &mut last, &AnalysisOptions::default()),
+            None
+        );
         // A test twice in one run, or a test whose file differs between runs: leaving runs
         // out is refused, other options are not.
         let leave_out = AnalysisOptions {
@@ -2200,11 +2365,12 @@ mod tests {
         let mut files = runs.clone();
         files[3].testcases[0].file = Some("tests/test_a.py".to_owned());
         for odd in [twice, files] {
-            let joined = join(&odd);
+            let mut joined = join(&odd);
+            let mut last = None;
             assert!(!joined.joins_as(&leave_out));
-            assert_eq!(joined.analyze(&leave_out), None);
+            assert_eq!(analyze_again(&mut joined, &mut last, &leave_out), None);
             assert_eq!(
-                joined.analyze(&AnalysisOptions::default()),
+                analyze_again(&mut joined, &mut last, &AnalysisOptions::default()),
                 Some(Analysis::from_runs(&odd, Vec::new()))
             );
         }
