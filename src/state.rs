@@ -19,10 +19,10 @@ use crate::loader::{Loaded, LoadedAudit};
 use crate::protocol::Held;
 
 /// Above this many bytes of input held by the engine, the page warns and offers to drop
-/// system-out/err (256 MiB: a conservative mark. The page and its worker took about 1.4×
-/// the input at 332 MB (Chromium's renderer RSS, the files' `Blob`s included) and 0.7× at
-/// 1 GB, at f734f1c; browsers give one page 1–4 GiB). `?budget=MIB` in the page's address sets another value (the
-/// end-to-end test uses it).
+/// system-out/err (256 MiB: a conservative mark. The page and its worker took about 1.2×
+/// the input at 332 MB (Chromium's renderer RSS, the files' `Blob`s included), 0.56× at
+/// 1 GB and 0.41× at 2 GB, at bcab959; browsers give one page 1–4 GiB). `?budget=MIB` in
+/// the page's address sets another value (the end-to-end test uses it).
 pub const MEMORY_BUDGET_BYTES: u64 = 256 << 20;
 
 /// [`MEMORY_BUDGET_BYTES`], or the `?budget=` of the page's address (in MiB).
