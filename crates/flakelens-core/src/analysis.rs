@@ -714,185 +714,186 @@ impl Joined {
             failing,
             runs_removable: _,
         } = self;
-        analyze_joined(run_summaries, tests, &failing, diagnostics, options).0
+        analyze_joined(run_summaries, tests, &failing, diagnostics, options, false).0
     }
 }
 
 /// Everything after the join: metrics, flags, groups, consistency, clusters, categories,
-/// the suite tree. Also returns what it takes to put the analysis's tests back in the join's
-/// order: [`Lent`].
+/// the suite tree. With `lending`, also returns what it takes to put the analysis's tests
+/// back in the join's order ([`Lent`]); without, the tests' run positions are freed as soon
+/// as the categories are made.
 fn analyze_joined(
     mut run_summaries: Vec<RunSummary>,
     mut tests: Vec<TestSummary>,
     failing: &[Vec<(u32, FailingCase)>],
     mut diagnostics: Vec<Diagnostic>,
     options: &AnalysisOptions,
-) -> (Analysis, Lent) {
-    {
-        note_unrelated_runs(&run_summaries, &tests, &mut diagnostics);
-        label_runs(&mut run_summaries, options);
-        let labels: Vec<String> = run_summaries.iter().map(|r| r.label.clone()).collect();
+    lending: bool,
+) -> (Analysis, Option<Lent>) {
+    note_unrelated_runs(&run_summaries, &tests, &mut diagnostics);
+    label_runs(&mut run_summaries, options);
+    let labels: Vec<String> = run_summaries.iter().map(|r| r.label.clone()).collect();
 
-        let mut flag_rules = FlagRules::default();
-        let mut metrics_cache = MetricsCache::default();
-        for test in &mut tests {
-            test.metrics = test_metrics_with(
-                &test.outcomes,
-                &test.durations_seconds,
-                options,
-                &mut metrics_cache,
-            );
-            test.flags = flags_with(
-                &test.outcomes,
-                &test.flaky_in_run,
-                &test.metrics,
-                options,
-                &mut flag_rules,
-            );
+    let mut flag_rules = FlagRules::default();
+    let mut metrics_cache = MetricsCache::default();
+    for test in &mut tests {
+        test.metrics = test_metrics_with(
+            &test.outcomes,
+            &test.durations_seconds,
+            options,
+            &mut metrics_cache,
+        );
+        test.flags = flags_with(
+            &test.outcomes,
+            &test.flaky_in_run,
+            &test.metrics,
+            options,
+            &mut flag_rules,
+        );
+    }
+    let groups = groups(&labels, tests.iter().map(|t| t.outcomes.as_slice()));
+    let mut comparisons = Vec::new();
+    for (i, a) in groups.iter().enumerate() {
+        for b in &groups[i + 1..] {
+            comparisons.push(compare(
+                a,
+                b,
+                tests.iter().map(|t| (t.id.as_ref(), t.outcomes.as_slice())),
+                options.confidence,
+                options.significance,
+            ));
         }
-        let groups = groups(&labels, tests.iter().map(|t| t.outcomes.as_slice()));
-        let mut comparisons = Vec::new();
-        for (i, a) in groups.iter().enumerate() {
-            for b in &groups[i + 1..] {
-                comparisons.push(compare(
-                    a,
-                    b,
-                    tests.iter().map(|t| (t.id.as_ref(), t.outcomes.as_slice())),
-                    options.confidence,
-                    options.significance,
-                ));
-            }
-        }
-        // The group-sensitive flags, found first so that the index by id borrows the ids
-        // (and is not built at all when no test is sensitive to a group).
-        let sensitive: Vec<(&str, &String, &String)> = comparisons
+    }
+    // The group-sensitive flags, found first so that the index by id borrows the ids
+    // (and is not built at all when no test is sensitive to a group).
+    let sensitive: Vec<(&str, &String, &String)> = comparisons
+        .iter()
+        .flat_map(|c| &c.tests)
+        .filter_map(|row| {
+            Some((
+                row.id.as_str(),
+                row.sensitive_to.as_ref()?,
+                row.rule.as_ref()?,
+            ))
+        })
+        .collect();
+    if !sensitive.is_empty() {
+        let by_id: HashMap<&str, usize> = tests
             .iter()
-            .flat_map(|c| &c.tests)
-            .filter_map(|row| {
+            .enumerate()
+            .map(|(i, t)| (t.id.as_ref(), i))
+            .collect();
+        let hits: Vec<(usize, Flag, String)> = sensitive
+            .into_iter()
+            .filter_map(|(id, group, rule)| {
                 Some((
-                    row.id.as_str(),
-                    row.sensitive_to.as_ref()?,
-                    row.rule.as_ref()?,
+                    *by_id.get(id)?,
+                    Flag::GroupSensitive(group.clone()),
+                    rule.clone(),
                 ))
             })
             .collect();
-        if !sensitive.is_empty() {
-            let by_id: HashMap<&str, usize> = tests
-                .iter()
-                .enumerate()
-                .map(|(i, t)| (t.id.as_ref(), i))
-                .collect();
-            let hits: Vec<(usize, Flag, String)> = sensitive
-                .into_iter()
-                .filter_map(|(id, group, rule)| {
-                    Some((
-                        *by_id.get(id)?,
-                        Flag::GroupSensitive(group.clone()),
-                        rule.clone(),
-                    ))
-                })
-                .collect();
-            for (i, flag, rule) in hits {
-                if !tests[i].has_flag(&flag) {
-                    tests[i].flags.push(FlagHit { flag, rule });
-                }
+        for (i, flag, rule) in hits {
+            if !tests[i].has_flag(&flag) {
+                tests[i].flags.push(FlagHit { flag, rule });
             }
         }
-        let consistency = consistency(
-            tests.iter().map(|t| t.outcomes.as_slice()),
-            run_summaries.len(),
-            options.confidence,
-        );
-        let clusters = co_failure_clusters(
-            tests.iter().map(|t| (t.id.as_ref(), t.outcomes.as_slice())),
-            options.cluster_similarity,
-        );
-        let mut totals = Totals {
-            runs: run_summaries.len(),
-            tests: tests.len(),
-            executed_tests: consistency.executed_tests,
-            consistent_tests: consistency.identical_tests,
-            consistency: consistency.identical_share,
-            ..Totals::default()
-        };
-        for test in &tests {
-            match test.verdict {
-                Verdict::Flaky => totals.flaky += 1,
-                Verdict::Broken => totals.broken += 1,
-                Verdict::StablePass => totals.stable_pass += 1,
-                Verdict::Skipped => totals.skipped += 1,
-            }
-            if test.counts.flaky() > 0 {
-                totals.flaky_in_run += 1;
-            }
-        }
-        // The order is found by sorting keys, then the summaries are put in that order in
-        // place: sorting the (large) summaries themselves moved each many times, and
-        // collecting them into a new vector held two copies of the array at the peak.
-        let rank = |t: &TestSummary| {
-            (
-                t.verdict,
-                t.metrics.entropy.unwrap_or(0.0),
-                t.metrics.flip_rate.unwrap_or(0.0),
-                t.failure_rate.unwrap_or(0.0),
-            )
-        };
-        // The position is the last key, so every key differs and an unstable sort gives
-        // the stable order; the keys sit together, not behind each summary.
-        let mut ranked: Vec<_> = tests
-            .iter()
-            .enumerate()
-            .map(|(i, t)| (rank(t), t.id.as_ref(), i))
-            .collect();
-        ranked.sort_unstable_by(|(ra, id_a, i), (rb, id_b, j)| {
-            ra.0.cmp(&rb.0)
-                .then_with(|| rb.1.total_cmp(&ra.1))
-                .then_with(|| rb.2.total_cmp(&ra.2))
-                .then_with(|| rb.3.total_cmp(&ra.3))
-                .then_with(|| id_a.cmp(id_b))
-                .then_with(|| i.cmp(j))
-        });
-        let order: Vec<usize> = ranked.into_iter().map(|(_, _, i)| i).collect();
-        let places = order.clone();
-        put_in_order(&mut tests, order);
-        totals.claim = claim(&totals, &tests, options);
-        let (category_list, categories) = categorize(
-            failing,
-            &run_summaries,
-            &mut tests,
-            options,
-            &mut diagnostics,
-        );
-        // The positions served the categories' signals and are no use past them, but to the
-        // join the tests may go back to: at 20,000 tests × 50 runs they are 4 MB.
-        let case_index: Vec<Vec<u32>> = tests
-            .iter_mut()
-            .map(|test| std::mem::take(&mut test.case_index))
-            .collect();
-        let suite_tree = suite_tree(tests.iter().map(|t| TreeLeaf {
-            suite: &t.suite,
-            classname: &t.classname,
-            flaky: t.verdict == Verdict::Flaky,
-            broken: t.verdict == Verdict::Broken,
-            executions: u64::from(t.counts.executed()),
-            failures: u64::from(t.counts.failures()),
-        }));
-        let analysis = Analysis {
-            options: options.clone(),
-            runs: run_summaries,
-            tests,
-            totals,
-            consistency,
-            groups,
-            comparisons,
-            clusters,
-            category_list,
-            categories,
-            suite_tree,
-            diagnostics,
-        };
-        (analysis, Lent { places, case_index })
     }
+    let consistency = consistency(
+        tests.iter().map(|t| t.outcomes.as_slice()),
+        run_summaries.len(),
+        options.confidence,
+    );
+    let clusters = co_failure_clusters(
+        tests.iter().map(|t| (t.id.as_ref(), t.outcomes.as_slice())),
+        options.cluster_similarity,
+    );
+    let mut totals = Totals {
+        runs: run_summaries.len(),
+        tests: tests.len(),
+        executed_tests: consistency.executed_tests,
+        consistent_tests: consistency.identical_tests,
+        consistency: consistency.identical_share,
+        ..Totals::default()
+    };
+    for test in &tests {
+        match test.verdict {
+            Verdict::Flaky => totals.flaky += 1,
+            Verdict::Broken => totals.broken += 1,
+            Verdict::StablePass => totals.stable_pass += 1,
+            Verdict::Skipped => totals.skipped += 1,
+        }
+        if test.counts.flaky() > 0 {
+            totals.flaky_in_run += 1;
+        }
+    }
+    // The order is found by sorting keys, then the summaries are put in that order in
+    // place: sorting the (large) summaries themselves moved each many times, and
+    // collecting them into a new vector held two copies of the array at the peak.
+    let rank = |t: &TestSummary| {
+        (
+            t.verdict,
+            t.metrics.entropy.unwrap_or(0.0),
+            t.metrics.flip_rate.unwrap_or(0.0),
+            t.failure_rate.unwrap_or(0.0),
+        )
+    };
+    // The position is the last key, so every key differs and an unstable sort gives
+    // the stable order; the keys sit together, not behind each summary.
+    let mut ranked: Vec<_> = tests
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (rank(t), t.id.as_ref(), i))
+        .collect();
+    ranked.sort_unstable_by(|(ra, id_a, i), (rb, id_b, j)| {
+        ra.0.cmp(&rb.0)
+            .then_with(|| rb.1.total_cmp(&ra.1))
+            .then_with(|| rb.2.total_cmp(&ra.2))
+            .then_with(|| rb.3.total_cmp(&ra.3))
+            .then_with(|| id_a.cmp(id_b))
+            .then_with(|| i.cmp(j))
+    });
+    let order: Vec<usize> = ranked.into_iter().map(|(_, _, i)| i).collect();
+    let places = lending.then(|| order.clone());
+    put_in_order(&mut tests, order);
+    totals.claim = claim(&totals, &tests, options);
+    let (category_list, categories) = categorize(
+        failing,
+        &run_summaries,
+        &mut tests,
+        options,
+        &mut diagnostics,
+    );
+    // The positions served the categories' signals and are no use past them, but to the
+    // join the tests may go back to: at 20,000 tests × 50 runs they are 4 MB.
+    let case_index: Vec<Vec<u32>> = tests
+        .iter_mut()
+        .map(|test| std::mem::take(&mut test.case_index))
+        .filter(|_| lending)
+        .collect();
+    let suite_tree = suite_tree(tests.iter().map(|t| TreeLeaf {
+        suite: &t.suite,
+        classname: &t.classname,
+        flaky: t.verdict == Verdict::Flaky,
+        broken: t.verdict == Verdict::Broken,
+        executions: u64::from(t.counts.executed()),
+        failures: u64::from(t.counts.failures()),
+    }));
+    let analysis = Analysis {
+        options: options.clone(),
+        runs: run_summaries,
+        tests,
+        totals,
+        consistency,
+        groups,
+        comparisons,
+        clusters,
+        category_list,
+        categories,
+        suite_tree,
+        diagnostics,
+    };
+    (analysis, places.map(|places| Lent { places, case_index }))
 }
 
 /// The tests an analysis was lent, back in the join's order with their run positions, and
@@ -1085,8 +1086,9 @@ impl JoinedRuns {
             &self.joined.failing,
             self.diagnostics.clone(),
             options,
+            true,
         );
-        self.lent = Some(lent);
+        self.lent = lent;
         analysis
     }
 
