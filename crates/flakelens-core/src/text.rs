@@ -157,10 +157,12 @@ fn prefix_of(text: &str, max_bytes: usize) -> &str {
     &text[..end]
 }
 
+/// The length prefix of a deflated text (0 for bytes too short to hold one, which
+/// [`TextPacker`] never makes).
 fn plain_len(bytes: &[u8]) -> usize {
-    let mut len = [0u8; 4];
-    len.copy_from_slice(&bytes[..4]);
-    u32::from_le_bytes(len) as usize
+    bytes
+        .first_chunk::<4>()
+        .map_or(0, |len| u32::from_le_bytes(*len) as usize)
 }
 
 thread_local! {
@@ -179,7 +181,8 @@ fn inflate(bytes: &[u8], max_bytes: usize) -> String {
         inflater.reset(false);
         // The stream has no final block: inflating stops when the input or the room in `out`
         // runs out, which is the end either way.
-        let _ = inflater.decompress_vec(&bytes[4..], &mut out, FlushDecompress::Sync);
+        let stream = bytes.get(4..).unwrap_or_default();
+        let _ = inflater.decompress_vec(stream, &mut out, FlushDecompress::Sync);
     });
     match String::from_utf8(out) {
         Ok(text) => text,
@@ -436,6 +439,20 @@ mod tests {
     }
 
     proptest! {
+        /// Bytes no packer made (it cannot happen: the type is built here) read as some
+        /// text, never a panic. (The length prefix is kept under 64 KiB: it sizes the
+        /// output.)
+        #[test]
+        fn damaged_bytes_never_panic(mut bytes in proptest::collection::vec(any::<u8>(), 0..64)) {
+            if let Some(high) = bytes.get_mut(2..4) {
+                high.fill(0);
+            }
+            let damaged = SharedText(Held::Deflated(Arc::from(bytes)));
+            let _ = damaged.text();
+            let _ = damaged.prefix(3);
+            let _ = damaged.len();
+        }
+
         #[test]
         fn any_text_reads_back(texts in proptest::collection::vec(".{0,700}", 1..8)) {
             let mut packing = DetailTexts::packing();
