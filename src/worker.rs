@@ -400,7 +400,14 @@ impl Engine {
                     Some(first) => first.finish_joined(),
                     None => self.join_held(&options),
                 };
-                let analysis = joined.analysis();
+                // A join just made has lent its tests to nothing yet.
+                let analysis = joined.analysis().unwrap_or_else(|| {
+                    Analysis::empty(vec![Diagnostic::whole_file(
+                        "analysis",
+                        Severity::Error,
+                        "the joined runs were already lent to an analysis: load the files again",
+                    )])
+                });
                 self.joined = Some(joined);
                 analysis
             }

@@ -893,19 +893,33 @@ fn analyze_joined(
         suite_tree,
         diagnostics,
     };
-    (analysis, places.map(|places| Lent { places, case_index }))
+    let lent = places.map(|places| Lent {
+        places,
+        ids: analysis.tests.iter().map(|t| Arc::clone(&t.id)).collect(),
+        case_index,
+        outputs_dropped: false,
+    });
+    (analysis, lent)
 }
 
 /// The tests an analysis was lent, back in the join's order with their run positions, and
 /// without what the analysis gave them (flags, categories, signals: a later analysis sets
 /// them again, and one whose rules do not compile must not find the old categories).
 fn take_back(mut tests: Vec<TestSummary>, lent: Lent) -> Vec<TestSummary> {
-    let Lent { places, case_index } = lent;
+    let Lent {
+        places,
+        ids: _,
+        case_index,
+        outputs_dropped,
+    } = lent;
     for (test, case_index) in tests.iter_mut().zip(case_index) {
         test.case_index = case_index;
         test.flags = Vec::new();
         test.categories = TestCategories::default();
         test.signals = Signals::default();
+        if outputs_dropped {
+            test.drop_outputs();
+        }
     }
     // Position `places[k]` gets the test at `k`.
     let mut back = vec![0; places.len()];
@@ -1045,8 +1059,26 @@ pub struct JoinedRuns {
 struct Lent {
     /// For each test of the analysis, in its order, its place in the join.
     places: Vec<usize>,
+    /// Each test's id, in the analysis's order: the analysis given back must hold these
+    /// very texts (the same allocations) in this order.
+    ids: Vec<Arc<str>>,
     /// Each test's `case_index`, in the analysis's order.
     case_index: Vec<Vec<u32>>,
+    /// Set when the join's outputs were dropped while the tests were lent: the tests drop
+    /// theirs when taken back.
+    outputs_dropped: bool,
+}
+
+impl Lent {
+    /// True when `analysis` holds the tests lent, in the order they were lent in.
+    fn lent_to(&self, analysis: &Analysis) -> bool {
+        analysis.tests.len() == self.ids.len()
+            && analysis
+                .tests
+                .iter()
+                .zip(&self.ids)
+                .all(|(test, id)| Arc::ptr_eq(&test.id, id))
+    }
 }
 
 impl JoinedRuns {
@@ -1067,14 +1099,18 @@ impl JoinedRuns {
             && (self.joined.runs_removable || options.excluded_runs.iter().all(excluded_here))
     }
 
-    /// The analysis with the options it was joined with: [`IncrementalAnalysis::finish`]'s.
+    /// The analysis with the options it was joined with: [`IncrementalAnalysis::finish`]'s;
+    /// `None` while the join's tests are lent to an analysis ([`JoinedRuns::is_lent`]).
     ///
     /// It is made of the join's own test summaries rather than a copy (at 20,000 tests × 50
     /// runs the copy is about 20 MB in wasm), so the join holds no tests until
     /// [`JoinedRuns::analyze`] is given this analysis back.
-    pub fn analysis(&mut self) -> Analysis {
+    pub fn analysis(&mut self) -> Option<Analysis> {
+        if self.is_lent() {
+            return None;
+        }
         let options = self.options.clone();
-        self.lend(&options)
+        Some(self.lend(&options))
     }
 
     /// The analysis with `options` (which leave out no more runs), lent the join's tests.
@@ -1102,18 +1138,25 @@ impl JoinedRuns {
     /// again for it ([`JoinedRuns::joins_as`]).
     ///
     /// `previous` is the last analysis made of this join, given back: when the join lent it
-    /// its tests, they are taken back from it first. Without it (or given another analysis,
-    /// with another number of tests) a join that lent its tests cannot be analyzed again,
-    /// and this returns `None`. When `options` leaves out no more runs than the join, the
-    /// new analysis is lent the tests in turn; otherwise it gets a copy of them.
+    /// its tests, they are taken back from it first; otherwise it is dropped before the new
+    /// analysis is made. A join that lent its tests and is not given that analysis (the
+    /// same tests, in the same order) keeps waiting for it and returns `None`. When
+    /// `options` leaves out no more runs than the join, the new analysis is lent the tests
+    /// in turn; otherwise it gets a copy of them.
     pub fn analyze(
         &mut self,
         options: &AnalysisOptions,
         previous: Option<Analysis>,
     ) -> Option<Analysis> {
-        if let Some(lent) = self.lent.take() {
-            let previous = previous.filter(|p| p.tests.len() == lent.places.len())?;
-            self.joined.tests = take_back(previous.tests, lent);
+        match (self.lent.take(), previous) {
+            (Some(lent), Some(previous)) if lent.lent_to(&previous) => {
+                self.joined.tests = take_back(previous.tests, lent);
+            }
+            (Some(lent), _) => {
+                self.lent = Some(lent);
+                return None;
+            }
+            (None, previous) => drop(previous),
         }
         if !self.joins_as(options) {
             return None;
@@ -1135,12 +1178,17 @@ impl JoinedRuns {
     }
 
     /// Drops every attempt's `system-out` and `system-err`, as reading the runs again without
-    /// them would: from the details and from the texts categories read.
+    /// them would: from the details and from the texts categories read. Tests lent to an
+    /// analysis drop theirs when they are taken back (the analysis keeps them until then,
+    /// unless its holder drops them too).
     pub fn drop_outputs(&mut self) {
         self.joined
             .tests
             .iter_mut()
             .for_each(TestSummary::drop_outputs);
+        if let Some(lent) = self.lent.as_mut() {
+            lent.outputs_dropped = true;
+        }
         for (_, case) in self.joined.failing.iter_mut().flatten() {
             for attempt in &mut case.attempts {
                 attempt.system_err = None;
@@ -2243,23 +2291,30 @@ mod tests {
         runs.iter().for_each(|run| incremental.push_run(run));
         let mut joined = incremental.finish_joined();
         let expected = Analysis::from_runs(&runs, Vec::new());
-        let first = joined.analysis();
+        let first = joined.analysis().expect("a fresh join lends its tests");
         assert_eq!(first, expected);
         assert!(joined.is_lent());
         assert!(joined.joined.tests.is_empty());
-        // Another analysis (here with fewer tests) is not the one lent the tests.
-        let mut other = first.clone();
-        other.tests.pop();
-        assert_eq!(
-            joined.clone().analyze(&AnalysisOptions::default(), None),
-            None
-        );
-        assert_eq!(
-            joined
-                .clone()
-                .analyze(&AnalysisOptions::default(), Some(other)),
-            None
-        );
+        // Lent once, not twice.
+        assert_eq!(joined.analysis(), None);
+        // Not given back, or given another analysis (fewer tests; the same tests in
+        // another order; equal tests from another join): refused, and the join still waits
+        // for the analysis it lent its tests to.
+        let mut fewer = first.clone();
+        fewer.tests.pop();
+        let mut reordered = first.clone();
+        reordered.tests.swap(0, 1);
+        let mut other_join = {
+            let mut incremental = IncrementalAnalysis::new(AnalysisOptions::default(), 0);
+            runs.iter().for_each(|run| incremental.push_run(run));
+            incremental.finish_joined()
+        };
+        let equal_elsewhere = other_join.analysis();
+        assert_eq!(equal_elsewhere.as_ref(), Some(&first));
+        for wrong in [None, Some(fewer), Some(reordered), equal_elsewhere] {
+            assert_eq!(joined.analyze(&AnalysisOptions::default(), wrong), None);
+            assert!(joined.is_lent());
+        }
         let relabelled = AnalysisOptions {
             confidence: 0.8,
             ..AnalysisOptions::default()
@@ -2270,8 +2325,22 @@ mod tests {
             Some(Analysis::from_runs_with(&runs, Vec::new(), &relabelled))
         );
         assert!(joined.is_lent());
+        // Outputs dropped from the join while its tests are lent are dropped from them when
+        // they come back, whether or not the analysis's holder dropped them too.
+        joined.drop_outputs();
+        let mut stripped = runs.clone();
+        for attempt in stripped
+            .iter_mut()
+            .flat_map(|r| &mut r.testcases)
+            .flat_map(|c| &mut c.attempts)
+        {
+            attempt.system_out = None;
+            attempt.system_err = None;
+        }
         let third = joined.analyze(&AnalysisOptions::default(), second);
-        assert_eq!(third, Some(expected));
+        let expected_stripped = Analysis::from_runs(&stripped, Vec::new());
+        assert_ne!(expected_stripped, expected);
+        assert_eq!(third, Some(expected_stripped));
     }
 
     /// Runs left out of joined runs give what joining the runs left gives, for every set of
@@ -2309,7 +2378,7 @@ mod tests {
             incremental.finish_joined()
         };
         let mut joined = join(&runs);
-        let mut last = Some(joined.analysis());
+        let mut last = joined.analysis();
         let runs_all_tests = last.as_ref().map_or(0, |a| a.tests.len());
         let mut some_differ = 0;
         for set in 0u32..32 {
