@@ -678,21 +678,44 @@ struct KeptFailure {
 }
 
 impl FailingCase {
-    fn of(case: &TestCase, texts: &mut DetailTexts) -> FailingCase {
+    /// What categories read of `case`. `detail`, the case's [`RunDetail`] in the join, holds
+    /// each attempt's first failure's texts and its `system-err` already shared (and
+    /// deflated when packing): they are taken from there, not shared a second time.
+    fn of(case: &TestCase, detail: Option<&RunDetail>, texts: &mut DetailTexts) -> FailingCase {
         let attempts = case
             .attempts
             .iter()
-            .map(|a| FailingAttempt {
-                failures: a
+            .enumerate()
+            .map(|(i, a)| {
+                let said = detail.and_then(|d| d.attempts.get(i));
+                let failures = a
                     .failures
                     .iter()
-                    .map(|f| KeptFailure {
-                        message: f.message.as_deref().map(|m| texts.intern(m)),
-                        failure_type: f.failure_type.as_deref().map(|t| texts.intern(t)),
-                        body: texts.trace(&f.body),
+                    .enumerate()
+                    .map(|(j, f)| match said.filter(|_| j == 0) {
+                        Some(first) => KeptFailure {
+                            message: first.message.clone(),
+                            failure_type: first.failure_type.clone(),
+                            body: match &first.trace {
+                                Some(trace) => trace.clone(),
+                                None => texts.trace(&f.body),
+                            },
+                        },
+                        None => KeptFailure {
+                            message: f.message.as_deref().map(|m| texts.intern(m)),
+                            failure_type: f.failure_type.as_deref().map(|t| texts.intern(t)),
+                            body: texts.trace(&f.body),
+                        },
                     })
-                    .collect(),
-                system_err: a.system_err.as_ref().map(|t| texts.output(t)),
+                    .collect();
+                let system_err = match said {
+                    Some(said) => said.stderr.clone(),
+                    None => a.system_err.as_ref().map(|t| texts.output(t)),
+                };
+                FailingAttempt {
+                    failures,
+                    system_err,
+                }
             })
             .collect();
         FailingCase { attempts }
@@ -1497,12 +1520,16 @@ impl Joiner {
                 test.file.clone_from(&case.file);
             }
             test.record_run(run_index, case, position);
-            if let Some(detail) = RunDetail::of_interned(case, &mut self.texts) {
-                if test.details.len() <= run_index {
-                    test.details.resize(run_index + 1, None);
+            let detailed = match RunDetail::of_interned(case, &mut self.texts) {
+                Some(detail) => {
+                    if test.details.len() <= run_index {
+                        test.details.resize(run_index + 1, None);
+                    }
+                    test.details[run_index] = Some(detail);
+                    true
                 }
-                test.details[run_index] = Some(detail);
-            }
+                None => false,
+            };
             let mut failures = case.failures();
             let first = failures.next();
             if (case.outcome.is_failure() || case.flaky_in_run) && test.first_failure.is_none() {
@@ -1514,7 +1541,13 @@ impl Joiner {
             }
             // Only the failing cases' texts are kept: categories read them.
             if let (Some(_), Ok(position)) = (first, u32::try_from(position)) {
-                kept.push((position, FailingCase::of(case, &mut self.texts)));
+                // This case's detail; not one an earlier testcase of the same identity left.
+                let detail = self.tests[slot]
+                    .details
+                    .get(run_index)
+                    .and_then(Option::as_ref)
+                    .filter(|_| detailed);
+                kept.push((position, FailingCase::of(case, detail, &mut self.texts)));
             }
         }
         for &slot in &seen_in_run {
