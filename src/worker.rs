@@ -432,7 +432,13 @@ impl Engine {
     /// that says so.
     fn join_held(&mut self, options: &AnalysisOptions) -> JoinedRuns {
         let Engine { runs, interner, .. } = self;
-        let mut join = IncrementalAnalysis::new(options.clone(), runs.len()).packing_texts();
+        let mut join = IncrementalAnalysis::new(options.clone(), runs.len());
+        // Runs kept parsed keep their texts plain, and the join shares them; deflated, the
+        // join would hold copies beside them. Runs read again from `Blob`s are dropped once
+        // joined, so their texts are worth deflating.
+        if runs.sources.iter().any(|s| matches!(s, Source::Stored(_))) {
+            join = join.packing_texts();
+        }
         let mut parsed = runs.parsed.iter();
         for source in &runs.sources {
             match source {
