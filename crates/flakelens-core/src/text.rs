@@ -77,14 +77,6 @@ impl SharedText {
             Held::Deflated(_) => Arc::from(self.text()),
         }
     }
-
-    /// Bytes it takes on the heap, without the allocator's own overhead.
-    pub fn heap_bytes(&self) -> usize {
-        match &self.0 {
-            Held::Plain(text) => text.len(),
-            Held::Deflated(bytes) => bytes.len(),
-        }
-    }
 }
 
 impl From<Arc<str>> for SharedText {
@@ -308,11 +300,6 @@ impl DetailTexts {
         }
     }
 
-    /// True when long texts are deflated.
-    pub fn is_packing(&self) -> bool {
-        self.packer.is_some()
-    }
-
     /// The shared copy of a message or failure type.
     pub fn intern(&mut self, text: &str) -> Arc<str> {
         self.interner.intern(text)
@@ -341,6 +328,14 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
+    /// Bytes a text takes on the heap, without the allocator's own overhead.
+    fn heap_bytes(text: &SharedText) -> usize {
+        match &text.0 {
+            Held::Plain(text) => text.len(),
+            Held::Deflated(bytes) => bytes.len(),
+        }
+    }
+
     fn trace(seed: u32) -> String {
         let mut text = format!(
             "java.lang.AssertionError: expected {seed} but was {}\n",
@@ -365,9 +360,9 @@ mod tests {
         assert_eq!(shared.text(), text);
         assert_eq!(shared.len(), text.len());
         assert!(
-            shared.heap_bytes() * 3 < text.len(),
+            heap_bytes(&shared) * 3 < text.len(),
             "{} of {}",
-            shared.heap_bytes(),
+            heap_bytes(&shared),
             text.len()
         );
     }
