@@ -2214,26 +2214,33 @@ mod tests {
         analysis
     }
 
+    /// `runs` joined one at a time with `options`, as the worker joins a load.
+    fn joined_runs(runs: &[Run], options: &AnalysisOptions) -> JoinedRuns {
+        let mut incremental = IncrementalAnalysis::new(options.clone(), runs.len());
+        runs.iter().for_each(|run| incremental.push_run(run));
+        incremental.finish_joined()
+    }
+
+    /// The runs of [`generated`]'s reads.
+    fn generated_runs(names: &[&str], tests: usize, seed: u64) -> Vec<Run> {
+        generated(names, tests, seed)
+            .into_iter()
+            .filter_map(|read| read.run)
+            .collect()
+    }
+
     /// Joined runs analyzed again give what analyzing the runs with the new options gives,
     /// for every option applied after the join; an option that joins differently is refused.
     #[test]
     fn joined_runs_analyze_as_the_runs_would() {
-        let runs: Vec<Run> = generated(&SHARDED_RUNS[..5], 200, 7)
-            .into_iter()
-            .filter_map(|read| read.run)
-            .collect();
-        let joined_with = |options: &AnalysisOptions| {
-            let mut incremental = IncrementalAnalysis::new(options.clone(), runs.len());
-            runs.iter().for_each(|run| incremental.push_run(run));
-            incremental.finish_joined()
-        };
+        let runs = generated_runs(&SHARDED_RUNS[..5], 200, 7);
         let mut joins = vec![AnalysisOptions::default(); 4];
         joins[1].excluded_runs = vec!["a/run-2.xml".to_owned()];
         joins[2].run_order = RunOrder::Timestamp;
         joins[3].identity.strip_parameters = true;
         joins[3].identity.suite = crate::SuitePart::Path;
         for join in &joins {
-            let mut joined = joined_with(join);
+            let mut joined = joined_runs(&runs, join);
             let mut last = None;
             let mut afters = vec![join.clone(); 6];
             afters[1].confidence = 0.8;
@@ -2293,9 +2300,7 @@ mod tests {
         let with_outputs = Analysis::from_runs_with(&runs, Vec::new(), &options);
         let expected = Analysis::from_runs_with(&stripped, Vec::new(), &options);
         assert!(with_outputs.categories != expected.categories);
-        let mut incremental = IncrementalAnalysis::new(options.clone(), runs.len());
-        runs.iter().for_each(|run| incremental.push_run(run));
-        let mut joined = incremental.finish_joined();
+        let mut joined = joined_runs(&runs, &options);
         let mut last = None;
         assert_eq!(
             analyze_again(&mut joined, &mut last, &options),
@@ -2316,13 +2321,8 @@ mod tests {
     /// none, and is analyzed again only when given that analysis back.
     #[test]
     fn joined_runs_lend_their_tests_to_the_analysis() {
-        let runs: Vec<Run> = generated(&SHARDED_RUNS[..2], 50, 3)
-            .into_iter()
-            .filter_map(|read| read.run)
-            .collect();
-        let mut incremental = IncrementalAnalysis::new(AnalysisOptions::default(), 0);
-        runs.iter().for_each(|run| incremental.push_run(run));
-        let mut joined = incremental.finish_joined();
+        let runs = generated_runs(&SHARDED_RUNS[..2], 50, 3);
+        let mut joined = joined_runs(&runs, &AnalysisOptions::default());
         let expected = Analysis::from_runs(&runs, Vec::new());
         let first = joined.analysis().expect("a fresh join lends its tests");
         assert_eq!(first, expected);
@@ -2337,11 +2337,7 @@ mod tests {
         fewer.tests.pop();
         let mut reordered = first.clone();
         reordered.tests.swap(0, 1);
-        let mut other_join = {
-            let mut incremental = IncrementalAnalysis::new(AnalysisOptions::default(), 0);
-            runs.iter().for_each(|run| incremental.push_run(run));
-            incremental.finish_joined()
-        };
+        let mut other_join = joined_runs(&runs, &AnalysisOptions::default());
         let equal_elsewhere = other_join.analysis();
         assert_eq!(equal_elsewhere.as_ref(), Some(&first));
         for wrong in [None, Some(fewer), Some(reordered), equal_elsewhere] {
@@ -2383,10 +2379,7 @@ mod tests {
     fn joined_runs_leave_runs_out_as_a_join_without_them_would() {
         let names: Vec<String> = (1..=5).map(|i| format!("ci/run-{i}.xml")).collect();
         let name_refs: Vec<&str> = names.iter().map(String::as_str).collect();
-        let mut runs: Vec<Run> = generated(&name_refs, 120, 11)
-            .into_iter()
-            .filter_map(|read| read.run)
-            .collect();
+        let mut runs = generated_runs(&name_refs, 120, 11);
         // Run 1 lacks every seventh test, run 2 has its tests in reverse order, run 3 only the
         // second half of them, and run 4 two tests no other run has (one failing).
         let mut position = 0;
@@ -2405,12 +2398,7 @@ mod tests {
             case.outcome = outcome;
             runs[3].testcases.push(case);
         }
-        let join = |runs: &[Run]| {
-            let mut incremental = IncrementalAnalysis::new(AnalysisOptions::default(), 0);
-            runs.iter().for_each(|run| incremental.push_run(run));
-            incremental.finish_joined()
-        };
-        let mut joined = join(&runs);
+        let mut joined = joined_runs(&runs, &AnalysisOptions::default());
         let mut last = joined.analysis();
         let runs_all_tests = last.as_ref().map_or(0, |a| a.tests.len());
         let mut some_differ = 0;
@@ -2441,9 +2429,7 @@ mod tests {
             excluded_runs: vec![names[0].clone()],
             ..AnalysisOptions::default()
         };
-        let mut incremental = IncrementalAnalysis::new(partial_options.clone(), 0);
-        runs.iter().for_each(|run| incremental.push_run(run));
-        let mut partial = incremental.finish_joined();
+        let mut partial = joined_runs(&runs, &partial_options);
         let mut last = None;
         let more = AnalysisOptions {
             excluded_runs: vec![names[0].clone(), names[2].clone()],
@@ -2469,7 +2455,7 @@ mod tests {
         let mut files = runs.clone();
         files[3].testcases[0].file = Some("tests/test_a.py".to_owned());
         for odd in [twice, files] {
-            let mut joined = join(&odd);
+            let mut joined = joined_runs(&odd, &AnalysisOptions::default());
             let mut last = None;
             assert!(!joined.joins_as(&leave_out));
             assert_eq!(analyze_again(&mut joined, &mut last, &leave_out), None);
