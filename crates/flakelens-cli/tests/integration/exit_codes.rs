@@ -314,3 +314,46 @@ fn audits_among_several_inputs_are_named_and_no_run_prints_no_summary() {
     );
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn an_audit_that_cannot_be_written_exits_2_naming_the_file() {
+    // /dev/full takes every open and fails every write (ENOSPC): the audit is written on a
+    // second thread, whose error must still reach the user. 2,000 tests × 5 runs give an
+    // audit of several 1 MiB pieces, so serializing also outlives the failed writer.
+    if !std::path::Path::new("/dev/full").exists() {
+        return;
+    }
+    let dir = temp_dir("full");
+    let out = flakelens(&[
+        "gen",
+        "--tests",
+        "2000",
+        "--runs",
+        "5",
+        "-o",
+        dir.to_str().expect("utf-8"),
+    ]);
+    assert!(out.status.success(), "{out:?}");
+    for small in [false, true] {
+        let input = if small {
+            dir.join(
+                std::fs::read_dir(&dir)
+                    .expect("dir")
+                    .flatten()
+                    .next()
+                    .expect("a run")
+                    .file_name(),
+            )
+        } else {
+            dir.clone()
+        };
+        let out = flakelens(&["analyze", input.to_str().expect("utf-8"), "-o", "/dev/full"]);
+        assert_eq!(out.status.code(), Some(2), "{out:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains("cannot write /dev/full: No space left on device"),
+            "{stderr}"
+        );
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}
