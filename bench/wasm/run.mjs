@@ -21,6 +21,11 @@
 //            The sides take turns, one job each per round, so a change in the machine's
 //            load hits them alike; each keeps its best round.
 //
+// --profile FILE: after the timed rounds, one more job under Chromium's CPU profiler (the
+//            DevTools protocol) in the first wasm page; writes FILE (a .cpuprofile, which
+//            DevTools opens) and prints the 25 functions with the most self time on stderr.
+//            The module keeps its function names (the bench's build is not stripped).
+//
 // Builds what it runs first (cargo is a no-op when nothing changed; see README.md), unless
 // --no-build. Target dir: $CARGO_TARGET_DIR, else bench/wasm/target; the simd128 build goes
 // to its `simd128/` subfolder so the two builds do not invalidate each other.
@@ -42,18 +47,22 @@ const CRATE = 'flakelens_wasm_bench';
 
 function usage(message) {
   console.error(`run.mjs: ${message}`);
-  console.error('usage: node bench/wasm/run.mjs <dir> [--simd128 | --native | --all] [--repeat N] [--no-build]');
+  console.error('usage: node bench/wasm/run.mjs <dir> [--simd128 | --native | --all] [--repeat N] [--no-build] [--profile FILE]');
   process.exit(2);
 }
 
 function parseArgs(argv) {
-  const opts = { dir: null, mode: 'wasm', repeat: 3, build: true };
+  const opts = { dir: null, mode: 'wasm', repeat: 3, build: true, profile: null };
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i];
     if (arg === '--simd128') opts.mode = 'wasm_simd128';
     else if (arg === '--native') opts.mode = 'native';
     else if (arg === '--all') opts.mode = 'all';
     else if (arg === '--no-build') opts.build = false;
+    else if (arg === '--profile') {
+      opts.profile = argv[(i += 1)];
+      if (!opts.profile) usage('--profile needs a file name');
+    }
     else if (arg === '--repeat') {
       opts.repeat = Number(argv[(i += 1)]);
       if (!Number.isInteger(opts.repeat) || opts.repeat < 1) usage('--repeat needs a positive integer');
@@ -165,6 +174,7 @@ async function openWasm(browser, pageServer, dataServer, names, simd) {
   };
   return {
     bytes,
+    page,
     async once() {
       const seconds = await page.evaluate(() => {
         const { mod, files } = window.bench;
@@ -186,6 +196,30 @@ async function openWasm(browser, pageServer, dataServer, names, simd) {
       return { ...end, summary: JSON.parse(end.summary) };
     },
   };
+}
+
+/**
+ * One more job of `wasmPage` under the DevTools protocol's sampling profiler: writes the
+ * profile to `file` and prints the functions with the most self time (samples) on stderr.
+ */
+async function profileOnce(wasmPage, file) {
+  const cdp = await wasmPage.page.context().newCDPSession(wasmPage.page);
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
+  await cdp.send('Profiler.start');
+  await wasmPage.once();
+  const { profile } = await cdp.send('Profiler.stop');
+  fs.writeFileSync(file, JSON.stringify(profile));
+  const selfSamples = new Map();
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  for (const id of profile.samples) {
+    const name = byId.get(id)?.callFrame.functionName || '(anonymous)';
+    selfSamples.set(name, (selfSamples.get(name) || 0) + 1);
+  }
+  const total = profile.samples.length;
+  const top = [...selfSamples.entries()].sort((a, b) => b[1] - a[1]).slice(0, 25);
+  console.error(`run.mjs: ${file}: ${total} samples; self time by function:`);
+  for (const [name, n] of top) console.error(`${((100 * n) / total).toFixed(1).padStart(6)}%  ${name}`);
 }
 
 function wasmResult(bytes, times, end) {
@@ -241,6 +275,7 @@ async function main() {
       if (wantNative) nativeRuns.push(runNative(opts.dir, 1));
       for (const [i, page] of pages.entries()) times[i].push(await page.once());
     }
+    if (opts.profile && pages.length > 0) await profileOnce(pages[0], opts.profile);
     if (wantNative) out.native = nativeResult(nativeRuns);
     for (const [i, simd] of wasmModes.entries()) {
       out[simd ? 'wasm_simd128' : 'wasm'] = wasmResult(pages[i].bytes, times[i], await pages[i].finish());
