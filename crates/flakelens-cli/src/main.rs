@@ -28,9 +28,11 @@ mod text;
 
 use args::{AnalysisArgs, AuditArgs};
 
-/// mimalloc instead of the system allocator: the whole process takes 20-33% less time (66 MB
-/// and 686 MB of reports) for 15-40% more peak RSS, as freed pages are returned to the system
-/// later (BENCHMARKS.md, "Whole process"). The core and the page keep Rust's default.
+/// mimalloc instead of the system allocator, for everything this process allocates (the
+/// core's work included): `analyze -o` takes 20-33% less time at 66, 332 and 686 MB of
+/// reports, for more peak RSS, as freed pages go back to the system later (75-80 MB became
+/// 103-153 MB at 66 MB, 363-372 MB became 416-435 MB at 686 MB; BENCHMARKS.md, "Whole
+/// process"). The core crate sets no allocator; the page (wasm) keeps Rust's default.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
@@ -364,8 +366,9 @@ const PIECE_BYTES: usize = 1 << 20;
 
 /// Calls `produce` with a writer whose bytes a second thread writes to `sink`, in pieces of
 /// [`PIECE_BYTES`], so that producing (serializing an audit) and writing (the kernel's copy,
-/// or compressing) overlap; at most three pieces wait at once. Returns `sink` once all is
-/// written. The sink's error comes first: when it fails, `produce` only sees the thread gone.
+/// or compressing) overlap. At most five pieces exist at once: two queued, one waiting to be
+/// queued, one being written and one being filled. Returns `sink` once all is written. The
+/// sink's error comes first: when it fails, `produce` only sees the thread gone.
 fn write_on_thread<W: Write + Send>(
     sink: W,
     produce: impl FnOnce(&mut Pieces) -> std::io::Result<()>,
@@ -400,11 +403,17 @@ struct Pieces {
 }
 
 impl Write for Pieces {
+    /// Sends the piece gathered so far first when `bytes` would not fit in it, so a piece
+    /// never outgrows its allocation (one write larger than a piece is a piece of its own).
     fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.buffer.extend_from_slice(bytes);
-        if self.buffer.len() >= PIECE_BYTES {
+        if self.buffer.len() + bytes.len() > PIECE_BYTES {
             self.flush()?;
+            if bytes.len() > PIECE_BYTES {
+                self.send(bytes.to_vec())?;
+                return Ok(bytes.len());
+            }
         }
+        self.buffer.extend_from_slice(bytes);
         Ok(bytes.len())
     }
 
@@ -414,6 +423,12 @@ impl Write for Pieces {
             return Ok(());
         }
         let piece = std::mem::replace(&mut self.buffer, Vec::with_capacity(PIECE_BYTES));
+        self.send(piece)
+    }
+}
+
+impl Pieces {
+    fn send(&mut self, piece: Vec<u8>) -> std::io::Result<()> {
         self.sender
             .send(piece)
             .map_err(|_| std::io::Error::other("the writer thread stopped"))
@@ -641,4 +656,101 @@ fn run_gen(spec: GenSpec, dir: &Path) -> Result<ExitCode, String> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{write_on_thread, PIECE_BYTES};
+    use std::io::Write;
+
+    /// A sink that takes `room` bytes, then fails every write. It notes the size of each
+    /// write, which is one piece (`write_all` of a `Vec` is one call to a sink that takes it
+    /// all).
+    struct Limited {
+        written: Vec<u8>,
+        writes: Vec<usize>,
+        room: usize,
+    }
+
+    impl Limited {
+        fn with_room(room: usize) -> Limited {
+            Limited {
+                written: Vec::new(),
+                writes: Vec::new(),
+                room,
+            }
+        }
+    }
+
+    impl Write for Limited {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            if self.written.len() + bytes.len() > self.room {
+                return Err(std::io::Error::new(std::io::ErrorKind::StorageFull, "full"));
+            }
+            self.written.extend_from_slice(bytes);
+            self.writes.push(bytes.len());
+            Ok(bytes.len())
+        }
+
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    /// Writes `total` bytes (0, 1, 2, ... mod 251) in writes of `step` bytes.
+    fn produce(out: &mut impl Write, total: usize, step: usize) -> std::io::Result<()> {
+        let bytes: Vec<u8> = (0..total).map(|i| (i % 251) as u8).collect();
+        bytes
+            .chunks(step)
+            .try_for_each(|chunk| out.write_all(chunk))
+    }
+
+    #[test]
+    fn every_byte_arrives_in_order_in_pieces_that_never_outgrow_their_size() {
+        let total = 5 * PIECE_BYTES + 12_345;
+        let want: Vec<u8> = (0..total).map(|i| (i % 251) as u8).collect();
+        for step in [1_000, 7_919, PIECE_BYTES, PIECE_BYTES + 3] {
+            let sink = write_on_thread(Limited::with_room(usize::MAX), |out| {
+                produce(out, total, step)
+            })
+            .expect("written");
+            assert!(sink.written == want, "step {step}: the bytes differ");
+            // A piece is sent before it would pass its size, never after; a write larger
+            // than a piece goes alone.
+            let largest = sink.writes.iter().max().copied().unwrap_or(0);
+            assert!(
+                largest <= PIECE_BYTES.max(step),
+                "step {step}: a piece of {largest} bytes"
+            );
+            assert!(
+                sink.writes.len() >= total.div_ceil(PIECE_BYTES.max(step)),
+                "step {step}: {} pieces",
+                sink.writes.len()
+            );
+        }
+    }
+
+    #[test]
+    fn the_sinks_error_is_returned_not_the_producers() {
+        // Ten pieces against a sink with room for one and a half: the producer blocks on
+        // the full queue, then sees the thread gone; the sink's own error must win.
+        let sink = Limited::with_room(PIECE_BYTES + PIECE_BYTES / 2);
+        let error = write_on_thread(sink, |out| produce(out, 10 * PIECE_BYTES, 4_096))
+            .err()
+            .expect("an error");
+        assert_eq!(error.kind(), std::io::ErrorKind::StorageFull, "{error}");
+        assert_eq!(error.to_string(), "full");
+    }
+
+    #[test]
+    fn the_producers_error_is_returned_when_the_sink_is_fine() {
+        let sink = Limited::with_room(usize::MAX);
+        let error = write_on_thread(sink, |out| {
+            produce(out, 3 * PIECE_BYTES, 4_096)?;
+            Err(std::io::Error::other("serializing failed"))
+        })
+        .err()
+        .expect("an error");
+        assert_eq!(error.to_string(), "serializing failed");
+    }
 }
