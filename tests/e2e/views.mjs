@@ -739,10 +739,11 @@ async function scenarioScale(browser, base, scratch, track) {
   // That time includes moving the indented audit through a pipe into node and parsing it
   // there; the CLI's own time is a process writing its audit to a file.
   console.log(`       CLI analyze --json, read and parsed by node: ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  const cliAudit = path.join(scratch, 'scale-audit.json');
   started = Date.now();
-  const cliRun = spawnSync(CLI, ['analyze', ...files, '-o', path.join(scratch, 'scale-audit.json')], { stdio: ['ignore', 'ignore', 'pipe'], timeout: 600_000 });
+  const cliRun = spawnSync(CLI, ['analyze', ...files, '-o', cliAudit], { stdio: ['ignore', 'ignore', 'pipe'], timeout: 600_000 });
   const cliSeconds = (Date.now() - started) / 1000;
-  fs.rmSync(path.join(scratch, 'scale-audit.json'), { force: true });
+  fs.rmSync(cliAudit, { force: true });
   check(`${label}: the CLI writes the audit`, cliRun.status === 0 || cliRun.status === 2, String(cliRun.stderr));
   console.log(`       CLI analyze -o (the whole process): ${cliSeconds.toFixed(1)} s`);
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });

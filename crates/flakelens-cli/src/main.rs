@@ -697,10 +697,14 @@ mod tests {
         }
     }
 
-    /// Writes `total` bytes (0, 1, 2, ... mod 251) in writes of `step` bytes.
+    /// `total` bytes: 0, 1, 2, ... mod 251.
+    fn pattern(total: usize) -> Vec<u8> {
+        (0..total).map(|i| (i % 251) as u8).collect()
+    }
+
+    /// Writes [`pattern`]`(total)` in writes of `step` bytes.
     fn produce(out: &mut impl Write, total: usize, step: usize) -> std::io::Result<()> {
-        let bytes: Vec<u8> = (0..total).map(|i| (i % 251) as u8).collect();
-        bytes
+        pattern(total)
             .chunks(step)
             .try_for_each(|chunk| out.write_all(chunk))
     }
@@ -708,7 +712,7 @@ mod tests {
     #[test]
     fn every_byte_arrives_in_order_in_pieces_that_never_outgrow_their_size() {
         let total = 5 * PIECE_BYTES + 12_345;
-        let want: Vec<u8> = (0..total).map(|i| (i % 251) as u8).collect();
+        let want = pattern(total);
         for step in [1_000, 7_919, PIECE_BYTES, PIECE_BYTES + 3] {
             let sink = write_on_thread(Limited::with_room(usize::MAX), |out| {
                 produce(out, total, step)
