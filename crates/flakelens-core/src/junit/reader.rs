@@ -277,6 +277,12 @@ fn settle(attempts: &[Attempt]) -> (Outcome, bool) {
     }
 }
 
+/// Input bytes per test below which a file's `tests` count is not trusted to size the reader's
+/// tables ([`JunitReader::presize`]): a `<testcase>` element with a classname and a name takes
+/// more than this. A file that claims more tests than its length over this gets tables of that
+/// size, which grow as usual if it does hold more.
+const PRESIZE_BYTES_PER_TEST: usize = 64;
+
 struct JunitReader<'a> {
     /// Shares identity texts within the file and, when the caller keeps it, across files.
     interner: &'a mut Interner,
@@ -610,14 +616,33 @@ impl<'a> JunitReader<'a> {
             Some(parent) if !parent.is_empty() => Arc::from(format!("{parent} › {name}")),
             _ => Arc::from(name.as_str()),
         };
+        let tests_attr = e.get("tests").and_then(|t| t.trim().parse().ok());
+        if let Some(claimed) = tests_attr {
+            self.presize(claimed);
+        }
         Frame::Suite {
             name: self.interner.intern(&name),
             instance: self.suites_opened,
             path,
-            tests_attr: e.get("tests").and_then(|t| t.trim().parse().ok()),
+            tests_attr,
             elements_before: self.testcase_elements,
             at,
         }
+    }
+
+    /// Sizes the per-test tables once, for the first suite element's `tests` count (the
+    /// root's, usually), so they do not grow by doubling and rehashing as the file is read.
+    /// The count is the file's claim, untrusted: it is capped at one test per
+    /// [`PRESIZE_BYTES_PER_TEST`] of input, so a false count reserves little more than the
+    /// file's own size.
+    fn presize(&mut self, claimed: usize) {
+        if self.testcases.capacity() > 0 {
+            return;
+        }
+        let tests = claimed.min(self.input.len() / PRESIZE_BYTES_PER_TEST);
+        self.testcases.reserve_exact(tests);
+        self.first_element_at.reserve_exact(tests);
+        self.index.reserve(tests);
     }
 
     fn testcase(&mut self, e: &Attrs<'_>, at: u64) -> TestCaseBuilder {
@@ -1479,6 +1504,22 @@ mod tests {
                 Err(_) => prop_assert!(needs_normalizing(&raw)),
             }
         }
+    }
+
+    #[test]
+    fn a_false_tests_count_reserves_no_more_than_the_file_could_hold() {
+        // Claims a billion tests and holds two: the tables are sized by the file's length.
+        let xml = "<testsuites tests=\"1000000000\"><testsuite name=\"s\" tests=\"1000000000\">\
+                   <testcase classname=\"c\" name=\"a\"/><testcase classname=\"c\" name=\"b\"/>\
+                   </testsuite></testsuites>";
+        let run = read_report("r.xml", xml.as_bytes()).run.expect("a run");
+        assert_eq!(run.testcases.len(), 2);
+        assert!(
+            run.testcases.capacity() <= xml.len() / PRESIZE_BYTES_PER_TEST + 4,
+            "capacity {} for a {}-byte file",
+            run.testcases.capacity(),
+            xml.len()
+        );
     }
 
     #[test]
