@@ -19,8 +19,8 @@ use flakelens_core::audit::Privacy;
 use flakelens_core::categories::RulesFile;
 use flakelens_core::report::{APP_WASM_ID, WORKER_GLUE_ID, WORKER_WASM_ID};
 use flakelens_core::share::Fit;
+use flakelens_core::RunDetail;
 use flakelens_core::{Analysis, AnalysisOptions};
-use flakelens_core::{RunDetail, TestSummary};
 use futures::channel::oneshot;
 use futures::future::{select, Either};
 use gloo_timers::future::TimeoutFuture;
@@ -422,19 +422,24 @@ pub async fn analyze(options: &AnalysisOptions) -> Result<Option<Analyzed>, Stri
     let mut search_index = Vec::with_capacity(tests);
     let mut next = (tests > 0).then(|| send(&remote, Request::Tests { start: 0 }));
     while let Some(rx) = next.take() {
-        let Reply::Tests { json, end } = receive(rx).await? else {
+        let Reply::Tests {
+            tests: bytes,
+            count,
+            end,
+        } = receive(rx).await?
+        else {
             return Err("the worker answered out of turn".to_owned());
         };
-        if end <= analysis.tests.len() {
-            return Err("the worker sent no test".to_owned());
+        if end <= analysis.tests.len() || end - analysis.tests.len() != count {
+            return Err("the worker sent no test, or not as many as it said".to_owned());
         }
         if end < tests {
             next = Some(send(&remote, Request::Tests { start: end }));
         }
         let started = now_ms();
-        let chunk: Vec<TestSummary> =
-            serde_json::from_str(&json).map_err(|e| format!("the worker answered garbage: {e}"))?;
-        drop(json);
+        let chunk = crate::wire::decode_tests(&bytes, count)
+            .map_err(|e| format!("the worker answered garbage: {e}"))?;
+        drop(bytes);
         record_decode(now_ms() - started);
         search_index.extend(chunk.iter().map(crate::display::route::search_text));
         analysis.tests.extend(chunk);

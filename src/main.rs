@@ -30,6 +30,9 @@ mod rules;
 mod share;
 #[cfg(target_arch = "wasm32")]
 mod state;
+// Compiled by the worker too; tested here, natively.
+#[cfg(any(target_arch = "wasm32", test))]
+mod wire;
 
 #[cfg(target_arch = "wasm32")]
 fn main() {

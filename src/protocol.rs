@@ -6,7 +6,8 @@
 //!
 //! Messages cross the worker boundary as bincode. The core's types skip empty fields when
 //! serialized, which bincode cannot read back, so they travel as JSON text inside the
-//! bincode message.
+//! bincode message; except the tests of an analysis, the bulk of what the page receives,
+//! which travel as bincode of their own (`wire.rs`).
 
 use flakelens_core::audit::{Criteria, CriterionResult, Generator, Privacy, SummaryTables};
 use flakelens_core::share::Fit;
@@ -45,8 +46,8 @@ pub enum Request {
     /// [`Reply::Analyzed`], then the tests come with [`Request::Tests`].
     Analyze(String),
     /// The tests of the last analysis from `start` on, as the page shows them: at most 750,
-    /// and no more once their JSON passes 1 MiB (at least one; the worker's `TESTS_PER_CHUNK`
-    /// and `CHUNK_BYTES`).
+    /// and no more once they pass 1 MiB (at least one; the worker's `TESTS_PER_CHUNK` and
+    /// `CHUNK_BYTES`).
     Tests {
         /// The first test's index.
         start: usize,
@@ -188,8 +189,11 @@ pub enum Reply {
     },
     /// A chunk of tests, stack traces and outputs left out.
     Tests {
-        /// `Vec<TestSummary>` as JSON.
-        json: String,
+        /// The tests, each written by `wire::encode_test` (read with `wire::decode_tests`).
+        #[serde(with = "serde_bytes")]
+        tests: Vec<u8>,
+        /// How many tests it holds.
+        count: usize,
         /// The index after the last test in it: where the next chunk starts.
         end: usize,
     },

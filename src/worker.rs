@@ -34,10 +34,11 @@ use flakelens_core::share::{decode_fragment, share_fragment, ShareError, SHARE_L
 use flakelens_core::{
     Analysis, AnalysisOptions, Diagnostic, IncrementalAnalysis, Interner, JoinedRuns, Run,
 };
-use flakelens_core::{AttemptDetail, RunDetail, Severity, TestSummary};
+use flakelens_core::{Severity, TestSummary};
 use wasm_bindgen::JsCast;
 
 use crate::protocol::{AuditMeta, AuditOf, Base, Held, Reply, Request};
+use crate::wire::encode_test;
 
 /// How many tests one [`Reply::Tests`] carries at most: small enough that the page decodes a
 /// chunk in well under 100 ms even on a busy machine (about 1.5 MB of JSON at 100,000 tests ×
@@ -210,8 +211,8 @@ impl Engine {
             }
             Request::Analyze(options) => self.analyze(&options),
             Request::Tests { start } => {
-                let (json, end) = self.tests_chunk(start);
-                Reply::Tests { json, end }
+                let (tests, count, end) = self.tests_chunk(start);
+                Reply::Tests { tests, count, end }
             }
             Request::Details(id) => {
                 let details = self
@@ -459,93 +460,35 @@ impl Engine {
         join.finish_joined()
     }
 
-    /// The tests from `start` on as the page shows them (see [`Request::Tests`]), and the
-    /// index after the last one sent.
-    fn tests_chunk(&self, start: usize) -> (String, usize) {
+    /// The tests from `start` on as the page shows them (see [`Request::Tests`]), how many,
+    /// and the index after the last one sent.
+    fn tests_chunk(&self, start: usize) -> (Vec<u8>, usize, usize) {
         let tests = self.analysis.as_ref().map_or(&[][..], |a| &a.tests[..]);
-        shown_tests_json(tests, start, TESTS_PER_CHUNK, CHUNK_BYTES)
+        shown_tests(tests, start, TESTS_PER_CHUNK, CHUNK_BYTES)
     }
 }
 
-/// `tests[start..]` as the page's lists show them ([`shown_test`]), as a JSON array: at most
-/// `max_tests` of them, and no more once the JSON is `max_bytes` long (at least one, if any
-/// is left); and the index after the last one in it. Each test is written as it is made
+/// `tests[start..]` as the page's lists show them, each written by [`encode_test`]: at most
+/// `max_tests` of them, and no more once the bytes are `max_bytes` long (at least one, if any
+/// is left); how many; and the index after the last one. Each test is written as it is made
 /// ready, into one buffer sized for the budget.
-fn shown_tests_json(
+fn shown_tests(
     tests: &[TestSummary],
     start: usize,
     max_tests: usize,
     max_bytes: usize,
-) -> (String, usize) {
+) -> (Vec<u8>, usize, usize) {
     let last = tests.len().min(start.saturating_add(max_tests));
-    let mut json = Vec::with_capacity(max_bytes.saturating_add(max_bytes / 4));
-    json.push(b'[');
+    let mut bytes = Vec::with_capacity(max_bytes.saturating_add(max_bytes / 4));
     let mut end = start.min(last);
-    while end < last && (end == start || json.len() < max_bytes) {
-        if end > start {
-            json.push(b',');
-        }
-        if serde_json::to_writer(&mut json, &shown_test(&tests[end])).is_err() {
-            return ("[]".to_owned(), start);
+    while end < last && (end == start || bytes.len() < max_bytes) {
+        if encode_test(&tests[end], &mut bytes).is_err() {
+            return (Vec::new(), 0, start);
         }
         end += 1;
     }
-    json.push(b']');
-    (
-        String::from_utf8(json).unwrap_or_else(|_| "[]".to_owned()),
-        end,
-    )
-}
-
-/// A test as the page's lists show it: stack traces and outputs left out (the detail panel
-/// asks for them with [`Request::Details`]); messages stay, for the search.
-pub fn shown_test(test: &TestSummary) -> TestSummary {
-    let details = test
-        .details
-        .iter()
-        .map(|d| {
-            d.as_ref().map(|d| RunDetail {
-                status: d.status,
-                retries: d.retries,
-                flaky: d.flaky,
-                attempts: d
-                    .attempts
-                    .iter()
-                    .map(|a| AttemptDetail {
-                        attempt: a.attempt,
-                        status: a.status,
-                        duration_seconds: a.duration_seconds,
-                        message: a.message.clone(),
-                        failure_type: a.failure_type.clone(),
-                        trace: None,
-                        stdout: None,
-                        stderr: None,
-                    })
-                    .collect(),
-            })
-        })
-        .collect();
-    TestSummary {
-        id: test.id.clone(),
-        suite: test.suite.clone(),
-        classname: test.classname.clone(),
-        name: test.name.clone(),
-        file: test.file.clone(),
-        outcomes: test.outcomes.clone(),
-        attempts: test.attempts.clone(),
-        counts: test.counts,
-        failure_rate: test.failure_rate,
-        verdict: test.verdict,
-        first_failure: test.first_failure.clone(),
-        flaky_in_run: test.flaky_in_run.clone(),
-        durations_seconds: test.durations_seconds.clone(),
-        metrics: test.metrics.clone(),
-        flags: test.flags.clone(),
-        categories: test.categories.clone(),
-        signals: test.signals.clone(),
-        case_index: Vec::new(),
-        details,
-    }
+    let count = end - start.min(last);
+    (bytes, count, end)
 }
 
 /// A `Blob` holding a copy of `bytes`, or `None` when the browser refuses to make one.
@@ -658,7 +601,9 @@ fn shared_audit(fragment: &str) -> Reply {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::wire::decode_tests;
     use flakelens_core::generate::{read_generated, GenSpec};
+    use flakelens_core::{AttemptDetail, RunDetail};
     use wasm_bindgen_test::wasm_bindgen_test;
 
     /// `flakelens gen`'s 300 tests × 12 runs, analyzed.
@@ -681,13 +626,18 @@ mod tests {
         let mut got: Vec<TestSummary> = Vec::new();
         let mut cut_by_bytes = 0;
         while start < tests.len() {
-            let (json, end) = shown_tests_json(tests, start, max_tests, max_bytes);
-            let chunk: Vec<TestSummary> = serde_json::from_str(&json).expect("a JSON array");
-            assert_eq!(chunk.len(), end - start, "end names the tests sent");
+            let (bytes, count, end) = shown_tests(tests, start, max_tests, max_bytes);
+            let chunk = decode_tests(&bytes, count).expect("the tests written");
+            assert_eq!(count, end - start, "end names the tests sent");
             assert!(!chunk.is_empty() && chunk.len() <= max_tests);
             // Under the budget before its last test was written.
-            let last = serde_json::to_string(&shown[end - 1]).expect("json").len();
-            assert!(json.len() - last - 2 <= max_bytes, "{} bytes", json.len());
+            let mut last = Vec::new();
+            encode_test(&tests[end - 1], &mut last).expect("bincode");
+            assert!(
+                bytes.len() - last.len() <= max_bytes,
+                "{} bytes",
+                bytes.len()
+            );
             if chunk.len() < max_tests && end < tests.len() {
                 cut_by_bytes += 1;
             }
@@ -698,17 +648,68 @@ mod tests {
         assert!(cut_by_bytes > 0, "the budget never cut a chunk");
         // Past the end: nothing, and the same index back.
         assert_eq!(
-            shown_tests_json(tests, tests.len(), max_tests, max_bytes),
-            ("[]".to_owned(), tests.len())
+            shown_tests(tests, tests.len(), max_tests, max_bytes),
+            (Vec::new(), 0, tests.len())
         );
     }
 
     #[wasm_bindgen_test]
     fn a_test_larger_than_the_budget_still_goes_alone() {
         let analysis = analysis();
-        let (json, end) = shown_tests_json(&analysis.tests, 3, 50, 1);
-        assert_eq!(end, 4);
-        let chunk: Vec<TestSummary> = serde_json::from_str(&json).expect("a JSON array");
+        let (bytes, count, end) = shown_tests(&analysis.tests, 3, 50, 1);
+        assert_eq!((count, end), (1, 4));
+        let chunk = decode_tests(&bytes, count).expect("the test written");
         assert_eq!(chunk, vec![shown_test(&analysis.tests[3])]);
+    }
+
+    /// A test as the page's lists show it: stack traces and outputs left out (the detail panel
+    /// asks for them with [`Request::Details`]); messages stay, for the search.
+    fn shown_test(test: &TestSummary) -> TestSummary {
+        let details = test
+            .details
+            .iter()
+            .map(|d| {
+                d.as_ref().map(|d| RunDetail {
+                    status: d.status,
+                    retries: d.retries,
+                    flaky: d.flaky,
+                    attempts: d
+                        .attempts
+                        .iter()
+                        .map(|a| AttemptDetail {
+                            attempt: a.attempt,
+                            status: a.status,
+                            duration_seconds: a.duration_seconds,
+                            message: a.message.clone(),
+                            failure_type: a.failure_type.clone(),
+                            trace: None,
+                            stdout: None,
+                            stderr: None,
+                        })
+                        .collect(),
+                })
+            })
+            .collect();
+        TestSummary {
+            id: test.id.clone(),
+            suite: test.suite.clone(),
+            classname: test.classname.clone(),
+            name: test.name.clone(),
+            file: test.file.clone(),
+            outcomes: test.outcomes.clone(),
+            attempts: test.attempts.clone(),
+            counts: test.counts,
+            failure_rate: test.failure_rate,
+            verdict: test.verdict,
+            first_failure: test.first_failure.clone(),
+            flaky_in_run: test.flaky_in_run.clone(),
+            durations_seconds: test.durations_seconds.clone(),
+            metrics: test.metrics.clone(),
+            flags: test.flags.clone(),
+            categories: test.categories.clone(),
+            signals: test.signals.clone(),
+            case_index: Vec::new(),
+            details,
+        }
     }
 }

@@ -22,6 +22,8 @@ mod text_decoder;
 mod protocol;
 #[path = "../src/rules.rs"]
 mod rules;
+#[path = "../src/wire.rs"]
+mod wire;
 #[path = "../src/worker.rs"]
 mod worker;
 

@@ -20,6 +20,9 @@ mod rules;
 #[path = "../text_decoder.rs"]
 mod text_decoder;
 #[cfg(target_arch = "wasm32")]
+#[path = "../wire.rs"]
+mod wire;
+#[cfg(target_arch = "wasm32")]
 #[path = "../worker.rs"]
 mod worker;
 
