@@ -294,15 +294,16 @@ async fn conn() -> Result<Rc<Remote>, String> {
 
 /// Sends `request` now; the receiver gets the answer.
 fn send(remote: &Remote, request: Request) -> oneshot::Receiver<Answer> {
-    send_with(remote, request, None)
+    send_with(remote, request, None, None)
 }
 
 /// Sends `request` with `payload`, the bytes of a file (which the request does not encode),
-/// transferred to the worker.
+/// transferred to the worker, and `file`, the picked file itself (a reference, not copied).
 fn send_with(
     remote: &Remote,
     request: Request,
     payload: Option<js_sys::ArrayBuffer>,
+    file: Option<web_sys::Blob>,
 ) -> oneshot::Receiver<Answer> {
     let (tx, rx) = oneshot::channel();
     if let Some(message) = remote.dead.borrow().clone() {
@@ -319,6 +320,9 @@ fn send_with(
             if let Some(payload) = payload {
                 message.push(&payload);
                 transfer.push(&payload);
+            }
+            if let Some(file) = file {
+                message.set(2, file.into());
             }
             remote.pending.borrow_mut().push_back(tx);
             if remote
@@ -350,8 +354,36 @@ pub async fn call(request: Request) -> Answer {
 /// [`call`] with the bytes of a file beside the request (`Request::Parse`, `ParseAudit`):
 /// the page never copies them into its own memory when a worker runs.
 pub async fn call_with(request: Request, payload: Option<js_sys::ArrayBuffer>) -> Answer {
+    start_call_with(request, payload, None)
+        .await?
+        .answer()
+        .await
+}
+
+/// A request sent whose answer is still to come ([`start_call_with`]).
+pub struct Pending(oneshot::Receiver<Answer>);
+
+impl Pending {
+    /// Waits for the answer.
+    pub async fn answer(self) -> Answer {
+        receive(self.0).await
+    }
+}
+
+/// Sends `request` (with `payload`, as [`call_with`], and `file`, the picked file those bytes
+/// are, which the worker keeps to read it again) and returns without waiting for its answer,
+/// so the page can do something else meanwhile (read the next file). The worker answers its
+/// requests in order.
+///
+/// # Errors
+/// The message of a worker that could not start or has stopped.
+pub async fn start_call_with(
+    request: Request,
+    payload: Option<js_sys::ArrayBuffer>,
+    file: Option<web_sys::Blob>,
+) -> Result<Pending, String> {
     let remote = conn().await?;
-    receive(send_with(&remote, request, payload)).await
+    Ok(Pending(send_with(&remote, request, payload, file)))
 }
 
 fn held_of(reply: Answer) -> Result<Held, String> {

@@ -276,29 +276,27 @@ async fn read_items(
     };
     publish(Some(state.clone()));
     let mut used: usize = 0;
-    let mut items = items.into_iter();
-    while let Some(item) = items.next() {
+    // The file the worker is reading and its answer to come: the page reads the next file
+    // meanwhile, so the worker does not wait for it (at 686 MB it waited 1.9 s of 9.3).
+    let mut in_flight: Option<(String, engine::Pending)> = None;
+    let mut items = items.into_iter().enumerate();
+    while let Some((index, item)) = items.next() {
         if cancelled() {
-            let left = 1 + items.len();
-            collector.diagnostics.push(Diagnostic::whole_file(
-                &item.name,
-                Severity::Warning,
-                format!(
-                    "loading was cancelled: this file and {} more were not read",
-                    left - 1
-                ),
-            ));
+            settle(&mut in_flight, &mut collector, &mut state).await;
+            collector
+                .diagnostics
+                .push(cancelled_note(&item.name, items.len()));
             break;
         }
         state.current = item.name.clone();
-        progress(format!(
-            "reading {} of {total}: {}",
-            state.files_done + 1,
-            item.name
-        ));
+        progress(format!("reading {} of {total}: {}", index + 1, item.name));
         publish(Some(state.clone()));
+        let mut picked: Option<web_sys::Blob> = None;
         let bytes = match item.source {
-            Source::File(file) => read_file(file).await,
+            Source::File(file) => {
+                picked = Some(file.clone().into());
+                read_file(file).await
+            }
             Source::Url(url) => {
                 let limit = budget.map_or(usize::MAX, |b| b.saturating_sub(used));
                 match fetch_limited(&url, limit).await {
@@ -307,6 +305,7 @@ async fn read_items(
                         Ok(Uint8Array::from(bytes.as_slice()).buffer())
                     }
                     Err(FetchError::TooLarge { .. }) if budget.is_some() => {
+                        settle(&mut in_flight, &mut collector, &mut state).await;
                         collector.diagnostics.push(unreadable(
                             &item.name,
                             format!(
@@ -321,30 +320,68 @@ async fn read_items(
                 }
             }
         };
+        // The previous file's answer comes first: answers are collected in the files' order.
+        settle(&mut in_flight, &mut collector, &mut state).await;
+        publish(Some(state.clone()));
+        // Cancel stops after the file the worker was reading: this one, read meanwhile, is
+        // not sent.
+        if cancelled() {
+            collector
+                .diagnostics
+                .push(cancelled_note(&item.name, items.len()));
+            break;
+        }
         match bytes {
             Ok(bytes) => {
                 let size = bytes.byte_length() as usize;
                 used += size;
                 state.bytes_done += size as u64;
-                let answer = engine::call_with(
-                    crate::protocol::Request::Parse {
-                        name: item.name.clone(),
-                        load_files: total,
-                        bytes: Vec::new(),
-                    },
-                    Some(bytes),
-                )
-                .await;
-                collector.add(&item.name, answer);
+                let request = crate::protocol::Request::Parse {
+                    name: item.name.clone(),
+                    load_files: total,
+                    bytes: Vec::new(),
+                    file: None,
+                };
+                match engine::start_call_with(request, Some(bytes), picked).await {
+                    Ok(pending) => in_flight = Some((item.name, pending)),
+                    Err(message) => {
+                        collector.add(&item.name, Err(message));
+                        state.files_done += 1;
+                    }
+                }
             }
-            Err(e) => collector.diagnostics.push(unreadable(&item.name, e)),
+            Err(e) => {
+                collector.diagnostics.push(unreadable(&item.name, e));
+                state.files_done += 1;
+            }
         }
-        state.files_done += 1;
         publish(Some(state.clone()));
     }
+    settle(&mut in_flight, &mut collector, &mut state).await;
     publish(None);
     HUB.with(|hub| hub.borrow_mut().cancel = false);
     collector.into_loaded()
+}
+
+/// The diagnostic of a load cancelled before `name` and `more` files after it were read.
+fn cancelled_note(name: &str, more: usize) -> Diagnostic {
+    Diagnostic::whole_file(
+        name,
+        Severity::Warning,
+        format!("loading was cancelled: this file and {more} more were not read"),
+    )
+}
+
+/// Waits for the answer about the file the worker is reading, if any, and collects it.
+async fn settle(
+    in_flight: &mut Option<(String, engine::Pending)>,
+    collector: &mut Collector,
+    state: &mut Progress,
+) {
+    if let Some((name, pending)) = in_flight.take() {
+        collector.add(&name, pending.answer().await);
+        state.files_done += 1;
+    }
 }
 
 /// The bytes of `file`, left in JavaScript (they go to the worker as they are).

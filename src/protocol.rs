@@ -29,6 +29,11 @@ pub enum Request {
         /// as a transferred `ArrayBuffer` (see `engine.rs`), so no one copies them byte by byte.
         #[serde(skip)]
         bytes: Vec<u8>,
+        /// The picked or dropped file itself (a `File` is a `Blob`), posted beside the
+        /// message, not encoded: the engine keeps it to read the file again, instead of a
+        /// copy of its bytes. `None` for fetched files, whose bytes the engine copies.
+        #[serde(skip)]
+        file: Option<web_sys::Blob>,
     },
     /// Read an audit (nothing else) of at most `limit` bytes: a hosted `?audit=` URL.
     ParseAudit {

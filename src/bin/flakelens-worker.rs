@@ -6,8 +6,9 @@
 //! `index.html`); the page spawns it from `worker/flakelens-worker.js`.
 //!
 //! Protocol: once its message handler is set, the worker posts the string `"ready"`; then
-//! every message from the page is `[request, bytes]`: one bincode-encoded `Request` (a
-//! `Uint8Array`) and, for a file, its bytes (an `ArrayBuffer`, transferred), answered with
+//! every message from the page is `[request, bytes, file]`: one bincode-encoded `Request` (a
+//! `Uint8Array`) and, for a file, its bytes (an `ArrayBuffer`, transferred) and the picked
+//! `File` itself when there is one (not transferred: a `File` is a reference), answered with
 //! exactly one bincode-encoded `Reply` (its buffer transferred, not copied), in order.
 
 #[cfg(target_arch = "wasm32")]
@@ -51,6 +52,12 @@ fn main() {
                 if let Some(bytes) = request.payload_mut() {
                     if !payload.is_undefined() {
                         *bytes = Uint8Array::new(&payload).to_vec();
+                    }
+                }
+                let file = message.get(2);
+                if let Some(slot) = request.file_mut() {
+                    if file.is_instance_of::<web_sys::Blob>() {
+                        *slot = Some(file.unchecked_into());
                     }
                 }
                 drop(message);

@@ -347,6 +347,34 @@ async function scenarioProgressCancel(ctx, scratch) {
   }
 }
 
+async function scenarioChangedOnDisk(ctx, scratch) {
+  const label = 'a file changed on disk';
+  // The worker keeps each picked file as the browser's `File`, not a copy of its bytes, and
+  // reads it again when files are added to the held runs. A file changed since it was picked
+  // cannot be read again: its runs are left out, and a diagnostic names it.
+  const dir = path.join(scratch, 'changed');
+  const gen = spawnSync(CLI, ['gen', '--tests', '60', '--runs', '4', '-o', dir], { encoding: 'utf8', timeout: 60_000 });
+  if (gen.status !== 0) throw new Abort(`flakelens gen failed: ${gen.stderr}`);
+  const files = fs.readdirSync(dir).filter((f) => f.endsWith('.xml')).sort().map((f) => path.join(dir, f));
+  const page = await ctx.page();
+  await page.goto(`${ctx.base}/`, { waitUntil: 'load' });
+  await page.waitForSelector('#file-input', { state: 'attached', timeout: WAIT_MS });
+  await page.setInputFiles('#file-input', files.slice(0, 3));
+  const late = await waitForSummary(page, 3);
+  check(`${label}: three files load`, late === null, late);
+  // The second file is rewritten (its length and time change), then a fourth file is added.
+  await new Promise((r) => setTimeout(r, 1100));
+  fs.appendFileSync(files[1], '\n<!-- changed -->\n');
+  await page.setInputFiles('#file-input', [files[3]]);
+  const lateAdded = await waitForSummary(page, 3);
+  const diagnostics = await diagnosticsText(page);
+  const changed = path.basename(files[1]);
+  check(`${label}: adding a fourth file leaves the changed one out (3 runs shown)`, lateAdded === null, lateAdded);
+  check(`${label}: a diagnostic names ${changed} and says it changed on disk`,
+    diagnostics.includes(changed) && diagnostics.includes('changed on disk since it was picked'), diagnostics.slice(0, 600));
+  if (lateAdded === null) checkSame(`${label}: the other three runs`, await readShown(page), analyzeWithCli([files[0], files[2], files[3]]));
+}
+
 async function scenarioShareRoundTrip(ctx, example) {
   const label = 'share link';
   const page = await ctx.page();
@@ -666,6 +694,7 @@ async function main() {
     const example = await scenarioWorker(ctx);
     await scenarioNoWorker(ctx);
     await scenarioProgressCancel(ctx, scratch);
+    await scenarioChangedOnDisk(ctx, scratch);
     await scenarioShareRoundTrip(ctx, example);
     await scenarioSingleFile(ctx, scratch, example);
     await scenarioXss(ctx, scratch);
