@@ -196,8 +196,20 @@ async fn spawn() -> Result<Rc<Remote>, String> {
                 let Some(remote) = weak.upgrade() else {
                     return;
                 };
-                let answer = bincode::deserialize::<Reply>(&Uint8Array::new(&data).to_vec())
-                    .map_err(|e| format!("the worker answered garbage: {e}"));
+                // `[reply, bytes]`: the bytes (a chunk of tests) travel beside the reply.
+                let message: Array = data.unchecked_into();
+                let answer =
+                    bincode::deserialize::<Reply>(&Uint8Array::new(&message.get(0)).to_vec())
+                        .map(|mut reply| {
+                            let payload = message.get(1);
+                            if let (Some(bytes), false) =
+                                (reply.payload_mut(), payload.is_undefined())
+                            {
+                                *bytes = Uint8Array::new(&payload).to_vec();
+                            }
+                            reply
+                        })
+                        .map_err(|e| format!("the worker answered garbage: {e}"));
                 let waiting = remote.pending.borrow_mut().pop_front();
                 if let Some(tx) = waiting {
                     let _ = tx.send(answer);

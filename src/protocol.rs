@@ -195,7 +195,9 @@ pub enum Reply {
     /// A chunk of tests, stack traces and outputs left out.
     Tests {
         /// The tests, each written by `wire::encode_test` (read with `wire::decode_tests`).
-        #[serde(with = "serde_bytes")]
+        /// Not encoded: they travel beside the message as a transferred buffer
+        /// ([`Reply::payload_mut`]), so they are copied once on each side, not twice.
+        #[serde(skip)]
         tests: Vec<u8>,
         /// How many tests it holds.
         count: usize,
@@ -220,6 +222,16 @@ pub enum Reply {
     Rules(Result<String, String>),
     /// The fragment of [`Request::SharedAudit`] holds no audit.
     NoAudit,
+}
+
+impl Reply {
+    /// The bytes that travel beside the message (a chunk of tests'), if any.
+    pub fn payload_mut(&mut self) -> Option<&mut Vec<u8>> {
+        match self {
+            Reply::Tests { tests, .. } => Some(tests),
+            _ => None,
+        }
+    }
 }
 
 /// What the engine holds.

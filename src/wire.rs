@@ -304,13 +304,11 @@ impl WireTest {
     }
 }
 
-/// The bincode options of both ends: bincode 1's defaults (fixed-size integers, little
-/// endian), with no limit, as `bincode::serialize` uses.
+/// The bincode options of both ends: integers (lengths, enum tags, counts) as varints, most
+/// of them one byte, so a test's outcomes and attempts take about a byte each per run.
 fn options() -> impl bincode::Options {
     use bincode::Options;
-    bincode::DefaultOptions::new()
-        .with_fixint_encoding()
-        .allow_trailing_bytes()
+    bincode::DefaultOptions::new().allow_trailing_bytes()
 }
 
 /// Appends `test` to `out` as the page's lists show it (stack traces and outputs left out),

@@ -9,7 +9,8 @@
 //! every message from the page is `[request, bytes, file]`: one bincode-encoded `Request` (a
 //! `Uint8Array`) and, for a file, its bytes (an `ArrayBuffer`, transferred) and the picked
 //! `File` itself when there is one (not transferred: a `File` is a reference), answered with
-//! exactly one bincode-encoded `Reply` (its buffer transferred, not copied), in order.
+//! exactly one message `[reply, bytes]`: a bincode-encoded `Reply` and, for a chunk of tests,
+//! its bytes (both buffers transferred, not copied), in order.
 
 #[cfg(target_arch = "wasm32")]
 #[path = "../protocol.rs"]
@@ -65,12 +66,21 @@ fn main() {
             }
             Err(e) => protocol::Reply::AuditError(format!("the worker got a garbled request: {e}")),
         };
+        let mut reply = reply;
+        let payload = reply.payload_mut().map(std::mem::take);
         let encoded = bincode::serialize(&reply).unwrap_or_default();
         drop(reply);
         let array = Uint8Array::from(encoded.as_slice());
         drop(encoded);
+        let message = Array::of1(&array);
         let transfer = Array::of1(&array.buffer());
-        let _ = reply_scope.post_message_with_transfer(&array, &transfer);
+        if let Some(payload) = payload {
+            let bytes = Uint8Array::from(payload.as_slice());
+            drop(payload);
+            message.push(&bytes);
+            transfer.push(&bytes.buffer());
+        }
+        let _ = reply_scope.post_message_with_transfer(&message, &transfer);
     });
     scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     // The handler lives as long as the worker.
