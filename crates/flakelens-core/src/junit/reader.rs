@@ -315,6 +315,8 @@ struct JunitReader<'a> {
     pytest_reruns: HashSet<usize>,
     /// The allocation of the last start tag's attribute list, reused by the next.
     spare_attrs: Vec<(&'static str, std::borrow::Cow<'static, str>)>,
+    /// The last testcase classname interned (empty before the first).
+    last_classname: Arc<str>,
 }
 
 /// Why reading stopped early.
@@ -357,6 +359,7 @@ impl<'a> JunitReader<'a> {
             ignored: HashMap::default(),
             pytest_reruns: HashSet::new(),
             spare_attrs: Vec::new(),
+            last_classname: Arc::from(""),
         }
     }
 
@@ -666,7 +669,16 @@ impl<'a> JunitReader<'a> {
         let classname_given = classname.is_some();
         self.signals.testcase_without_classname |= classname.is_none();
         let classname = match classname {
-            Some(classname) => self.interner.intern(classname),
+            // Consecutive testcases mostly share their classname: the last one is compared
+            // before the interner hashes it.
+            Some(classname) if *self.last_classname == *classname => {
+                Arc::clone(&self.last_classname)
+            }
+            Some(classname) => {
+                let shared = self.interner.intern(classname);
+                self.last_classname = Arc::clone(&shared);
+                shared
+            }
             None => Arc::clone(&suite),
         };
         let name = match a.name {
