@@ -474,7 +474,7 @@ pub async fn analyze(options: &AnalysisOptions) -> Result<Option<Analyzed>, Stri
         else {
             return Err("the worker answered out of turn".to_owned());
         };
-        if end <= analysis.tests.len() || end - analysis.tests.len() != count {
+        if end <= analysis.tests.len() || end > tests || end - analysis.tests.len() != count {
             return Err("the worker sent no test, or not as many as it said".to_owned());
         }
         if end < tests {

@@ -20,8 +20,9 @@ use crate::protocol::Held;
 
 /// Above this many bytes of input held by the engine, the page warns and offers to drop
 /// system-out/err (256 MiB: a conservative mark. The page and its worker took about 1.2×
-/// the input at 332 MB (Chromium's renderer RSS, the files' `Blob`s included), 0.56× at
-/// 1 GB and 0.41× at 2 GB, at bcab959; browsers give one page 1–4 GiB). `?budget=MIB` in
+/// the input at 332 MB (Chromium's renderer RSS, with copies of the files as `Blob`s),
+/// 0.56× at 1 GB and 0.41× at 2 GB, at bcab959; 1.1× at 332 MB since the worker keeps the
+/// picked files by reference; browsers give one page 1–4 GiB). `?budget=MIB` in
 /// the page's address sets another value (the end-to-end test uses it).
 pub const MEMORY_BUDGET_BYTES: u64 = 256 << 20;
 

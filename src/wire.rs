@@ -326,7 +326,9 @@ pub fn encode_test(test: &TestSummary, out: &mut Vec<u8>) -> Result<(), String> 
 /// bytes are not that many tests, or hold more.
 #[allow(dead_code)]
 pub fn decode_tests(bytes: &[u8], count: usize) -> Result<Vec<TestSummary>, String> {
-    let mut tests = Vec::with_capacity(count.min(bytes.len()));
+    // Room for the count given, but no more than the bytes could hold (a test takes well
+    // over 16 bytes): a garbled count cannot reserve much.
+    let mut tests = Vec::with_capacity(count.min(bytes.len() / 16));
     let mut reader = bincode::Deserializer::from_slice(bytes, options());
     for _ in 0..count {
         let test = WireTest::deserialize(&mut reader).map_err(|e| e.to_string())?;
@@ -340,14 +342,14 @@ pub fn decode_tests(bytes: &[u8], count: usize) -> Result<Vec<TestSummary>, Stri
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use flakelens_core::generate::{read_generated, GenSpec};
     use flakelens_core::Analysis;
 
     /// `flakelens gen`'s 400 tests × 15 runs, analyzed: failures with messages and traces,
-    /// flaky tests, categories, outputs.
-    fn analysis() -> Analysis {
+    /// flaky tests, categories, outputs (the worker's tests use it too).
+    pub(crate) fn analysis() -> Analysis {
         let spec = GenSpec {
             tests: 400,
             runs: 15,
@@ -356,8 +358,9 @@ mod tests {
         Analysis::from_reads(read_generated(&spec, |run| format!("run-{run}.xml")))
     }
 
-    /// The oracle: the test with its stack traces and outputs removed, and nothing else.
-    fn without_texts(test: &TestSummary) -> TestSummary {
+    /// The oracle: the test with its stack traces and outputs removed, and nothing else (the
+    /// worker's tests use it too).
+    pub(crate) fn without_texts(test: &TestSummary) -> TestSummary {
         let mut test = test.clone();
         test.case_index.clear();
         for attempt in test

@@ -10,8 +10,9 @@
 //! chunks of tests (so no task on the page decodes more than one chunk); a test's full
 //! details when its detail panel opens; an audit when one is saved or shared.
 //!
-//! It keeps no file's runs parsed: each file is kept as a `Blob` (JavaScript's memory, which
-//! the browser may page to disk), and what wasm memory keeps of its runs is their join
+//! It keeps no file's runs parsed: each file is kept as the picked `File` (a reference to the
+//! file on disk; a fetched file as a `Blob` copy, JavaScript's memory, which the browser may
+//! page to disk), and what wasm memory keeps of its runs is their join
 //! ([`JoinedRuns`]: per test, its outcome, attempts, duration and details in each run),
 //! beside the last analysis. An analysis of all the join's runs is lent the join's tests
 //! rather than a copy of them, and gives them back when the next analysis is made
@@ -41,15 +42,15 @@ use crate::protocol::{AuditMeta, AuditOf, Base, Held, Reply, Request};
 use crate::wire::encode_test;
 
 /// How many tests one [`Reply::Tests`] carries at most: small enough that the page decodes a
-/// chunk in well under 100 ms even on a busy machine (about 1.5 MB of JSON at 100,000 tests ×
-/// 20 runs; 1,500 tests took up to 190 ms on a loaded 2-core machine).
+/// chunk in well under 100 ms even on a busy machine (set when chunks were JSON: 1,500 tests
+/// took up to 190 ms on a loaded 2-core machine; as bincode (`wire.rs`), 750 tests of 20 runs
+/// take at most 15–28 ms).
 pub const TESTS_PER_CHUNK: usize = 750;
 
-/// The JSON size (bytes) past which a [`Reply::Tests`] takes no more tests. The flaky and
-/// broken tests, ranked first, carry their failures' messages in every run: at 20,000 tests ×
-/// 50 runs their chunks of 750 were 4 to 7 MB, which cost the page that long to decode and
-/// the worker 15 MB of memory to write (the text grown by doubling, then copied into the
-/// message).
+/// The size (bytes) past which a [`Reply::Tests`] takes no more tests. The flaky and broken
+/// tests, ranked first, carry their failures' messages in every run: at 20,000 tests × 50
+/// runs their chunks of 750 were 4 to 7 MB of JSON, which cost the page that long to decode
+/// and the worker 15 MB of memory to write.
 pub const CHUNK_BYTES: usize = 1 << 20;
 
 /// Where some of the held runs come from, in the order of the runs.
@@ -60,7 +61,8 @@ enum Source {
     Stored(Stored),
 }
 
-/// A file whose runs are not kept: its bytes as a `Blob`, outside wasm memory.
+/// A file whose runs are not kept: the picked `File` (a reference to the file on disk), or
+/// for a fetched file a `Blob` copy of its bytes; either is outside wasm memory.
 struct Stored {
     /// The file's name, as read.
     name: String,
@@ -318,10 +320,9 @@ impl Engine {
         self.interner = Interner::default();
     }
 
-    /// Reads one file like the page always has: a flakelens audit by its content, anything
-    /// else with [`read_input_interned`] (JUnit XML, CTRF, zip, gzip).
-    /// Reads one file's `bytes`; keeps `file` (or, without it, a copy of the bytes as a
-    /// `Blob`) to read it again.
+    /// Reads one file's `bytes` like the page always has: a flakelens audit by its content,
+    /// anything else with [`read_input_interned`] (JUnit XML, CTRF, zip, gzip). Keeps `file`
+    /// (or, without it, a copy of the bytes as a `Blob`) to read it again.
     fn parse(
         &mut self,
         name: &str,
@@ -522,30 +523,54 @@ fn reread(stored: &Stored, interner: &mut Interner) -> Vec<ReadOutput> {
     let bytes = web_sys::FileReaderSync::new()
         .and_then(|reader| reader.read_as_array_buffer(&stored.blob))
         .map(|buffer| js_sys::Uint8Array::new(buffer.unchecked_ref()).to_vec());
-    match bytes {
-        Ok(bytes) => {
-            let mut reads = read_input_interned(&stored.name, &bytes, interner);
-            drop(bytes);
-            for read in &mut reads {
-                read.diagnostics = Vec::new();
-                if let (Some(run), true) = (read.run.as_mut(), stored.strip_outputs) {
-                    strip_run_outputs(run);
-                }
-            }
-            reads
-        }
-        Err(e) => vec![ReadOutput {
-            run: None,
-            diagnostics: vec![Diagnostic::whole_file(
-                &stored.name,
-                Severity::Error,
-                format!(
-                    "cannot read this file again (it changed on disk since it was picked, or the browser let go of it: {}); its runs are left out of this analysis — load it again",
-                    e.as_string().unwrap_or_else(|| format!("{e:?}"))
+    let bytes = match bytes {
+        Ok(bytes) => bytes,
+        Err(e) => {
+            let why = e.as_string().unwrap_or_else(|| format!("{e:?}"));
+            return unreadable_again(
+                stored,
+                &format!(
+                    "it changed on disk since it was picked, or the browser let go of it: {why}"
                 ),
-            )],
-        }],
+            );
+        }
+    };
+    let mut reads = read_input_interned(&stored.name, &bytes, interner);
+    drop(bytes);
+    // The same file gives the same runs. Other runs (a file rewritten without the browser
+    // noticing: same size and time) would not match the run names the page holds.
+    let files: Vec<&str> = reads
+        .iter()
+        .filter_map(|r| r.run.as_ref())
+        .map(|r| &*r.file)
+        .collect();
+    if files != stored.files.iter().map(String::as_str).collect::<Vec<_>>() {
+        return unreadable_again(
+            stored,
+            "it changed on disk since it was picked: it no longer gives the same runs",
+        );
     }
+    for read in &mut reads {
+        read.diagnostics = Vec::new();
+        if let (Some(run), true) = (read.run.as_mut(), stored.strip_outputs) {
+            strip_run_outputs(run);
+        }
+    }
+    reads
+}
+
+/// The one diagnostic of a file kept that cannot be read again, and why.
+fn unreadable_again(stored: &Stored, why: &str) -> Vec<ReadOutput> {
+    vec![ReadOutput {
+        run: None,
+        diagnostics: vec![Diagnostic::whole_file(
+            &stored.name,
+            Severity::Error,
+            format!(
+                "cannot read this file again ({why}); its runs are left out of this analysis — load it again"
+            ),
+        )],
+    }]
 }
 
 fn strip_run_outputs(run: &mut Run) {
@@ -621,19 +646,8 @@ fn shared_audit(fragment: &str) -> Reply {
 mod tests {
     use super::*;
     use crate::wire::decode_tests;
-    use flakelens_core::generate::{read_generated, GenSpec};
-    use flakelens_core::{AttemptDetail, RunDetail};
+    use crate::wire::tests::{analysis, without_texts as shown_test};
     use wasm_bindgen_test::wasm_bindgen_test;
-
-    /// `flakelens gen`'s 300 tests × 12 runs, analyzed.
-    fn analysis() -> Analysis {
-        let spec = GenSpec {
-            tests: 300,
-            runs: 12,
-            seed: 7,
-        };
-        Analysis::from_reads(read_generated(&spec, |run| format!("run-{run}.xml")))
-    }
 
     #[wasm_bindgen_test]
     fn chunks_hold_every_test_once_in_order_within_their_budget() {
@@ -647,7 +661,11 @@ mod tests {
         while start < tests.len() {
             let (bytes, count, end) = shown_tests(tests, start, max_tests, max_bytes);
             let chunk = decode_tests(&bytes, count).expect("the tests written");
-            assert_eq!(count, end - start, "end names the tests sent");
+            // The bytes hold exactly `count` tests, and `end` is where they stop.
+            assert!(
+                decode_tests(&bytes, count + 1).is_err(),
+                "more tests than counted"
+            );
             assert!(!chunk.is_empty() && chunk.len() <= max_tests);
             // Under the budget before its last test was written.
             let mut last = Vec::new();
@@ -679,56 +697,5 @@ mod tests {
         assert_eq!((count, end), (1, 4));
         let chunk = decode_tests(&bytes, count).expect("the test written");
         assert_eq!(chunk, vec![shown_test(&analysis.tests[3])]);
-    }
-
-    /// A test as the page's lists show it: stack traces and outputs left out (the detail panel
-    /// asks for them with [`Request::Details`]); messages stay, for the search.
-    fn shown_test(test: &TestSummary) -> TestSummary {
-        let details = test
-            .details
-            .iter()
-            .map(|d| {
-                d.as_ref().map(|d| RunDetail {
-                    status: d.status,
-                    retries: d.retries,
-                    flaky: d.flaky,
-                    attempts: d
-                        .attempts
-                        .iter()
-                        .map(|a| AttemptDetail {
-                            attempt: a.attempt,
-                            status: a.status,
-                            duration_seconds: a.duration_seconds,
-                            message: a.message.clone(),
-                            failure_type: a.failure_type.clone(),
-                            trace: None,
-                            stdout: None,
-                            stderr: None,
-                        })
-                        .collect(),
-                })
-            })
-            .collect();
-        TestSummary {
-            id: test.id.clone(),
-            suite: test.suite.clone(),
-            classname: test.classname.clone(),
-            name: test.name.clone(),
-            file: test.file.clone(),
-            outcomes: test.outcomes.clone(),
-            attempts: test.attempts.clone(),
-            counts: test.counts,
-            failure_rate: test.failure_rate,
-            verdict: test.verdict,
-            first_failure: test.first_failure.clone(),
-            flaky_in_run: test.flaky_in_run.clone(),
-            durations_seconds: test.durations_seconds.clone(),
-            metrics: test.metrics.clone(),
-            flags: test.flags.clone(),
-            categories: test.categories.clone(),
-            signals: test.signals.clone(),
-            case_index: Vec::new(),
-            details,
-        }
     }
 }
