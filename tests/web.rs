@@ -30,6 +30,7 @@ mod worker;
 // An inline module with a path: its modules are read from src/components/.
 #[path = "../src/components"]
 mod components {
+    pub mod comparison;
     pub mod diagnostics;
     pub mod filter_bar;
     pub mod flag_chips;
@@ -47,6 +48,7 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use flakelens_core::junit::read_report;
+use flakelens_core::metrics::groups::{GroupComparison, TestComparison};
 use flakelens_core::{Analysis, Diagnostic, Severity};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
@@ -54,6 +56,7 @@ use web_sys::{Element, HtmlElement};
 use yew::platform::time::sleep;
 use yew::prelude::*;
 
+use components::comparison::{ComparisonProps, ComparisonTable, COMPARISON_ROWS};
 use components::diagnostics::{DiagnosticsPanel, DiagnosticsProps};
 use components::filter_bar::{FilterBar, FilterBarProps};
 use components::lazy_text::{LazyText, LazyTextProps};
@@ -413,6 +416,64 @@ async fn a_large_heat_map_is_drawn_on_a_canvas() {
     assert_eq!(attr(&canvas, "data-mode"), "canvas");
     assert_eq!(attr(&canvas, "data-tests-per-row"), "2");
     assert!(all(&root, "td").is_empty());
+}
+
+#[wasm_bindgen_test]
+async fn a_long_comparison_shows_its_group_sensitive_rows_first_and_the_rest_on_request() {
+    let base = analysis(300, 2);
+    let mut with_groups = (*base.0).clone();
+    // Every test failed in group a; one in 50 (6 of 300) only there.
+    let rows: Vec<TestComparison> = with_groups
+        .tests
+        .iter()
+        .enumerate()
+        .map(|(i, t)| TestComparison {
+            id: t.id.to_string(),
+            a_failures: 1,
+            a_runs: 1,
+            b_failures: u32::from(i % 50 != 0),
+            b_runs: 1,
+            difference: None,
+            fisher_p: 1.0,
+            sensitive_to: (i % 50 == 0).then(|| "a".to_owned()),
+            rule: None,
+        })
+        .collect();
+    with_groups.comparisons = vec![GroupComparison {
+        a: "a".to_owned(),
+        b: "b".to_owned(),
+        tests: rows,
+    }];
+    let root = render::<ComparisonTable>(ComparisonProps {
+        analysis: SharedAnalysis(Rc::new(with_groups)),
+        index: 0,
+    })
+    .await;
+    let rows = all(&root, "tbody tr");
+    assert_eq!(rows.len(), COMPARISON_ROWS);
+    assert!(rows[..6]
+        .iter()
+        .all(|r| attr(r, "data-testid") == "sensitive"));
+    assert!(rows[6..]
+        .iter()
+        .all(|r| attr(r, "data-testid") != "sensitive"));
+    let more = root
+        .query_selector("[data-testid=comparison-more]")
+        .ok()
+        .flatten()
+        .expect("a note on the rows left out");
+    assert!(more
+        .text_content()
+        .unwrap_or_default()
+        .contains("200 of 300"));
+    click(&root, "[data-testid=comparison-show-all]");
+    settle().await;
+    assert_eq!(all(&root, "tbody tr").len(), 300);
+    assert!(root
+        .query_selector("[data-testid=comparison-show-all]")
+        .ok()
+        .flatten()
+        .is_none());
 }
 
 // The worker's decoder for encodings other than UTF-8. Expected texts are worked out by hand
