@@ -4,7 +4,9 @@
 //
 //   node bench/browser/profile-worker.mjs DIR [--out FILE.cpuprofile] [--top N] [--page]
 //
-//   --page  profile the page's main thread instead (it decodes the tests and renders)
+//   --page     profile the page's main thread instead (it decodes the tests and renders)
+//   --relabel  after the load, profile again while the first run is labelled "first" (a
+//              re-analysis from the kept join, as tests/e2e/views.mjs times it)
 //
 // Names: the shipped wasm has no name section (the `web-release` profile strips it), so build
 // one that keeps it for this: CARGO_PROFILE_WEB_RELEASE_STRIP=false trunk build --release
@@ -19,7 +21,7 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
-import { CHROMIUM_FLAGS, serveDir } from '../../tests/e2e/_harness.mjs';
+import { CHROMIUM_FLAGS, gotoView, serveDir } from '../../tests/e2e/_harness.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '..', '..');
@@ -39,6 +41,7 @@ const option = (name) => {
 const out = option('--out');
 const top = Number(option('--top') ?? 30);
 const pageOnly = args.includes('--page') && args.splice(args.indexOf('--page'), 1);
+const relabel = args.includes('--relabel') && args.splice(args.indexOf('--relabel'), 1);
 const [dir] = args;
 if (!dir) {
   console.error('usage: node bench/browser/profile-worker.mjs DIR [--out FILE.cpuprofile] [--top N]');
@@ -46,6 +49,28 @@ if (!dir) {
 }
 const files = fs.readdirSync(dir).filter((f) => fs.statSync(path.join(dir, f)).isFile()).sort().map((f) => path.join(dir, f));
 const bytes = files.reduce((n, f) => n + fs.statSync(f).size, 0);
+
+/** Prints `what` took `seconds` and the profile's functions by self time; writes it to `file`. */
+function report(what, seconds, profile, file) {
+  if (file) fs.writeFileSync(file, JSON.stringify(profile));
+  // Self time per function: samples × the interval between them.
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const self = new Map();
+  let total = 0;
+  profile.samples.forEach((id, i) => {
+    const dt = profile.timeDeltas[i + 1] ?? 0;
+    const f = byId.get(id).callFrame;
+    const name = f.functionName || `(${f.url.split('/').pop() || 'program'})`;
+    self.set(name, (self.get(name) ?? 0) + dt);
+    total += dt;
+  });
+  const whose = pageOnly ? 'page' : 'worker';
+  console.log(`${files.length} files, ${(bytes / 1e6).toFixed(0)} MB: ${what} in ${seconds.toFixed(1)} s; the ${whose}'s profile covers ${(total / 1e6).toFixed(2)} s`);
+  const rows = [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, top);
+  for (const [name, us] of rows) {
+    console.log(`${(100 * us / total).toFixed(1).padStart(5)}%  ${(us / 1e3).toFixed(0).padStart(6)} ms  ${name.slice(0, 140)}`);
+  }
+}
 
 const server = await serveDir(DIST);
 const base = `http://127.0.0.1:${server.address().port}`;
@@ -104,25 +129,24 @@ try {
   await page.waitForFunction((runs) => document.querySelector('[data-testid=summary-runs]')?.textContent.trim() === String(runs)
     && document.querySelector('#app[data-busy]') === null, files.length, { polling: 250, timeout: 30 * 60_000 });
   const seconds = (Date.now() - started) / 1000;
-  const { profile } = pageOnly ? await cdp.send('Profiler.stop') : await toWorker('Profiler.stop');
-  if (out) fs.writeFileSync(out, JSON.stringify(profile));
+  const stop = () => (pageOnly ? cdp.send('Profiler.stop') : toWorker('Profiler.stop'));
+  const begin = () => (pageOnly ? cdp.send('Profiler.start') : toWorker('Profiler.start'));
+  report('load', seconds, (await stop()).profile, out);
 
-  // Self time per function: samples × the interval between them.
-  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-  const self = new Map();
-  const deltas = profile.timeDeltas;
-  let total = 0;
-  profile.samples.forEach((id, i) => {
-    const dt = deltas[i + 1] ?? 0;
-    const f = byId.get(id).callFrame;
-    const name = f.functionName || `(${f.url.split('/').pop() || 'program'})`;
-    self.set(name, (self.get(name) ?? 0) + dt);
-    total += dt;
-  });
-  console.log(`${files.length} files, ${(bytes / 1e6).toFixed(0)} MB: loaded in ${seconds.toFixed(1)} s; the ${pageOnly ? 'page' : 'worker'}'s profile covers ${(total / 1e6).toFixed(2)} s`);
-  const rows = [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, top);
-  for (const [name, us] of rows) {
-    console.log(`${(100 * us / total).toFixed(1).padStart(5)}%  ${(us / 1e3).toFixed(0).padStart(6)} ms  ${name.slice(0, 140)}`);
+  if (relabel) {
+    // As tests/e2e/views.mjs: label the first run "first" on the runs view, then wait for the
+    // consistency view to show the new group.
+    const first = path.basename(files[0]);
+    await gotoView(page, 'runs', 60_000);
+    await begin();
+    const at = Date.now();
+    const input = page.locator(`[data-testid=runs] tr[data-file="${first}"] [data-testid=run-label-input]`);
+    await input.fill('first');
+    await input.press('Enter');
+    await gotoView(page, 'consistency', 60_000);
+    await page.waitForFunction(() => document.querySelector('[data-testid=groups] tr[data-group=first] [data-testid=group-runs]')?.textContent.trim() === '1'
+      && document.querySelector('#app[data-busy]') === null, null, { polling: 100, timeout: 30 * 60_000 });
+    report('relabel', (Date.now() - at) / 1000, (await stop()).profile, out && out.replace(/(\.cpuprofile)?$/, '-relabel.cpuprofile'));
   }
 } finally {
   await browser.close();
