@@ -199,9 +199,8 @@ pub enum Reply {
         /// ([`Reply::payload_mut`]), so they are copied once on each side, not twice.
         #[serde(skip)]
         tests: Vec<u8>,
-        /// How many tests it holds.
-        count: usize,
-        /// The index after the last test in it: where the next chunk starts.
+        /// The index after the last test in it: where the next chunk starts (it holds the
+        /// tests from the `start` asked for to here).
         end: usize,
     },
     /// `Vec<Option<RunDetail>>` as JSON; `null` when no test has that id.

@@ -222,8 +222,8 @@ impl Engine {
             }
             Request::Analyze(options) => self.analyze(&options),
             Request::Tests { start } => {
-                let (tests, count, end) = self.tests_chunk(start);
-                Reply::Tests { tests, count, end }
+                let (tests, end) = self.tests_chunk(start);
+                Reply::Tests { tests, end }
             }
             Request::Details(id) => {
                 let details = self
@@ -480,9 +480,9 @@ impl Engine {
         join.finish_joined()
     }
 
-    /// The tests from `start` on as the page shows them (see [`Request::Tests`]), how many,
-    /// and the index after the last one sent.
-    fn tests_chunk(&self, start: usize) -> (Vec<u8>, usize, usize) {
+    /// The tests from `start` on as the page shows them (see [`Request::Tests`]), and the
+    /// index after the last one sent.
+    fn tests_chunk(&self, start: usize) -> (Vec<u8>, usize) {
         let tests = self.analysis.as_ref().map_or(&[][..], |a| &a.tests[..]);
         shown_tests(tests, start, TESTS_PER_CHUNK, CHUNK_BYTES)
     }
@@ -490,25 +490,24 @@ impl Engine {
 
 /// `tests[start..]` as the page's lists show them, each written by [`encode_test`]: at most
 /// `max_tests` of them, and no more once the bytes are `max_bytes` long (at least one, if any
-/// is left); how many; and the index after the last one. Each test is written as it is made
-/// ready, into one buffer sized for the budget.
+/// is left); and the index after the last one. Each test is written as it is made ready, into
+/// one buffer sized for the budget.
 fn shown_tests(
     tests: &[TestSummary],
     start: usize,
     max_tests: usize,
     max_bytes: usize,
-) -> (Vec<u8>, usize, usize) {
+) -> (Vec<u8>, usize) {
     let last = tests.len().min(start.saturating_add(max_tests));
     let mut bytes = Vec::with_capacity(max_bytes.saturating_add(max_bytes / 4));
     let mut end = start.min(last);
     while end < last && (end == start || bytes.len() < max_bytes) {
         if encode_test(&tests[end], &mut bytes).is_err() {
-            return (Vec::new(), 0, start);
+            return (Vec::new(), start);
         }
         end += 1;
     }
-    let count = end - start.min(last);
-    (bytes, count, end)
+    (bytes, end)
 }
 
 /// A `Blob` holding a copy of `bytes`, or `None` when the browser refuses to make one.
@@ -539,12 +538,11 @@ fn reread(stored: &Stored, interner: &mut Interner) -> Vec<ReadOutput> {
     drop(bytes);
     // The same file gives the same runs. Other runs (a file rewritten without the browser
     // noticing: same size and time) would not match the run names the page holds.
-    let files: Vec<&str> = reads
+    let files = reads
         .iter()
         .filter_map(|r| r.run.as_ref())
-        .map(|r| &*r.file)
-        .collect();
-    if files != stored.files.iter().map(String::as_str).collect::<Vec<_>>() {
+        .map(|r| r.file.as_str());
+    if !files.eq(stored.files.iter().map(String::as_str)) {
         return unreadable_again(
             stored,
             "it changed on disk since it was picked: it no longer gives the same runs",
@@ -659,12 +657,12 @@ mod tests {
         let mut got: Vec<TestSummary> = Vec::new();
         let mut cut_by_bytes = 0;
         while start < tests.len() {
-            let (bytes, count, end) = shown_tests(tests, start, max_tests, max_bytes);
-            let chunk = decode_tests(&bytes, count).expect("the tests written");
-            // The bytes hold exactly `count` tests, and `end` is where they stop.
+            let (bytes, end) = shown_tests(tests, start, max_tests, max_bytes);
+            let chunk = decode_tests(&bytes, end - start).expect("the tests written");
+            // The bytes hold exactly the tests from `start` to `end`.
             assert!(
-                decode_tests(&bytes, count + 1).is_err(),
-                "more tests than counted"
+                decode_tests(&bytes, end - start + 1).is_err(),
+                "more tests than `end` says"
             );
             assert!(!chunk.is_empty() && chunk.len() <= max_tests);
             // Under the budget before its last test was written.
@@ -686,16 +684,16 @@ mod tests {
         // Past the end: nothing, and the same index back.
         assert_eq!(
             shown_tests(tests, tests.len(), max_tests, max_bytes),
-            (Vec::new(), 0, tests.len())
+            (Vec::new(), tests.len())
         );
     }
 
     #[wasm_bindgen_test]
     fn a_test_larger_than_the_budget_still_goes_alone() {
         let analysis = analysis();
-        let (bytes, count, end) = shown_tests(&analysis.tests, 3, 50, 1);
-        assert_eq!((count, end), (1, 4));
-        let chunk = decode_tests(&bytes, count).expect("the test written");
+        let (bytes, end) = shown_tests(&analysis.tests, 3, 50, 1);
+        assert_eq!(end, 4);
+        let chunk = decode_tests(&bytes, end - 3).expect("the test written");
         assert_eq!(chunk, vec![shown_test(&analysis.tests[3])]);
     }
 }

@@ -46,7 +46,7 @@ fn main() {
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
         let message: Array = e.data().unchecked_into();
         let bytes = Uint8Array::new(&message.get(0)).to_vec();
-        let reply = match bincode::deserialize::<protocol::Request>(&bytes) {
+        let mut reply = match bincode::deserialize::<protocol::Request>(&bytes) {
             Ok(mut request) => {
                 drop(bytes);
                 let payload = message.get(1);
@@ -66,7 +66,6 @@ fn main() {
             }
             Err(e) => protocol::Reply::AuditError(format!("the worker got a garbled request: {e}")),
         };
-        let mut reply = reply;
         let payload = reply.payload_mut().map(std::mem::take);
         let encoded = bincode::serialize(&reply).unwrap_or_default();
         drop(reply);
