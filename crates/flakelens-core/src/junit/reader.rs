@@ -672,7 +672,7 @@ impl<'a> JunitReader<'a> {
         let classname = match classname {
             // Consecutive testcases mostly share their classname: the last one is compared
             // before the interner hashes it.
-            Some(classname) if *self.last_classname == *classname => {
+            Some(classname) if crate::model::same_text(&self.last_classname, classname) => {
                 Arc::clone(&self.last_classname)
             }
             Some(classname) => {
