@@ -4,7 +4,9 @@
 //! At 100,000 tests × 20 runs the page decoded about 180 MB of JSON in 183 chunks (1.1–1.3 s)
 //! and the worker spent about as long writing it, on every load and every re-analysis: each
 //! test's outcomes and attempts are words ("passed"), its durations and metrics decimal
-//! numbers. Bincode writes them as one-byte tags and eight-byte floats.
+//! numbers. Bincode writes them as one-byte tags and eight-byte floats, and a test's per-run
+//! columns (outcomes, attempts, flaky flags, durations) travel as byte strings, which bincode
+//! reads in one piece ([`WireRuns`]).
 //!
 //! The core's types leave empty fields out when serialized (the audit's JSON stays small),
 //! which bincode cannot read back: it reads fields by position. So the tests travel as
@@ -32,19 +34,149 @@ struct WireTest {
     classname: Arc<str>,
     name: Arc<str>,
     file: Option<String>,
-    outcomes: Vec<Option<Outcome>>,
-    attempts: AttemptsPerRun,
+    runs: WireRuns,
     counts: Counts,
     failure_rate: Option<f64>,
     verdict: Verdict,
     first_failure: Option<FailureExample>,
-    flaky_in_run: Vec<bool>,
-    durations_seconds: DurationsPerRun,
     metrics: WireMetrics,
     flags: Vec<FlagHit>,
     categories: (String, Vec<WireMatch>),
     signals: Signals,
-    details: Vec<Option<WireRunDetail>>,
+    /// How many runs `details` covers (0 when the test has no detail).
+    details_runs: u32,
+    /// The runs with a detail, by index: most runs have none.
+    details: Vec<(u32, WireRunDetail)>,
+}
+
+/// A test's per-run columns as byte strings, read in bulk rather than value by value. At
+/// 100,000 tests × 20 runs, reading them value by value (a serde call for each run of each
+/// column) was about half of the page's decoding, and the decoding is most of what the page
+/// does after the worker's analysis.
+#[derive(Serialize, Deserialize)]
+struct WireRuns {
+    /// Per run: 0 when the test has no testcase in it, else its outcome's [`outcome_code`].
+    #[serde(with = "serde_bytes")]
+    outcomes: Vec<u8>,
+    /// Per run: its number of attempts (LEB128), then their outcome codes.
+    #[serde(with = "serde_bytes")]
+    attempts: Vec<u8>,
+    /// Per run: 1 when the test was flaky within it, else 0.
+    #[serde(with = "serde_bytes")]
+    flaky_in_run: Vec<u8>,
+    /// Per run: the duration in seconds, an `f64` in 8 little-endian bytes, NaN for none.
+    #[serde(with = "serde_bytes")]
+    durations_seconds: Vec<u8>,
+}
+
+/// An outcome's code in [`WireRuns`]: 1 to 4 (0 is "no testcase").
+fn outcome_code(outcome: Outcome) -> u8 {
+    match outcome {
+        Outcome::Passed => 1,
+        Outcome::Failed => 2,
+        Outcome::Errored => 3,
+        Outcome::Skipped => 4,
+    }
+}
+
+/// The outcome of an [`outcome_code`].
+fn outcome_of(code: u8) -> Result<Outcome, String> {
+    match code {
+        1 => Ok(Outcome::Passed),
+        2 => Ok(Outcome::Failed),
+        3 => Ok(Outcome::Errored),
+        4 => Ok(Outcome::Skipped),
+        _ => Err(format!("no outcome has the code {code}")),
+    }
+}
+
+impl WireRuns {
+    fn of(
+        outcomes: &[Option<Outcome>],
+        attempts: &AttemptsPerRun,
+        flaky_in_run: &[bool],
+        durations_seconds: &DurationsPerRun,
+    ) -> WireRuns {
+        let mut runs = WireRuns {
+            outcomes: Vec::with_capacity(outcomes.len()),
+            attempts: Vec::with_capacity(attempts.len() * 2),
+            flaky_in_run: Vec::with_capacity(flaky_in_run.len()),
+            durations_seconds: Vec::with_capacity(durations_seconds.len() * 8),
+        };
+        for outcome in outcomes {
+            runs.outcomes.push(outcome.map_or(0, outcome_code));
+        }
+        for run in attempts.iter() {
+            let mut count = run.len();
+            // LEB128: seven bits a byte, the high bit set on all but the last.
+            while count >= 0x80 {
+                runs.attempts.push((count & 0x7f) as u8 | 0x80);
+                count >>= 7;
+            }
+            runs.attempts.push(count as u8);
+            for &outcome in run {
+                runs.attempts.push(outcome_code(outcome));
+            }
+        }
+        for &flaky in flaky_in_run {
+            runs.flaky_in_run.push(u8::from(flaky));
+        }
+        for seconds in durations_seconds.iter() {
+            let bytes = seconds.unwrap_or(f64::NAN).to_le_bytes();
+            runs.durations_seconds.extend_from_slice(&bytes);
+        }
+        runs
+    }
+
+    /// The outcomes, attempts, flags and durations, or what in the bytes is not a column.
+    #[allow(clippy::type_complexity)]
+    fn columns(
+        self,
+    ) -> Result<
+        (
+            Vec<Option<Outcome>>,
+            AttemptsPerRun,
+            Vec<bool>,
+            DurationsPerRun,
+        ),
+        String,
+    > {
+        let outcomes = self
+            .outcomes
+            .iter()
+            .map(|&code| (code != 0).then(|| outcome_of(code)).transpose())
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut attempts = AttemptsPerRun::with_capacity(outcomes.len());
+        let mut bytes = self.attempts.iter();
+        while bytes.len() > 0 {
+            let mut count = 0usize;
+            for shift in (0..usize::BITS).step_by(7) {
+                let byte = bytes.next().ok_or("the attempts end inside a count")?;
+                count |= usize::from(byte & 0x7f).checked_shl(shift).unwrap_or(0);
+                if byte & 0x80 == 0 {
+                    break;
+                }
+            }
+            if count > bytes.len() {
+                return Err("the attempts end inside a run".to_owned());
+            }
+            let run = bytes.by_ref().take(count).map(|&code| outcome_of(code));
+            attempts.push(run.collect::<Result<Vec<_>, _>>()?);
+        }
+        let flaky_in_run = self.flaky_in_run.iter().map(|&f| f != 0).collect();
+        let seconds = self.durations_seconds.chunks_exact(8);
+        if !seconds.remainder().is_empty() {
+            return Err("the durations end inside a number".to_owned());
+        }
+        let mut durations = DurationsPerRun::with_capacity(seconds.len());
+        for bytes in seconds {
+            let value = bytes
+                .first_chunk::<8>()
+                .map_or(f64::NAN, |b| f64::from_le_bytes(*b));
+            durations.push(Some(value));
+        }
+        Ok((outcomes, attempts, flaky_in_run, durations))
+    }
 }
 
 /// [`TestMetrics`] with every field.
@@ -141,14 +273,11 @@ impl WireTest {
             classname: Arc::clone(classname),
             name: Arc::clone(name),
             file: file.clone(),
-            outcomes: outcomes.clone(),
-            attempts: attempts.clone(),
+            runs: WireRuns::of(outcomes, attempts, flaky_in_run, durations_seconds),
             counts: *counts,
             failure_rate: *failure_rate,
             verdict: *verdict,
             first_failure: first_failure.clone(),
-            flaky_in_run: flaky_in_run.clone(),
-            durations_seconds: durations_seconds.clone(),
             metrics: WireMetrics {
                 runs_executed: *runs_executed,
                 failures: *failures,
@@ -189,10 +318,13 @@ impl WireTest {
                     .collect(),
             ),
             signals: signals.clone(),
+            details_runs: u32::try_from(details.len()).unwrap_or(u32::MAX),
             details: details
                 .iter()
-                .map(|d| {
-                    d.as_ref().map(|d| WireRunDetail {
+                .enumerate()
+                .filter_map(|(run, d)| Some((u32::try_from(run).ok()?, d.as_ref()?)))
+                .map(|(run, d)| {
+                    let detail = WireRunDetail {
                         status: d.status,
                         retries: d.retries,
                         flaky: d.flaky,
@@ -207,13 +339,15 @@ impl WireTest {
                                 failure_type: a.failure_type.clone(),
                             })
                             .collect(),
-                    })
+                    };
+                    (run, detail)
                 })
                 .collect(),
         }
     }
 
-    fn into_test(self) -> TestSummary {
+    /// The test, or what in the bytes is not one.
+    fn into_test(self) -> Result<TestSummary, String> {
         let WireMetrics {
             runs_executed,
             failures,
@@ -230,20 +364,55 @@ impl WireTest {
             durations,
         } = self.metrics;
         let (primary, matches) = self.categories;
-        TestSummary {
+        let (outcomes, attempts, flaky_in_run, durations_seconds) = self.runs.columns()?;
+        let details_runs = usize::try_from(self.details_runs).unwrap_or(usize::MAX);
+        if self
+            .details
+            .iter()
+            .any(|&(run, _)| run >= self.details_runs)
+        {
+            return Err("a run detail past the test's runs".to_owned());
+        }
+        let mut details = Vec::new();
+        details
+            .try_reserve_exact(details_runs)
+            .map_err(|_| "too many runs")?;
+        details.resize_with(details_runs, || None);
+        for (run, d) in self.details {
+            details[run as usize] = Some(RunDetail {
+                status: d.status,
+                retries: d.retries,
+                flaky: d.flaky,
+                attempts: d
+                    .attempts
+                    .into_iter()
+                    .map(|a| AttemptDetail {
+                        attempt: a.attempt,
+                        status: a.status,
+                        duration_seconds: a.duration_seconds,
+                        message: a.message,
+                        failure_type: a.failure_type,
+                        trace: None,
+                        stdout: None,
+                        stderr: None,
+                    })
+                    .collect(),
+            });
+        }
+        Ok(TestSummary {
             id: self.id,
             suite: self.suite,
             classname: self.classname,
             name: self.name,
             file: self.file,
-            outcomes: self.outcomes,
-            attempts: self.attempts,
+            outcomes,
+            attempts,
             counts: self.counts,
             failure_rate: self.failure_rate,
             verdict: self.verdict,
             first_failure: self.first_failure,
-            flaky_in_run: self.flaky_in_run,
-            durations_seconds: self.durations_seconds,
+            flaky_in_run,
+            durations_seconds,
             metrics: TestMetrics {
                 runs_executed,
                 failures,
@@ -275,32 +444,8 @@ impl WireTest {
             },
             signals: self.signals,
             case_index: Vec::new(),
-            details: self
-                .details
-                .into_iter()
-                .map(|d| {
-                    d.map(|d| RunDetail {
-                        status: d.status,
-                        retries: d.retries,
-                        flaky: d.flaky,
-                        attempts: d
-                            .attempts
-                            .into_iter()
-                            .map(|a| AttemptDetail {
-                                attempt: a.attempt,
-                                status: a.status,
-                                duration_seconds: a.duration_seconds,
-                                message: a.message,
-                                failure_type: a.failure_type,
-                                trace: None,
-                                stdout: None,
-                                stderr: None,
-                            })
-                            .collect(),
-                    })
-                })
-                .collect(),
-        }
+            details,
+        })
     }
 }
 
@@ -332,7 +477,7 @@ pub fn decode_tests(bytes: &[u8], count: usize) -> Result<Vec<TestSummary>, Stri
     let mut reader = bincode::Deserializer::from_slice(bytes, options());
     for _ in 0..count {
         let test = WireTest::deserialize(&mut reader).map_err(|e| e.to_string())?;
-        tests.push(test.into_test());
+        tests.push(test.into_test()?);
     }
     // Nothing may follow the last test.
     if u8::deserialize(&mut reader).is_ok() {
@@ -419,6 +564,68 @@ pub(crate) mod tests {
         test.metrics.durations = None;
         let decoded = decode_tests(&encoded(std::slice::from_ref(&test)), 1).expect("one test");
         assert_eq!(decoded, vec![without_texts(&test)]);
+    }
+
+    #[test]
+    fn per_run_columns_read_back_with_gaps_and_long_runs() {
+        let analysis = analysis();
+        let mut test = analysis.tests[0].clone();
+        test.outcomes = vec![None, Some(Outcome::Skipped), Some(Outcome::Errored)];
+        let mut attempts = AttemptsPerRun::default();
+        attempts.push([]);
+        // 300 attempts: a count of two LEB128 bytes.
+        attempts.push(
+            vec![Outcome::Failed; 299]
+                .into_iter()
+                .chain([Outcome::Passed]),
+        );
+        attempts.push([Outcome::Errored]);
+        test.attempts = attempts;
+        test.flaky_in_run = vec![false, true, false];
+        let mut durations = DurationsPerRun::default();
+        for seconds in [None, Some(0.25), Some(1e-9)] {
+            durations.push(seconds);
+        }
+        test.durations_seconds = durations;
+        let detail = analysis
+            .tests
+            .iter()
+            .flat_map(|t| t.details.iter().flatten())
+            .next()
+            .cloned();
+        assert!(detail.is_some(), "the input has a run detail");
+        test.details = vec![None, None, detail];
+        let decoded = decode_tests(&encoded(std::slice::from_ref(&test)), 1).expect("one test");
+        assert_eq!(decoded, vec![without_texts(&test)]);
+        assert_eq!(decoded[0].attempts.get(1).map(<[Outcome]>::len), Some(300));
+    }
+
+    #[test]
+    fn garbled_columns_are_an_error() {
+        let runs = |outcomes: &[u8], attempts: &[u8], durations: &[u8]| WireRuns {
+            outcomes: outcomes.to_vec(),
+            attempts: attempts.to_vec(),
+            flaky_in_run: Vec::new(),
+            durations_seconds: durations.to_vec(),
+        };
+        assert!(runs(&[0, 4], &[0, 1, 4], &[0; 16]).columns().is_ok());
+        assert!(runs(&[5], &[], &[]).columns().is_err(), "no such outcome");
+        assert!(
+            runs(&[], &[2, 1], &[]).columns().is_err(),
+            "a run cut short"
+        );
+        assert!(
+            runs(&[], &[0x80], &[]).columns().is_err(),
+            "a count cut short"
+        );
+        assert!(
+            runs(&[], &[1, 0], &[]).columns().is_err(),
+            "no such attempt"
+        );
+        assert!(
+            runs(&[], &[], &[0; 9]).columns().is_err(),
+            "a duration cut short"
+        );
     }
 
     #[test]
