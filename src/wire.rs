@@ -43,10 +43,11 @@ struct WireTest {
     flags: Vec<FlagHit>,
     categories: (String, Vec<WireMatch>),
     signals: Signals,
-    /// How many runs `details` covers (0 when the test has no detail).
-    details_runs: u32,
-    /// The runs with a detail, by index: most runs have none.
-    details: Vec<(u32, WireRunDetail)>,
+    /// Per run of the test's details: 1 when the run has a detail, else 0 (most have none).
+    #[serde(with = "serde_bytes")]
+    details_in_run: Vec<u8>,
+    /// The details of the runs marked 1, in order.
+    details: Vec<WireRunDetail>,
 }
 
 /// A test's per-run columns as byte strings, read in bulk rather than value by value. At
@@ -149,13 +150,19 @@ impl WireRuns {
         let mut attempts = AttemptsPerRun::with_capacity(outcomes.len());
         let mut bytes = self.attempts.iter();
         while bytes.len() > 0 {
+            // A count of at most 28 bits (four bytes): more attempts than bytes anyway.
             let mut count = 0usize;
-            for shift in (0..usize::BITS).step_by(7) {
+            let mut shift = 0;
+            loop {
                 let byte = bytes.next().ok_or("the attempts end inside a count")?;
-                count |= usize::from(byte & 0x7f).checked_shl(shift).unwrap_or(0);
+                if shift > 21 {
+                    return Err("an attempt count too long".to_owned());
+                }
+                count |= usize::from(byte & 0x7f) << shift;
                 if byte & 0x80 == 0 {
                     break;
                 }
+                shift += 7;
             }
             if count > bytes.len() {
                 return Err("the attempts end inside a run".to_owned());
@@ -163,7 +170,15 @@ impl WireRuns {
             let run = bytes.by_ref().take(count).map(|&code| outcome_of(code));
             attempts.push(run.collect::<Result<Vec<_>, _>>()?);
         }
-        let flaky_in_run = self.flaky_in_run.iter().map(|&f| f != 0).collect();
+        let flaky_in_run = self
+            .flaky_in_run
+            .iter()
+            .map(|&f| match f {
+                0 => Ok(false),
+                1 => Ok(true),
+                _ => Err(format!("a flaky flag of {f}")),
+            })
+            .collect::<Result<Vec<_>, _>>()?;
         let seconds = self.durations_seconds.chunks_exact(8);
         if !seconds.remainder().is_empty() {
             return Err("the durations end inside a number".to_owned());
@@ -318,29 +333,25 @@ impl WireTest {
                     .collect(),
             ),
             signals: signals.clone(),
-            details_runs: u32::try_from(details.len()).unwrap_or(u32::MAX),
+            details_in_run: details.iter().map(|d| u8::from(d.is_some())).collect(),
             details: details
                 .iter()
-                .enumerate()
-                .filter_map(|(run, d)| Some((u32::try_from(run).ok()?, d.as_ref()?)))
-                .map(|(run, d)| {
-                    let detail = WireRunDetail {
-                        status: d.status,
-                        retries: d.retries,
-                        flaky: d.flaky,
-                        attempts: d
-                            .attempts
-                            .iter()
-                            .map(|a| WireAttempt {
-                                attempt: a.attempt,
-                                status: a.status,
-                                duration_seconds: a.duration_seconds,
-                                message: a.message.clone(),
-                                failure_type: a.failure_type.clone(),
-                            })
-                            .collect(),
-                    };
-                    (run, detail)
+                .flatten()
+                .map(|d| WireRunDetail {
+                    status: d.status,
+                    retries: d.retries,
+                    flaky: d.flaky,
+                    attempts: d
+                        .attempts
+                        .iter()
+                        .map(|a| WireAttempt {
+                            attempt: a.attempt,
+                            status: a.status,
+                            duration_seconds: a.duration_seconds,
+                            message: a.message.clone(),
+                            failure_type: a.failure_type.clone(),
+                        })
+                        .collect(),
                 })
                 .collect(),
         }
@@ -365,39 +376,35 @@ impl WireTest {
         } = self.metrics;
         let (primary, matches) = self.categories;
         let (outcomes, attempts, flaky_in_run, durations_seconds) = self.runs.columns()?;
-        let details_runs = usize::try_from(self.details_runs).unwrap_or(usize::MAX);
-        if self
-            .details
-            .iter()
-            .any(|&(run, _)| run >= self.details_runs)
-        {
-            return Err("a run detail past the test's runs".to_owned());
+        let marked = self.details_in_run.iter().filter(|&&m| m != 0).count();
+        if marked != self.details.len() || self.details_in_run.iter().any(|&m| m > 1) {
+            return Err("the run details do not match their runs".to_owned());
         }
-        let mut details = Vec::new();
-        details
-            .try_reserve_exact(details_runs)
-            .map_err(|_| "too many runs")?;
-        details.resize_with(details_runs, || None);
-        for (run, d) in self.details {
-            details[run as usize] = Some(RunDetail {
-                status: d.status,
-                retries: d.retries,
-                flaky: d.flaky,
-                attempts: d
-                    .attempts
-                    .into_iter()
-                    .map(|a| AttemptDetail {
-                        attempt: a.attempt,
-                        status: a.status,
-                        duration_seconds: a.duration_seconds,
-                        message: a.message,
-                        failure_type: a.failure_type,
-                        trace: None,
-                        stdout: None,
-                        stderr: None,
-                    })
-                    .collect(),
-            });
+        let mut sent = self.details.into_iter();
+        let mut details = Vec::with_capacity(self.details_in_run.len());
+        for &marked in &self.details_in_run {
+            let detail = if marked == 1 { sent.next() } else { None };
+            details.push(detail.map(|d| {
+                RunDetail {
+                    status: d.status,
+                    retries: d.retries,
+                    flaky: d.flaky,
+                    attempts: d
+                        .attempts
+                        .into_iter()
+                        .map(|a| AttemptDetail {
+                            attempt: a.attempt,
+                            status: a.status,
+                            duration_seconds: a.duration_seconds,
+                            message: a.message,
+                            failure_type: a.failure_type,
+                            trace: None,
+                            stdout: None,
+                            stderr: None,
+                        })
+                        .collect(),
+                }
+            }));
         }
         Ok(TestSummary {
             id: self.id,
@@ -626,6 +633,44 @@ pub(crate) mod tests {
             runs(&[], &[], &[0; 9]).columns().is_err(),
             "a duration cut short"
         );
+        let too_long = [0x80, 0x80, 0x80, 0x80, 0x01];
+        assert!(
+            runs(&[], &too_long, &[]).columns().is_err(),
+            "a count too long"
+        );
+        let flags = |f: &[u8]| WireRuns {
+            flaky_in_run: f.to_vec(),
+            ..runs(&[], &[], &[])
+        };
+        assert!(flags(&[0, 1]).columns().is_ok());
+        assert!(flags(&[2]).columns().is_err(), "no such flag");
+    }
+
+    #[test]
+    fn details_that_do_not_match_their_runs_are_an_error() {
+        let analysis = analysis();
+        let test = analysis
+            .tests
+            .iter()
+            .find(|t| t.details.iter().flatten().count() == 1)
+            .expect("a test with one run detail");
+        let wire = || WireTest::of(test);
+        assert!(wire().into_test().is_ok());
+        let mut one_more = wire();
+        one_more.details_in_run.push(1);
+        assert!(
+            one_more.into_test().is_err(),
+            "a run marked, no detail sent"
+        );
+        let mut none_marked = wire();
+        none_marked.details_in_run.iter_mut().for_each(|m| *m = 0);
+        assert!(
+            none_marked.into_test().is_err(),
+            "a detail sent, no run marked"
+        );
+        let mut bad_mark = wire();
+        bad_mark.details_in_run.push(2);
+        assert!(bad_mark.into_test().is_err(), "no such mark");
     }
 
     #[test]
