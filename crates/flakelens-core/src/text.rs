@@ -12,8 +12,9 @@
 //! That costs a few bytes per text instead of building a compressor, about 300 KB of tables,
 //! for each one.
 //!
-//! Each text is one block coded with deflate's fixed Huffman codes (RFC 1951, 3.2.6) rather
-//! than codes built for it. For texts of about a kilobyte, building and writing the codes
+//! Each text is coded with deflate's fixed Huffman codes (RFC 1951, 3.2.6) rather than codes
+//! built for it (a text of about a kilobyte is one block; miniz_oxide ends a block every
+//! 64 KB of codes, so a long output takes several). For texts of about a kilobyte, building and writing the codes
 //! was most of the work: on 2,991 stack traces of a `flakelens gen` report (3.1 MB), fixed
 //! codes deflate 2.7 times faster (166 against 62 MB/s natively, level 1) into 9% more bytes
 //! (22.7% of the text against 20.8%). BENCHMARKS.md, "Fixed Huffman codes for the kept
@@ -219,6 +220,9 @@ struct TextPacker {
 /// The length prefix of a packed text, in bytes.
 const PREFIX_BYTES: usize = 4;
 
+/// The most room (bytes) the packer keeps for deflating between texts.
+const SCRATCH_KEPT_BYTES: usize = 64 * 1024;
+
 impl TextPacker {
     fn new(min_len: usize) -> TextPacker {
         // Negative window bits: a raw deflate stream, without zlib's header.
@@ -244,8 +248,14 @@ impl TextPacker {
                 return Some(seen.clone());
             }
         }
-        let packed = self.deflate(text)?;
-        let shared = SharedText(Held::Deflated(Arc::from(packed)));
+        let shared = self
+            .deflate(text)
+            .map(|packed| SharedText(Held::Deflated(Arc::from(packed))));
+        // The scratch room is as long as the longest text packed: a long output's is let go.
+        if self.out.capacity() > SCRATCH_KEPT_BYTES {
+            self.out = Vec::new();
+        }
+        let shared = shared?;
         self.seen.insert(hash, shared.clone());
         Some(shared)
     }
@@ -380,7 +390,7 @@ mod tests {
     }
 
     #[test]
-    fn texts_are_one_block_of_fixed_huffman_codes() {
+    fn texts_are_coded_with_fixed_huffman_codes() {
         let shared = DetailTexts::packing().trace(&trace(4));
         let Held::Deflated(bytes) = &shared.0 else {
             panic!("expected it deflated");
@@ -389,6 +399,19 @@ mod tests {
         // 01 for fixed codes; a full flush ends it with an empty stored block.
         assert_eq!(bytes[PREFIX_BYTES] & 0b111, 0b010);
         assert_eq!(bytes[bytes.len() - 4..], [0, 0, 0xff, 0xff]);
+    }
+
+    #[test]
+    fn a_long_texts_room_is_let_go() {
+        let mut packer = TextPacker::new(DetailTexts::PACK_FROM_BYTES);
+        let long: String = (0..20_000).map(trace).collect();
+        assert!(long.len() > 4 * SCRATCH_KEPT_BYTES);
+        let packed = packer.pack(&long).expect("deflated");
+        assert_eq!(packed.text(), long);
+        assert!(packer.out.capacity() <= SCRATCH_KEPT_BYTES);
+        // A short text's room is kept for the next.
+        assert!(packer.pack(&trace(1)).is_some());
+        assert!(packer.out.capacity() > 0);
     }
 
     #[test]
