@@ -873,7 +873,7 @@ fn analyze_joined(
             .then_with(|| rb.1.total_cmp(&ra.1))
             .then_with(|| rb.2.total_cmp(&ra.2))
             .then_with(|| rb.3.total_cmp(&ra.3))
-            .then_with(|| id_a.cmp(id_b))
+            .then_with(|| crate::model::compare_text(id_a, id_b))
             .then_with(|| i.cmp(j))
     });
     let order: Vec<usize> = ranked.into_iter().map(|(_, _, i)| i).collect();
