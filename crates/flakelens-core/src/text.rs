@@ -14,11 +14,11 @@
 //!
 //! Each text is coded with deflate's fixed Huffman codes (RFC 1951, 3.2.6) rather than codes
 //! built for it (a text of about a kilobyte is one block; miniz_oxide ends a block every
-//! 64 KB of codes, so a long output takes several). For texts of about a kilobyte, building and writing the codes
-//! was most of the work: on 2,991 stack traces of a `flakelens gen` report (3.1 MB), fixed
-//! codes deflate 2.7 times faster (166 against 62 MB/s natively, level 1) into 9% more bytes
-//! (22.7% of the text against 20.8%). BENCHMARKS.md, "Fixed Huffman codes for the kept
-//! texts".
+//! 64 KB of codes, so a long output takes several). For texts of about a kilobyte, building
+//! and writing the codes was most of the work: on 2,991 stack traces of a `flakelens gen`
+//! report (3.1 MB), fixed codes deflate 2.7 times faster (166 against 62 MB/s natively,
+//! level 1) into 9% more bytes (22.7% of the text against 20.8%). BENCHMARKS.md, "The
+//! worker's own work".
 
 use std::borrow::Cow;
 use std::cell::RefCell;
