@@ -66,9 +66,9 @@ pub enum Request {
         /// The text it may hold.
         privacy: Privacy,
     },
-    /// The fragment of a share link ([`Reply::ShareLink`]): `of` (all its text) encoded by
-    /// `flakelens_core::share::share_fragment` with the text `privacy` allows, stripped to
-    /// fit the link budget.
+    /// The fragment of a share link ([`Reply::ShareLink`]): `of` (all its text) fitted by
+    /// `flakelens_core::share::ShareFitting` with the text `privacy` allows, stripped to fit
+    /// the link budget, and compressed by the browser's `CompressionStream`.
     ShareLink {
         /// Which audit.
         of: AuditOf,

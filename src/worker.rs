@@ -31,7 +31,7 @@ use flakelens_core::audit::{
 use flakelens_core::input::read_input_interned;
 use flakelens_core::junit::ReadOutput;
 use flakelens_core::report::{report_title, single_file_html, AppFiles};
-use flakelens_core::share::{decode_fragment, share_fragment, ShareError, SHARE_LINK_BUDGET};
+use flakelens_core::share::{decode_fragment, ShareError, ShareFitting, SHARE_LINK_BUDGET};
 use flakelens_core::{
     Analysis, AnalysisOptions, Diagnostic, IncrementalAnalysis, Interner, JoinedRuns, Run,
 };
@@ -171,10 +171,20 @@ impl Request {
     }
 }
 
+/// What the engine answers a request with.
+pub enum Answer {
+    /// The reply.
+    Reply(Reply),
+    /// A share link, still to be fitted: the worker compresses `json` with the browser's
+    /// `CompressionStream` (the worker carries no deflater) and offers the fragment to the
+    /// fitting, which answers with the [`Reply::ShareLink`] or the next JSON to compress.
+    Share(Box<ShareFitting>, String),
+}
+
 impl Engine {
     /// Answers one request. Never fails; faults are diagnostics or messages.
-    pub fn handle(&mut self, request: Request) -> Reply {
-        match request {
+    pub fn handle(&mut self, request: Request) -> Answer {
+        let reply = match request {
             Request::Ping => Reply::Ready,
             Request::Parse {
                 name,
@@ -239,8 +249,8 @@ impl Engine {
             },
             Request::ShareLink { of, privacy } => match self.audit(of, Privacy::default()) {
                 Ok(audit) => {
-                    let (fragment, fit) = share_fragment(&audit, privacy, SHARE_LINK_BUDGET);
-                    Reply::ShareLink { fragment, fit }
+                    let (fitting, json) = ShareFitting::start(&audit, privacy, SHARE_LINK_BUDGET);
+                    return Answer::Share(Box::new(fitting), json);
                 }
                 Err(e) => Reply::AuditError(e),
             },
@@ -286,7 +296,8 @@ impl Engine {
                 self.held.outputs_dropped = true;
                 Reply::Held(self.held)
             }
-        }
+        };
+        Answer::Reply(reply)
     }
 
     /// The audit `of` means, with the text `privacy` allows: the last analysis's (with its
@@ -454,9 +465,9 @@ impl Engine {
     fn join_held(&mut self, options: &AnalysisOptions) -> JoinedRuns {
         let Engine { runs, interner, .. } = self;
         let mut join = IncrementalAnalysis::new(options.clone(), runs.len());
-        // Runs kept parsed keep their texts plain, and the join shares them; deflated, the
+        // Runs kept parsed keep their texts plain, and the join shares them; compressed, the
         // join would hold copies beside them. Runs read again from `Blob`s are dropped once
-        // joined, so their texts are worth deflating.
+        // joined, so their texts are worth compressing.
         if runs.sources.iter().any(|s| matches!(s, Source::Stored(_))) {
             join = join.packing_texts();
         }

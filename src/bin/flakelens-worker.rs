@@ -11,6 +11,10 @@
 //! `File` itself when there is one (not transferred: a `File` is a reference), answered with
 //! exactly one message `[reply, bytes]`: a bincode-encoded `Reply` and, for a chunk of tests,
 //! its bytes (both buffers transferred, not copied), in order.
+//!
+//! Requests are answered one at a time, in the order they came. Most are answered at once;
+//! a share link waits for the browser's `CompressionStream` (the worker carries no
+//! deflater), and the requests that come meanwhile wait in a queue behind it.
 
 #[cfg(target_arch = "wasm32")]
 #[path = "../protocol.rs"]
@@ -30,9 +34,10 @@ mod worker;
 
 #[cfg(target_arch = "wasm32")]
 fn main() {
-    use std::cell::RefCell;
+    use std::cell::{Cell, RefCell};
+    use std::collections::VecDeque;
+    use std::rc::Rc;
 
-    use js_sys::{Array, Uint8Array};
     use wasm_bindgen::closure::Closure;
     use wasm_bindgen::{JsCast, JsValue};
     use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
@@ -41,31 +46,55 @@ fn main() {
     // without encoding_rs's decoders here). Nothing else installs one, so this cannot fail.
     let _ = flakelens_core::junit::set_legacy_decoder(text_decoder::browser_decode);
     let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
-    let engine = RefCell::new(worker::Engine::default());
-    let reply_scope = scope.clone();
+    let worker = Rc::new(Worker {
+        engine: RefCell::new(worker::Engine::default()),
+        waiting: RefCell::new(VecDeque::new()),
+        answering: Cell::new(false),
+        scope: scope.clone(),
+    });
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
-        let message: Array = e.data().unchecked_into();
-        let bytes = Uint8Array::new(&message.get(0)).to_vec();
-        let mut reply = match bincode::deserialize::<protocol::Request>(&bytes) {
-            Ok(mut request) => {
-                drop(bytes);
-                let payload = message.get(1);
-                if let Some(bytes) = request.payload_mut() {
-                    if !payload.is_undefined() {
-                        *bytes = Uint8Array::new(&payload).to_vec();
-                    }
-                }
-                let file = message.get(2);
-                if let Some(slot) = request.file_mut() {
-                    if file.is_instance_of::<web_sys::Blob>() {
-                        *slot = Some(file.unchecked_into());
-                    }
-                }
-                drop(message);
-                engine.borrow_mut().handle(request)
-            }
-            Err(e) => protocol::Reply::AuditError(format!("the worker got a garbled request: {e}")),
-        };
+        worker.waiting.borrow_mut().push_back(e.data());
+        if !worker.answering.replace(true) {
+            wasm_bindgen_futures::spawn_local(Rc::clone(&worker).answer_waiting());
+        }
+    });
+    scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    // The handler lives as long as the worker.
+    on_message.forget();
+    let _ = scope.post_message(&JsValue::from_str("ready"));
+}
+
+/// The engine and the messages waiting for it.
+#[cfg(target_arch = "wasm32")]
+struct Worker {
+    engine: std::cell::RefCell<worker::Engine>,
+    /// Messages not yet answered, oldest first.
+    waiting: std::cell::RefCell<std::collections::VecDeque<wasm_bindgen::JsValue>>,
+    /// True while [`Worker::answer_waiting`] runs.
+    answering: std::cell::Cell<bool>,
+    scope: web_sys::DedicatedWorkerGlobalScope,
+}
+
+#[cfg(target_arch = "wasm32")]
+impl Worker {
+    /// Answers the waiting messages in order, until none is left.
+    async fn answer_waiting(self: std::rc::Rc<Self>) {
+        loop {
+            let next = self.waiting.borrow_mut().pop_front();
+            let Some(message) = next else { break };
+            let answer = handle_message(&mut self.engine.borrow_mut(), message);
+            let reply = match answer {
+                worker::Answer::Reply(reply) => reply,
+                worker::Answer::Share(fitting, json) => share_link(fitting, json).await,
+            };
+            self.post(reply);
+        }
+        self.answering.set(false);
+    }
+
+    /// Posts `reply` and, beside it, its bytes, both transferred.
+    fn post(&self, mut reply: protocol::Reply) {
+        use js_sys::{Array, Uint8Array};
         let payload = reply.payload_mut().map(std::mem::take);
         let encoded = bincode::serialize(&reply).unwrap_or_default();
         drop(reply);
@@ -79,12 +108,99 @@ fn main() {
             message.push(&bytes);
             transfer.push(&bytes.buffer());
         }
-        let _ = reply_scope.post_message_with_transfer(&message, &transfer);
-    });
-    scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-    // The handler lives as long as the worker.
-    on_message.forget();
-    let _ = scope.post_message(&JsValue::from_str("ready"));
+        let _ = self.scope.post_message_with_transfer(&message, &transfer);
+    }
+}
+
+/// Decodes a message from the page (`[request, bytes, file]`) and answers it.
+#[cfg(target_arch = "wasm32")]
+fn handle_message(engine: &mut worker::Engine, message: wasm_bindgen::JsValue) -> worker::Answer {
+    {
+        use js_sys::{Array, Uint8Array};
+        use wasm_bindgen::JsCast;
+        let message: Array = message.unchecked_into();
+        let bytes = Uint8Array::new(&message.get(0)).to_vec();
+        let mut request = match bincode::deserialize::<protocol::Request>(&bytes) {
+            Ok(request) => request,
+            Err(e) => {
+                return worker::Answer::Reply(protocol::Reply::AuditError(format!(
+                    "the worker got a garbled request: {e}"
+                )))
+            }
+        };
+        drop(bytes);
+        let payload = message.get(1);
+        if let Some(bytes) = request.payload_mut() {
+            if !payload.is_undefined() {
+                *bytes = Uint8Array::new(&payload).to_vec();
+            }
+        }
+        let file = message.get(2);
+        if let Some(slot) = request.file_mut() {
+            if file.is_instance_of::<web_sys::Blob>() {
+                *slot = Some(file.unchecked_into());
+            }
+        }
+        drop(message);
+        engine.handle(request)
+    }
+}
+
+/// Fits a share link, compressing each JSON the fitting asks for with the browser's
+/// `CompressionStream("deflate-raw")`.
+#[cfg(target_arch = "wasm32")]
+async fn share_link(
+    mut fitting: Box<flakelens_core::share::ShareFitting>,
+    mut json: String,
+) -> protocol::Reply {
+    loop {
+        let compressed = match deflate_raw(json.as_bytes()).await {
+            Ok(compressed) => compressed,
+            Err(why) => {
+                return protocol::Reply::AuditError(format!(
+                    "this browser could not compress the share link: {why}"
+                ))
+            }
+        };
+        drop(json);
+        match fitting.offer(flakelens_core::share::fragment_of(&compressed)) {
+            Ok((fragment, fit)) => return protocol::Reply::ShareLink { fragment, fit },
+            Err(next) => json = next,
+        }
+    }
+}
+
+/// `bytes` as raw DEFLATE (RFC 1951), by the browser: `new Response(new Blob([bytes])
+/// .stream().pipeThrough(new CompressionStream("deflate-raw"))).arrayBuffer()`.
+#[cfg(target_arch = "wasm32")]
+async fn deflate_raw(bytes: &[u8]) -> Result<Vec<u8>, String> {
+    use js_sys::{Array, Reflect, Uint8Array};
+    use wasm_bindgen::{JsCast, JsValue};
+    let why = |e: JsValue| e.as_string().unwrap_or_else(|| format!("{e:?}"));
+    let constructor: js_sys::Function =
+        Reflect::get(&js_sys::global(), &"CompressionStream".into())
+            .map_err(why)?
+            .dyn_into()
+            .map_err(|_| "it has no CompressionStream".to_owned())?;
+    let stream =
+        Reflect::construct(&constructor, &Array::of1(&"deflate-raw".into())).map_err(why)?;
+    let parts = Array::of1(&Uint8Array::from(bytes));
+    let blob = web_sys::Blob::new_with_u8_array_sequence(&parts).map_err(why)?;
+    let source = blob.stream();
+    let pipe_through: js_sys::Function = Reflect::get(&source, &"pipeThrough".into())
+        .map_err(why)?
+        .dyn_into()
+        .map_err(|_| "its streams cannot be piped".to_owned())?;
+    let compressed: web_sys::ReadableStream = pipe_through
+        .call1(&source, &stream)
+        .map_err(why)?
+        .unchecked_into();
+    let response =
+        web_sys::Response::new_with_opt_readable_stream(Some(&compressed)).map_err(why)?;
+    let buffer = wasm_bindgen_futures::JsFuture::from(response.array_buffer().map_err(why)?)
+        .await
+        .map_err(why)?;
+    Ok(Uint8Array::new(&buffer).to_vec())
 }
 
 #[cfg(not(target_arch = "wasm32"))]

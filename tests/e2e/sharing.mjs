@@ -406,6 +406,70 @@ async function scenarioShareRoundTrip(ctx, example) {
   await fresh.screenshot({ path: path.join(OUTPUT, 'share-link-opened.png'), fullPage: true });
 }
 
+/**
+ * Links that do not fit whole. The worker fits them (`flakelens_core::share::ShareFitting`)
+ * and the browser compresses them (`CompressionStream`): 520 tests × 5 runs of `flakelens
+ * gen` give a link over the 64 KiB budget whole (300 tests: 43.0 KB, 400: 55.0 KB) and of
+ * 63.4 KB without messages and output, in Chromium 2026-11-30; 2,000 tests fit neither.
+ */
+async function scenarioShareLinkFits(ctx, scratch) {
+  const label = 'share link over the budget';
+  const generate = (tests) => {
+    const dir = path.join(scratch, `share-${tests}`);
+    const gen = spawnSync(CLI, ['gen', '--tests', String(tests), '--runs', '5', '-o', dir], { encoding: 'utf8', timeout: 60_000 });
+    if (gen.status !== 0) throw new Abort(`flakelens gen failed: ${gen.stderr}`);
+    return fs.readdirSync(dir).filter((f) => f.endsWith('.xml')).sort().map((f) => path.join(dir, f));
+  };
+  const load = async (files) => {
+    const page = await ctx.page();
+    await page.goto(`${ctx.base}/`, { waitUntil: 'load' });
+    await page.waitForSelector('#file-input', { state: 'attached', timeout: WAIT_MS });
+    await page.setInputFiles('#file-input', files);
+    const late = await waitForSummary(page, files.length);
+    if (late !== null) throw new Abort(`${label}: ${late}`);
+    return page;
+  };
+  const page = await load(generate(520));
+  await gotoView(page, 'overview');
+  await page.click('#copy-share-link');
+  await page.waitForSelector('[data-testid=share-note]', { timeout: WAIT_MS }).catch(() => {});
+  const note = await page.textContent('[data-testid=share-note]').catch(() => '');
+  const link = await page.inputValue('#share-link', { timeout: 1000 }).catch(() => null);
+  if (link === null) {
+    check(`${label}: 520 tests: a link is made`, false, note);
+    return;
+  }
+  const fragment = new URL(link).hash.slice(1);
+  check(`${label}: 520 tests: the link leaves messages and output out to fit (${fragment.length} bytes of fragment)`,
+    fragment.startsWith('audit=') && fragment.length <= 64 * 1024 && /were left out so that the link fits under 64 KiB/.test(note),
+    `${fragment.length} bytes; note: ${note}`);
+  let audit = null;
+  try {
+    audit = JSON.parse(zlib.inflateRawSync(Buffer.from(fragment.slice('audit='.length), 'base64url')).toString('utf8'));
+  } catch (e) {
+    check(`${label}: 520 tests: the fragment is raw DEFLATE of audit JSON`, false, String(e));
+  }
+  if (audit !== null) {
+    const text = JSON.stringify(audit);
+    check(`${label}: 520 tests: the audit in it says so, and holds no failure message, trace or output`,
+      audit.privacy?.messages === false && audit.privacy?.output === false && audit.totals?.tests === 520
+        && !text.includes('but was') && !text.includes('\\tat com.example') && !text.includes('processed batch'),
+      JSON.stringify({ privacy: audit.privacy, tests: audit.totals?.tests }));
+  }
+  const fresh = await ctx.page({ fresh: true });
+  await fresh.goto(link, { waitUntil: 'load' });
+  const late = await waitForSummary(fresh, 5);
+  check(`${label}: 520 tests: the link opens`, late === null, late);
+  const large = await load(generate(2000));
+  await gotoView(large, 'overview');
+  await large.click('#copy-share-link');
+  const tooLarge = await large.waitForFunction(() => /too large for a link/.test(document.querySelector('[data-testid=share-note]')?.textContent ?? ''),
+    null, { timeout: WAIT_MS }).then(() => true, () => false);
+  const shown = await large.$('#share-link');
+  check(`${label}: 2,000 tests: no link, and the page says to download the audit instead`, tooLarge && shown === null,
+    await large.textContent('[data-testid=share-note]').catch(() => ''));
+}
+
 /** A `blob:` URL made by a `file://` page itself (its origin is opaque or `file://`). */
 const isLocalBlob = (url) => url.startsWith('blob:null/') || url.startsWith('blob:file://');
 
@@ -701,6 +765,7 @@ async function main() {
     await scenarioProgressCancel(ctx, scratch);
     await scenarioChangedOnDisk(ctx, scratch);
     await scenarioShareRoundTrip(ctx, example);
+    await scenarioShareLinkFits(ctx, scratch);
     await scenarioSingleFile(ctx, scratch, example);
     await scenarioXss(ctx, scratch);
     await scenarioMaliciousLinks(ctx, scratch);

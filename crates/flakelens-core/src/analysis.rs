@@ -258,7 +258,7 @@ pub struct AttemptDetail {
     #[serde(default, rename = "type", skip_serializing_if = "Option::is_none")]
     pub failure_type: Option<std::sync::Arc<str>>,
     /// The first failure's body: the stack trace (left out for privacy when asked); shared
-    /// like `message`, and held deflated when the join packs its texts
+    /// like `message`, and held compressed when the join packs its texts
     /// ([`IncrementalAnalysis::packing_texts`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trace: Option<SharedText>,
@@ -680,7 +680,7 @@ struct KeptFailure {
 impl FailingCase {
     /// What categories read of `case`. `detail`, the case's [`RunDetail`] in the join, holds
     /// each attempt's first failure's texts and its `system-err` already shared (and
-    /// deflated when packing): they are taken from there, not shared a second time.
+    /// compressed when packing): they are taken from there, not shared a second time.
     fn of(case: &TestCase, detail: Option<&RunDetail>, texts: &mut DetailTexts) -> FailingCase {
         let attempts = case
             .attempts
@@ -1000,9 +1000,9 @@ impl IncrementalAnalysis {
         }
     }
 
-    /// Makes the join hold the details' stack traces and outputs deflated in memory
+    /// Makes the join hold the details' stack traces and outputs compressed in memory
     /// ([`DetailTexts::packing`]): about a fifth of their size, for the time it takes to
-    /// deflate them as they are joined and to inflate them where they are read (categories,
+    /// compress them as they are joined and to decompress them where they are read (categories,
     /// the audit, the browser's detail panels). The analysis is the same. Texts of runs
     /// added before this call stay as they are.
     pub fn packing_texts(mut self) -> IncrementalAnalysis {
@@ -1696,7 +1696,7 @@ const MAX_FAILURES_SAMPLED: usize = 3;
 /// Bytes of a failure body (stack trace) that rules look at.
 const MAX_BODY_SCANNED: usize = 4 * 1024;
 
-/// A failure categorization reads, with its texts as read: inflated when held deflated.
+/// A failure categorization reads, with its texts as read: decompressed when held compressed.
 struct SampledFailure<'a> {
     run: usize,
     failure: &'a KeptFailure,
@@ -1767,7 +1767,7 @@ fn categorize(
             continue;
         }
         test.signals = signals(test, summaries, &run_failures);
-        // The texts read, inflated when held deflated, then borrowed by the evidence.
+        // The texts read, decompressed when held compressed, then borrowed by the evidence.
         let mut sampled: Vec<SampledFailure<'_>> = Vec::new();
         for run_index in 0..test.case_index.len() {
             let Some(case) = test
@@ -2203,8 +2203,8 @@ mod tests {
         read_generated(&spec, |i| names[i].to_owned())
     }
 
-    /// A join that holds its long texts deflated gives the same analysis, byte for byte in
-    /// JSON, with the traces and outputs deflated in its details.
+    /// A join that holds its long texts compressed gives the same analysis, byte for byte in
+    /// JSON, with the traces and outputs compressed in its details.
     #[test]
     fn packed_texts_give_the_same_analysis() {
         let names: Vec<String> = (1..=6).map(|i| format!("run-{i}.xml")).collect();
@@ -2231,8 +2231,8 @@ mod tests {
         let traces: Vec<&SharedText> = attempts().filter_map(|a| a.trace.as_ref()).collect();
         let outputs: Vec<&SharedText> = attempts().filter_map(|a| a.stdout.as_ref()).collect();
         assert!(!traces.is_empty() && !outputs.is_empty());
-        assert!(traces.iter().chain(&outputs).all(|t| t.is_deflated()));
-        // Categories read the deflated traces: some tests are categorized by them.
+        assert!(traces.iter().chain(&outputs).all(|t| t.is_compressed()));
+        // Categories read the compressed traces: some tests are categorized by them.
         assert!(packed
             .tests
             .iter()

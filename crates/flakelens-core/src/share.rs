@@ -53,33 +53,85 @@ pub enum Fit {
     TooLarge,
 }
 
-/// Compresses and encodes audit JSON as a fragment (`audit=...`, without the `#`).
+/// Compresses and encodes audit JSON as a fragment (`audit=...`, without the `#`): raw
+/// DEFLATE at flate2's best level, then [`fragment_of`].
 pub fn encode_fragment(json: &str) -> String {
     let mut encoder = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::best());
     // Writing to a Vec cannot fail.
     let _ = encoder.write_all(json.as_bytes());
-    let compressed = encoder.finish().unwrap_or_default();
+    fragment_of(&encoder.finish().unwrap_or_default())
+}
+
+/// The fragment (`audit=...`, without the `#`) for audit JSON already compressed with raw
+/// DEFLATE (RFC 1951) by the caller: any compressor and level will do, as long as the
+/// stream inflates to the JSON.
+pub fn fragment_of(compressed: &[u8]) -> String {
     format!("{FRAGMENT_KEY}{}", URL_SAFE_NO_PAD.encode(compressed))
 }
 
 /// The fragment for sharing `audit`, and how it was made to fit `budget` bytes: whole, or
-/// with messages and output stripped (also when the user asks with `privacy`).
+/// with messages and output stripped (also when the user asks with `privacy`). It compresses
+/// with [`encode_fragment`]; a caller with a compressor of its own uses [`ShareFitting`].
 pub fn share_fragment(audit: &Audit, privacy: Privacy, budget: usize) -> (String, Fit) {
-    let mut audit = audit.clone();
-    audit.restrict(privacy);
-    let whole = encode_fragment(&audit.to_json());
-    if whole.len() <= budget {
-        return (whole, Fit::Whole);
+    let (mut fitting, mut json) = ShareFitting::start(audit, privacy, budget);
+    loop {
+        match fitting.offer(encode_fragment(&json)) {
+            Ok(done) => return done,
+            Err(next) => json = next,
+        }
     }
-    audit.restrict(Privacy {
-        messages: false,
-        output: false,
-    });
-    let stripped = encode_fragment(&audit.to_json());
-    if stripped.len() <= budget {
-        (stripped, Fit::Stripped)
-    } else {
-        (stripped, Fit::TooLarge)
+}
+
+/// [`share_fragment`] one compression at a time, for a caller that compresses the JSON
+/// itself: the browser's worker uses the browser's `CompressionStream`, which is
+/// asynchronous, so that it carries no deflater of its own.
+///
+/// [`ShareFitting::start`] gives the JSON to compress first; [`ShareFitting::offer`] takes
+/// the fragment made of it ([`fragment_of`]) and gives either the link and its [`Fit`], or
+/// the JSON to compress next (messages and output stripped). It asks for at most two.
+#[derive(Debug)]
+pub struct ShareFitting {
+    audit: Audit,
+    budget: usize,
+    stripped: bool,
+}
+
+impl ShareFitting {
+    /// Starts fitting `audit`, with the text `privacy` allows, into `budget` bytes of
+    /// fragment; returns the audit JSON to compress first.
+    pub fn start(audit: &Audit, privacy: Privacy, budget: usize) -> (ShareFitting, String) {
+        let mut audit = audit.clone();
+        audit.restrict(privacy);
+        let json = audit.to_json();
+        let fitting = ShareFitting {
+            audit,
+            budget,
+            stripped: false,
+        };
+        (fitting, json)
+    }
+
+    /// Takes the fragment made of the JSON last given.
+    ///
+    /// # Errors
+    /// `Err(json)`: the whole audit does not fit, and `json` (messages and output stripped)
+    /// is to be compressed and offered next. The fragment made of that one is always taken,
+    /// as [`Fit::Stripped`] or, when it does not fit either, [`Fit::TooLarge`].
+    pub fn offer(&mut self, fragment: String) -> Result<(String, Fit), String> {
+        let fits = fragment.len() <= self.budget;
+        match (self.stripped, fits) {
+            (false, true) => Ok((fragment, Fit::Whole)),
+            (false, false) => {
+                self.stripped = true;
+                self.audit.restrict(Privacy {
+                    messages: false,
+                    output: false,
+                });
+                Err(self.audit.to_json())
+            }
+            (true, true) => Ok((fragment, Fit::Stripped)),
+            (true, false) => Ok((fragment, Fit::TooLarge)),
+        }
     }
 }
 
@@ -156,6 +208,43 @@ mod tests {
         assert!(!back.privacy.messages && !back.privacy.output);
         assert!(!back.to_json().contains("trace line"));
         let (_, fit) = share_fragment(&a, Privacy::default(), 10);
+        assert_eq!(fit, Fit::TooLarge);
+    }
+
+    /// A caller's own compressor (here flate2 at its fastest level, not the best that
+    /// `encode_fragment` uses) fits the same way, and its links read back.
+    #[test]
+    fn fitting_takes_any_raw_deflate() {
+        let fast = |json: &str| {
+            let mut encoder =
+                flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::fast());
+            encoder.write_all(json.as_bytes()).expect("in memory");
+            fragment_of(&encoder.finish().expect("in memory"))
+        };
+        let a = audit();
+        let (mut fitting, json) = ShareFitting::start(&a, Privacy::default(), usize::MAX);
+        let (whole, fit) = fitting.offer(fast(&json)).expect("fits whole");
+        assert_eq!(fit, Fit::Whole);
+        assert_eq!(
+            decode_fragment(&whole).expect("decodes").to_json(),
+            a.to_json()
+        );
+        // One byte short of the whole link: the stripped JSON is asked for, then taken.
+        let (mut fitting, json) = ShareFitting::start(&a, Privacy::default(), whole.len() - 1);
+        let stripped_json = fitting.offer(fast(&json)).expect_err("does not fit whole");
+        assert!(!stripped_json.contains("trace line"));
+        let (stripped, fit) = fitting.offer(fast(&stripped_json)).expect("taken");
+        assert_eq!(fit, Fit::Stripped);
+        assert!(
+            !decode_fragment(&stripped)
+                .expect("decodes")
+                .privacy
+                .messages
+        );
+        // Nothing fits: the stripped link is given, as too large.
+        let (mut fitting, json) = ShareFitting::start(&a, Privacy::default(), 10);
+        let stripped_json = fitting.offer(fast(&json)).expect_err("does not fit whole");
+        let (_, fit) = fitting.offer(fast(&stripped_json)).expect("taken");
         assert_eq!(fit, Fit::TooLarge);
     }
 

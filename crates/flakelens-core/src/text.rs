@@ -1,43 +1,31 @@
 //! The long texts of a test's details (stack traces, `system-out`, `system-err`), shared
-//! between runs and, when asked, held deflated in memory.
+//! between runs and, when asked, held compressed in memory.
 //!
 //! A 20,000-test suite run 50 times keeps about 30,000 failing attempts' traces and outputs:
 //! 37 MB of the 332 MB the reports take, most of the browser worker's memory after the join
-//! (BENCHMARKS.md, "Not done"). Deflated one by one they take about a fifth of that. The
+//! (BENCHMARKS.md, "Not done"). Compressed one by one they take about a fifth of that. The
 //! browser's worker asks for it ([`DetailTexts::packing`]); the CLI keeps them plain.
 //!
-//! Deflate is RFC 1951: `miniz_oxide` deflates (the backend `flate2` uses; its own API is
-//! needed to choose the block type) and `flate2` inflates. One compressor is kept for all the
-//! texts, and each text ends with a full flush, which makes its bytes decodable on their own.
-//! That costs a few bytes per text instead of building a compressor, about 300 KB of tables,
-//! for each one.
-//!
-//! Each text is coded with deflate's fixed Huffman codes (RFC 1951, 3.2.6) rather than codes
-//! built for it (a text of about a kilobyte is one block; miniz_oxide ends a block every
-//! 64 KB of codes, so a long output takes several). For texts of about a kilobyte, building
-//! and writing the codes was most of the work: on 2,991 stack traces of a `flakelens gen`
-//! report (3.1 MB), fixed codes deflate 2.7 times faster (166 against 62 MB/s natively,
-//! level 1) into 9% more bytes (22.7% of the text against 20.8%). BENCHMARKS.md, "The
-//! worker's own work".
+//! Each text is one LZ4 block (the LZ4 block format, <https://github.com/lz4/lz4/blob/dev/doc/lz4_Block_format.md>),
+//! made and read by `lz4_flex`. Each block is decodable on its own, and making one costs
+//! only clearing an 8 KB hash table. Before, each text was raw deflate (RFC 1951) ending with
+//! a full flush, and every full flush cleared the deflater's 128 KB of hash chains. On
+//! 60,000 traces like `flakelens gen`'s, natively, LZ4 compresses at 1,300 MB/s against
+//! 175 MB/s, into 21.7% of the text against 20.0%, and decompresses them all in 11 ms.
+//! BENCHMARKS.md, "The kept texts as LZ4 blocks".
 
 use std::borrow::Cow;
-use std::cell::RefCell;
 use std::fmt;
 use std::hash::BuildHasher;
 use std::sync::Arc;
 
-use flate2::{Decompress, FlushDecompress};
-use miniz_oxide::deflate::core::{
-    compress, create_comp_flags_from_zip_params, CompressionStrategy, CompressorOxide, TDEFLFlush,
-    TDEFLStatus,
-};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::model::Interner;
 
 /// A shared, immutable text: a stack trace or an attempt's output. Cloning it shares it.
 ///
-/// It is held either as it is or deflated ([`DetailTexts::packing`]); [`SharedText::text`]
+/// It is held either as it is or compressed ([`DetailTexts::packing`]); [`SharedText::text`]
 /// reads it either way. It serializes as a JSON string, equals another by its text, and
 /// reads back from JSON as it is.
 #[derive(Clone)]
@@ -46,9 +34,8 @@ pub struct SharedText(Held);
 #[derive(Clone)]
 enum Held {
     Plain(Arc<str>),
-    /// The text's length in bytes (4 bytes, little-endian), then its raw deflate stream
-    /// ending with a full flush.
-    Deflated(Arc<[u8]>),
+    /// The text's length in bytes (4 bytes, little-endian), then its LZ4 block.
+    Compressed(Arc<[u8]>),
 }
 
 impl SharedText {
@@ -58,11 +45,11 @@ impl SharedText {
     }
 
     /// At most the first `max_bytes` bytes of the text, cut back to a character boundary.
-    /// A deflated text is inflated only that far.
+    /// A compressed text is decompressed whole, then cut.
     pub fn prefix(&self, max_bytes: usize) -> Cow<'_, str> {
         match &self.0 {
             Held::Plain(text) => Cow::Borrowed(prefix_of(text, max_bytes)),
-            Held::Deflated(bytes) => Cow::Owned(inflate(bytes, max_bytes)),
+            Held::Compressed(bytes) => Cow::Owned(decompress(bytes, max_bytes)),
         }
     }
 
@@ -70,7 +57,7 @@ impl SharedText {
     pub fn len(&self) -> usize {
         match &self.0 {
             Held::Plain(text) => text.len(),
-            Held::Deflated(bytes) => plain_len(bytes),
+            Held::Compressed(bytes) => plain_len(bytes),
         }
     }
 
@@ -79,16 +66,16 @@ impl SharedText {
         self.len() == 0
     }
 
-    /// True when it is held deflated.
-    pub fn is_deflated(&self) -> bool {
-        matches!(self.0, Held::Deflated(_))
+    /// True when it is held compressed.
+    pub fn is_compressed(&self) -> bool {
+        matches!(self.0, Held::Compressed(_))
     }
 
     /// The text as a shared `str`: the same allocation when it is held as it is.
     pub fn to_arc(&self) -> Arc<str> {
         match &self.0 {
             Held::Plain(text) => Arc::clone(text),
-            Held::Deflated(_) => Arc::from(self.text()),
+            Held::Compressed(_) => Arc::from(self.text()),
         }
     }
 }
@@ -163,7 +150,7 @@ fn prefix_of(text: &str, max_bytes: usize) -> &str {
     &text[..end]
 }
 
-/// The length prefix of a deflated text (0 for bytes too short to hold one, which
+/// The length prefix of a compressed text (0 for bytes too short to hold one, which
 /// [`TextPacker`] never makes).
 fn plain_len(bytes: &[u8]) -> usize {
     bytes
@@ -171,44 +158,39 @@ fn plain_len(bytes: &[u8]) -> usize {
         .map_or(0, |len| u32::from_le_bytes(*len) as usize)
 }
 
-thread_local! {
-    /// One inflater, reset for each text: making one allocates about 40 KB of tables.
-    static INFLATER: RefCell<Decompress> = RefCell::new(Decompress::new(false));
-}
-
-/// Inflates at most `max_bytes` of a deflated text. The bytes were made by [`TextPacker`]
-/// from a `str`, so they inflate to valid UTF-8; were they ever damaged, what inflates is
-/// kept and the rest is lost, with invalid bytes replaced (U+FFFD), rather than a panic.
-fn inflate(bytes: &[u8], max_bytes: usize) -> String {
-    let want = plain_len(bytes).min(max_bytes);
-    let mut out = Vec::with_capacity(want);
-    INFLATER.with(|inflater| {
-        let mut inflater = inflater.borrow_mut();
-        inflater.reset(false);
-        // The stream has no final block: inflating stops when the input or the room in `out`
-        // runs out, which is the end either way.
-        let stream = bytes.get(4..).unwrap_or_default();
-        let _ = inflater.decompress_vec(stream, &mut out, FlushDecompress::Sync);
-    });
+/// Decompresses at most `max_bytes` of a compressed text. The bytes were made by
+/// [`TextPacker`] from a `str`, so they decompress to valid UTF-8; were they ever damaged,
+/// the text is lost (empty) or its invalid bytes replaced (U+FFFD), rather than a panic.
+fn decompress(bytes: &[u8], max_bytes: usize) -> String {
+    let len = plain_len(bytes);
+    let block = bytes.get(PREFIX_BYTES..).unwrap_or_default();
+    // A block grows at most 255 times when decompressed (a match's length takes a byte per
+    // 255); a length beyond that is damage, and must not size the output.
+    if len > block.len().saturating_mul(255) {
+        return String::new();
+    }
+    // A block is read whole: for a trace that is far cheaper than matching the categories'
+    // rules against it.
+    let mut out = vec![0; len];
+    if lz4_flex::block::decompress_into(block, &mut out).ok() != Some(len) {
+        return String::new();
+    }
     match String::from_utf8(out) {
-        Ok(text) => text,
+        Ok(text) => match prefix_of(&text, max_bytes).len() {
+            end if end == text.len() => text,
+            end => text[..end].to_owned(),
+        },
         Err(e) => {
-            let valid = e.utf8_error().valid_up_to();
-            let mut out = e.into_bytes();
-            // A prefix may end inside a character: cut it there.
-            if want < plain_len(bytes) && out.len() - valid < 4 {
-                out.truncate(valid);
-            }
-            String::from_utf8_lossy(&out).into_owned()
+            let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+            prefix_of(&text, max_bytes).to_owned()
         }
     }
 }
 
-/// Deflates texts one by one with one compressor, each decodable on its own, and shares a
-/// text seen before.
+/// Compresses texts one by one, each decodable on its own, and shares a text seen before.
 struct TextPacker {
-    /// Level 1 (greedy matching), raw deflate, fixed Huffman codes only.
-    compressor: Box<CompressorOxide>,
+    /// LZ4's hash table, cleared for each text rather than allocated.
+    table: lz4_flex::block::CompressTable,
     /// Texts packed so far, by a hash of their plain text: one entry per hash (a collision
     /// only costs sharing).
     seen: rustc_hash::FxHashMap<u64, SharedText>,
@@ -220,15 +202,13 @@ struct TextPacker {
 /// The length prefix of a packed text, in bytes.
 const PREFIX_BYTES: usize = 4;
 
-/// The most room (bytes) the packer keeps for deflating between texts.
+/// The most room (bytes) the packer keeps for compressing between texts.
 const SCRATCH_KEPT_BYTES: usize = 64 * 1024;
 
 impl TextPacker {
     fn new(min_len: usize) -> TextPacker {
-        // Negative window bits: a raw deflate stream, without zlib's header.
-        let flags = create_comp_flags_from_zip_params(1, -15, CompressionStrategy::Fixed as i32);
         TextPacker {
-            compressor: Box::new(CompressorOxide::new(flags)),
+            table: lz4_flex::block::CompressTable::default(),
             seen: rustc_hash::FxHashMap::default(),
             hasher: rustc_hash::FxBuildHasher,
             out: Vec::new(),
@@ -236,7 +216,7 @@ impl TextPacker {
         }
     }
 
-    /// The shared text: deflated when it is long enough and deflating saves room, else
+    /// The shared text: compressed when it is long enough and compressing saves room, else
     /// `None`.
     fn pack(&mut self, text: &str) -> Option<SharedText> {
         if text.len() < self.min_len || u32::try_from(text.len()).is_err() {
@@ -249,38 +229,36 @@ impl TextPacker {
             }
         }
         let shared = self
-            .deflate(text)
-            .map(|packed| SharedText(Held::Deflated(Arc::from(packed))));
-        // The scratch room is as long as the longest text packed: a long output's is let go.
+            .compress(text)
+            .map(|packed| SharedText(Held::Compressed(Arc::from(packed))));
+        // The scratch room is as long as the longest text packed: a long output's is let go,
+        // and so is the larger hash table a text of 64 KB or more needs.
         if self.out.capacity() > SCRATCH_KEPT_BYTES {
             self.out = Vec::new();
+            self.table = lz4_flex::block::CompressTable::default();
         }
         let shared = shared?;
         self.seen.insert(hash, shared.clone());
         Some(shared)
     }
 
-    /// The length prefix and the deflated bytes, or `None` when they would not be smaller.
-    fn deflate(&mut self, text: &str) -> Option<&[u8]> {
+    /// The length prefix and the LZ4 block, or `None` when they would not be smaller.
+    fn compress(&mut self, text: &str) -> Option<&[u8]> {
         let input = text.as_bytes();
         let len = u32::try_from(input.len()).ok()?.to_le_bytes();
-        // Room for the text as it is: deflated bytes that do not fit are not kept anyway.
         self.out.clear();
-        self.out.resize(PREFIX_BYTES + input.len(), 0);
+        self.out.resize(
+            PREFIX_BYTES + lz4_flex::block::get_maximum_output_size(input.len()),
+            0,
+        );
         self.out[..PREFIX_BYTES].copy_from_slice(&len);
-        let (status, consumed, written) = compress(
-            &mut self.compressor,
+        let written = lz4_flex::block::compress_into_with_table(
             input,
             &mut self.out[PREFIX_BYTES..],
-            TDEFLFlush::Full,
-        );
-        let done = status == TDEFLStatus::Okay
-            && consumed == input.len()
-            && PREFIX_BYTES + written < input.len();
-        if !done {
-            // Incompressible (the room ran out, the flush still pending) or an error: the
-            // compressor is reset so the next text starts clean, and this one stays plain.
-            self.compressor.reset();
+            &mut self.table,
+        )
+        .ok()?;
+        if PREFIX_BYTES + written >= input.len() {
             return None;
         }
         self.out.truncate(PREFIX_BYTES + written);
@@ -289,10 +267,10 @@ impl TextPacker {
 }
 
 /// Where a join's detail texts come from: messages and failure types interned, and stack
-/// traces and outputs shared, deflated when [`DetailTexts::packing`] asks for it.
+/// traces and outputs shared, compressed when [`DetailTexts::packing`] asks for it.
 ///
-/// Memory: one copy of each distinct message, type and trace (a trace deflated takes about
-/// a fifth of its length: 1,041 bytes on average in `flakelens gen`'s reports, 205 deflated),
+/// Memory: one copy of each distinct message, type and trace (a trace compressed takes about
+/// a fifth of its length: 21.7% on 60,000 traces like `flakelens gen`'s),
 /// and a hash-table entry for each.
 #[derive(Default)]
 pub struct DetailTexts {
@@ -310,11 +288,11 @@ impl fmt::Debug for DetailTexts {
 }
 
 impl DetailTexts {
-    /// Texts of at least this many bytes are deflated when packing: shorter ones save little.
+    /// Texts of at least this many bytes are compressed when packing: shorter ones save little.
     pub const PACK_FROM_BYTES: usize = 256;
 
-    /// Detail texts that deflate each stack trace and output of at least
-    /// [`DetailTexts::PACK_FROM_BYTES`] bytes, when deflating makes it smaller.
+    /// Detail texts that compress each stack trace and output of at least
+    /// [`DetailTexts::PACK_FROM_BYTES`] bytes, when compressing makes it smaller.
     pub fn packing() -> DetailTexts {
         DetailTexts {
             interner: Interner::default(),
@@ -336,7 +314,7 @@ impl DetailTexts {
     }
 
     /// An attempt's `system-out` or `system-err`: the reader's allocation itself when not
-    /// deflated.
+    /// compressed.
     pub fn output(&mut self, text: &Arc<str>) -> SharedText {
         match self.packer.as_mut().and_then(|p| p.pack(text)) {
             Some(packed) => packed,
@@ -354,7 +332,7 @@ mod tests {
     fn heap_bytes(text: &SharedText) -> usize {
         match &text.0 {
             Held::Plain(text) => text.len(),
-            Held::Deflated(bytes) => bytes.len(),
+            Held::Compressed(bytes) => bytes.len(),
         }
     }
 
@@ -374,11 +352,11 @@ mod tests {
     }
 
     #[test]
-    fn long_texts_are_deflated_and_read_back() {
+    fn long_texts_are_compressed_and_read_back() {
         let mut texts = DetailTexts::packing();
         let text = trace(3);
         let shared = texts.trace(&text);
-        assert!(shared.is_deflated());
+        assert!(shared.is_compressed());
         assert_eq!(shared.text(), text);
         assert_eq!(shared.len(), text.len());
         assert!(
@@ -390,15 +368,20 @@ mod tests {
     }
 
     #[test]
-    fn texts_are_coded_with_fixed_huffman_codes() {
-        let shared = DetailTexts::packing().trace(&trace(4));
-        let Held::Deflated(bytes) = &shared.0 else {
-            panic!("expected it deflated");
+    fn texts_are_lz4_blocks_behind_their_length() {
+        let text = trace(4);
+        let shared = DetailTexts::packing().trace(&text);
+        let Held::Compressed(bytes) = &shared.0 else {
+            panic!("expected it compressed");
         };
-        // RFC 1951, 3.2.3: the first block's header is BFINAL (1 bit), then BTYPE (2 bits),
-        // 01 for fixed codes; a full flush ends it with an empty stored block.
-        assert_eq!(bytes[PREFIX_BYTES] & 0b111, 0b010);
-        assert_eq!(bytes[bytes.len() - 4..], [0, 0, 0xff, 0xff]);
+        assert_eq!(bytes[..PREFIX_BYTES], (text.len() as u32).to_le_bytes());
+        // The LZ4 block format: the first token's high four bits count the literals that
+        // open the block (15 and more when the count goes on in the next bytes), and a
+        // trace opens with more than 15 bytes before anything repeats.
+        assert_eq!(bytes[PREFIX_BYTES] >> 4, 15);
+        // Read by LZ4's own decoder, the block gives the text.
+        let block = lz4_flex::block::decompress(&bytes[PREFIX_BYTES..], text.len());
+        assert_eq!(block.ok().as_deref(), Some(text.as_bytes()));
     }
 
     #[test]
@@ -406,7 +389,7 @@ mod tests {
         let mut packer = TextPacker::new(DetailTexts::PACK_FROM_BYTES);
         let long: String = (0..20_000).map(trace).collect();
         assert!(long.len() > 4 * SCRATCH_KEPT_BYTES);
-        let packed = packer.pack(&long).expect("deflated");
+        let packed = packer.pack(&long).expect("compressed");
         assert_eq!(packed.text(), long);
         assert!(packer.out.capacity() <= SCRATCH_KEPT_BYTES);
         // A short text's room is kept for the next.
@@ -430,24 +413,24 @@ mod tests {
         let a = texts.trace(&trace(5));
         let b = texts.trace(&trace(5));
         match (&a.0, &b.0) {
-            (Held::Deflated(x), Held::Deflated(y)) => assert!(Arc::ptr_eq(x, y)),
-            _ => panic!("expected both deflated"),
+            (Held::Compressed(x), Held::Compressed(y)) => assert!(Arc::ptr_eq(x, y)),
+            _ => panic!("expected both compressed"),
         }
         let plain = DetailTexts::default().trace(&trace(5));
-        assert!(!plain.is_deflated());
+        assert!(!plain.is_compressed());
     }
 
     #[test]
     fn short_or_incompressible_texts_stay_plain() {
         let mut texts = DetailTexts::packing();
-        assert!(!texts.trace("boom").is_deflated());
-        // No byte repeats in a way LZ77 or Huffman coding can use much.
+        assert!(!texts.trace("boom").is_compressed());
+        // No four bytes repeat: nothing for LZ4 to match.
         let noise: String = (0..400u32)
             .map(|i| char::from_u32(0x4e00 + (i * 7919) % 20000).unwrap_or('x'))
             .collect();
         let shared = texts.trace(&noise);
         assert_eq!(shared.text(), noise);
-        // And the compressor still works for the next text.
+        // And the packer still works for the next text.
         let next = trace(9);
         assert_eq!(texts.trace(&next).text(), next);
     }
@@ -463,7 +446,7 @@ mod tests {
     fn prefix_stops_at_a_character_boundary() {
         let text = format!("{}é{}", "a".repeat(299), "b".repeat(300));
         let shared = DetailTexts::packing().trace(&text);
-        assert!(shared.is_deflated());
+        assert!(shared.is_compressed());
         assert_eq!(shared.prefix(300), "a".repeat(299));
         assert_eq!(shared.prefix(301), format!("{}é", "a".repeat(299)));
         assert_eq!(SharedText::from(text.as_str()).prefix(300), "a".repeat(299));
@@ -476,7 +459,7 @@ mod tests {
         let json = serde_json::to_string(&shared).expect("serializes");
         assert_eq!(json, serde_json::to_string(&text).expect("serializes"));
         let back: SharedText = serde_json::from_str(&json).expect("deserializes");
-        assert!(!back.is_deflated());
+        assert!(!back.is_compressed());
         assert_eq!(back, shared);
     }
 
@@ -489,7 +472,7 @@ mod tests {
             if let Some(high) = bytes.get_mut(2..4) {
                 high.fill(0);
             }
-            let damaged = SharedText(Held::Deflated(Arc::from(bytes)));
+            let damaged = SharedText(Held::Compressed(Arc::from(bytes)));
             let _ = damaged.text();
             let _ = damaged.prefix(3);
             let _ = damaged.len();
