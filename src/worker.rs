@@ -249,7 +249,7 @@ impl Engine {
             },
             Request::ShareLink { of, privacy } => match self.audit(of, Privacy::default()) {
                 Ok(audit) => {
-                    let (fitting, json) = ShareFitting::start(&audit, privacy, SHARE_LINK_BUDGET);
+                    let (fitting, json) = ShareFitting::start(audit, privacy, SHARE_LINK_BUDGET);
                     return Answer::Share(Box::new(fitting), json);
                 }
                 Err(e) => Reply::AuditError(e),

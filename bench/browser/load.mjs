@@ -197,7 +197,7 @@ try {
       if (s.death) { result.worker_died = true; result.death_message = s.death; return 'worker-died'; }
       if (s.loaded) return 'loaded';
       if (Date.now() > deadline) return 'timeout';
-      // Every 50 ms: the load figure is late by at most that (250 ms until df9f994).
+      // Every 50 ms: the load figure is late by at most that (250 ms until 1c49195).
       await new Promise((r) => setTimeout(r, 50));
     }
   };

@@ -154,7 +154,9 @@ async fn share_link(
     mut json: String,
 ) -> protocol::Reply {
     loop {
-        let compressed = match deflate_raw(json.as_bytes()).await {
+        // The JSON is handed over (and its copies dropped) before the compression is awaited:
+        // a large audit is held once, by the browser's stream, while it is compressed.
+        let compressed = match deflate_raw(json).await {
             Ok(compressed) => compressed,
             Err(why) => {
                 return protocol::Reply::AuditError(format!(
@@ -162,7 +164,6 @@ async fn share_link(
                 ))
             }
         };
-        drop(json);
         match fitting.offer(flakelens_core::share::fragment_of(&compressed)) {
             Ok((fragment, fit)) => return protocol::Reply::ShareLink { fragment, fit },
             Err(next) => json = next,
@@ -170,13 +171,21 @@ async fn share_link(
     }
 }
 
-/// `bytes` as raw DEFLATE (RFC 1951), by the browser: `new Response(new Blob([bytes])
+/// `text` as raw DEFLATE (RFC 1951), by the browser: `new Response(new Blob([text])
 /// .stream().pipeThrough(new CompressionStream("deflate-raw"))).arrayBuffer()`.
+/// `CompressionStream` with "deflate-raw" needs Chrome and Edge 103+, Firefox 113+, Safari
+/// 16.4+; elsewhere this fails with the browser's reason.
 #[cfg(target_arch = "wasm32")]
-async fn deflate_raw(bytes: &[u8]) -> Result<Vec<u8>, String> {
+async fn deflate_raw(text: String) -> Result<Vec<u8>, String> {
     use js_sys::{Array, Reflect, Uint8Array};
     use wasm_bindgen::{JsCast, JsValue};
-    let why = |e: JsValue| e.as_string().unwrap_or_else(|| format!("{e:?}"));
+    // The thrown error's message (a `TypeError`'s), not its debug form with a stack.
+    let why = |e: JsValue| match e.dyn_ref::<js_sys::Error>() {
+        Some(error) => String::from(error.message()),
+        None => e
+            .as_string()
+            .unwrap_or_else(|| "an unknown error".to_owned()),
+    };
     let constructor: js_sys::Function =
         Reflect::get(&js_sys::global(), &"CompressionStream".into())
             .map_err(why)?
@@ -184,9 +193,12 @@ async fn deflate_raw(bytes: &[u8]) -> Result<Vec<u8>, String> {
             .map_err(|_| "it has no CompressionStream".to_owned())?;
     let stream =
         Reflect::construct(&constructor, &Array::of1(&"deflate-raw".into())).map_err(why)?;
-    let parts = Array::of1(&Uint8Array::from(bytes));
+    let parts = Array::of1(&Uint8Array::from(text.as_bytes()));
+    drop(text);
     let blob = web_sys::Blob::new_with_u8_array_sequence(&parts).map_err(why)?;
+    drop(parts);
     let source = blob.stream();
+    drop(blob);
     let pipe_through: js_sys::Function = Reflect::get(&source, &"pipeThrough".into())
         .map_err(why)?
         .dyn_into()

@@ -756,7 +756,7 @@ async function scenarioScale(browser, base, scratch, track) {
     await page.waitForSelector('#file-input', { state: 'attached' });
     started = Date.now();
     await page.setInputFiles('#file-input', files);
-    // Checked every 50 ms: checked every 500 ms (until df9f994), each load figure was rounded
+    // Checked every 50 ms: checked every 500 ms (until 1c49195), each load figure was rounded
     // up by as much as half a second.
     const loaded = await page.waitForFunction((n) => document.querySelector('[data-testid=summary-runs]')?.textContent.trim() === String(n)
       && document.querySelector('#app[data-busy]') === null, analysis.totals.runs, { timeout: SCALE_WAIT_MS, polling: 50 }).then(() => true, () => false);

@@ -73,7 +73,7 @@ pub fn fragment_of(compressed: &[u8]) -> String {
 /// with messages and output stripped (also when the user asks with `privacy`). It compresses
 /// with [`encode_fragment`]; a caller with a compressor of its own uses [`ShareFitting`].
 pub fn share_fragment(audit: &Audit, privacy: Privacy, budget: usize) -> (String, Fit) {
-    let (mut fitting, mut json) = ShareFitting::start(audit, privacy, budget);
+    let (mut fitting, mut json) = ShareFitting::start(audit.clone(), privacy, budget);
     loop {
         match fitting.offer(encode_fragment(&json)) {
             Ok(done) => return done,
@@ -93,20 +93,35 @@ pub fn share_fragment(audit: &Audit, privacy: Privacy, budget: usize) -> (String
 pub struct ShareFitting {
     audit: Audit,
     budget: usize,
-    stripped: bool,
+    /// What the next offer is of.
+    stage: Stage,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Stage {
+    /// The audit with the text asked for, which holds messages or output to strip.
+    Whole,
+    /// The audit with the text asked for, which holds none to strip.
+    WholeWithNothingToStrip,
+    /// The audit stripped of messages and output.
+    Stripped,
 }
 
 impl ShareFitting {
     /// Starts fitting `audit`, with the text `privacy` allows, into `budget` bytes of
     /// fragment; returns the audit JSON to compress first.
-    pub fn start(audit: &Audit, privacy: Privacy, budget: usize) -> (ShareFitting, String) {
-        let mut audit = audit.clone();
+    pub fn start(mut audit: Audit, privacy: Privacy, budget: usize) -> (ShareFitting, String) {
         audit.restrict(privacy);
         let json = audit.to_json();
+        let stage = if privacy.messages || privacy.output {
+            Stage::Whole
+        } else {
+            Stage::WholeWithNothingToStrip
+        };
         let fitting = ShareFitting {
             audit,
             budget,
-            stripped: false,
+            stage,
         };
         (fitting, json)
     }
@@ -116,21 +131,23 @@ impl ShareFitting {
     /// # Errors
     /// `Err(json)`: the whole audit does not fit, and `json` (messages and output stripped)
     /// is to be compressed and offered next. The fragment made of that one is always taken,
-    /// as [`Fit::Stripped`] or, when it does not fit either, [`Fit::TooLarge`].
+    /// as [`Fit::Stripped`] or, when it does not fit either, [`Fit::TooLarge`]; so is the
+    /// first when `privacy` already left both out.
     pub fn offer(&mut self, fragment: String) -> Result<(String, Fit), String> {
         let fits = fragment.len() <= self.budget;
-        match (self.stripped, fits) {
-            (false, true) => Ok((fragment, Fit::Whole)),
-            (false, false) => {
-                self.stripped = true;
+        match (self.stage, fits) {
+            (Stage::Whole | Stage::WholeWithNothingToStrip, true) => Ok((fragment, Fit::Whole)),
+            (Stage::Whole, false) => {
+                self.stage = Stage::Stripped;
                 self.audit.restrict(Privacy {
                     messages: false,
                     output: false,
                 });
                 Err(self.audit.to_json())
             }
-            (true, true) => Ok((fragment, Fit::Stripped)),
-            (true, false) => Ok((fragment, Fit::TooLarge)),
+            (Stage::WholeWithNothingToStrip, false) => Ok((fragment, Fit::TooLarge)),
+            (Stage::Stripped, true) => Ok((fragment, Fit::Stripped)),
+            (Stage::Stripped, false) => Ok((fragment, Fit::TooLarge)),
         }
     }
 }
@@ -222,7 +239,7 @@ mod tests {
             fragment_of(&encoder.finish().expect("in memory"))
         };
         let a = audit();
-        let (mut fitting, json) = ShareFitting::start(&a, Privacy::default(), usize::MAX);
+        let (mut fitting, json) = ShareFitting::start(a.clone(), Privacy::default(), usize::MAX);
         let (whole, fit) = fitting.offer(fast(&json)).expect("fits whole");
         assert_eq!(fit, Fit::Whole);
         assert_eq!(
@@ -230,7 +247,8 @@ mod tests {
             a.to_json()
         );
         // One byte short of the whole link: the stripped JSON is asked for, then taken.
-        let (mut fitting, json) = ShareFitting::start(&a, Privacy::default(), whole.len() - 1);
+        let (mut fitting, json) =
+            ShareFitting::start(a.clone(), Privacy::default(), whole.len() - 1);
         let stripped_json = fitting.offer(fast(&json)).expect_err("does not fit whole");
         assert!(!stripped_json.contains("trace line"));
         let (stripped, fit) = fitting.offer(fast(&stripped_json)).expect("taken");
@@ -242,10 +260,21 @@ mod tests {
                 .messages
         );
         // Nothing fits: the stripped link is given, as too large.
-        let (mut fitting, json) = ShareFitting::start(&a, Privacy::default(), 10);
+        let (mut fitting, json) = ShareFitting::start(a.clone(), Privacy::default(), 10);
         let stripped_json = fitting.offer(fast(&json)).expect_err("does not fit whole");
         let (_, fit) = fitting.offer(fast(&stripped_json)).expect("taken");
         assert_eq!(fit, Fit::TooLarge);
+        // Asked for without messages and output, a link that does not fit is too large at
+        // once: there is nothing left to strip.
+        let none = Privacy {
+            messages: false,
+            output: false,
+        };
+        let (mut fitting, json) = ShareFitting::start(a.clone(), none, 10);
+        let (_, fit) = fitting.offer(fast(&json)).expect("taken at once");
+        assert_eq!(fit, Fit::TooLarge);
+        let (mut fitting, json) = ShareFitting::start(a, none, usize::MAX);
+        assert_eq!(fitting.offer(fast(&json)).expect("taken").1, Fit::Whole);
     }
 
     #[test]
