@@ -366,7 +366,6 @@ impl Engine {
         // 5% of the load, and as much browser memory as the files).
         let blob = file.or_else(|| blob_of(&bytes));
         let reads = read_input_interned(name, &bytes, &mut self.interner);
-        drop(bytes);
         let mut diagnostics: Vec<Diagnostic> = Vec::new();
         let mut files = Vec::new();
         let mut runs = 0;
@@ -395,6 +394,12 @@ impl Engine {
                 self.staged.push_parsed(run);
             }
         }
+        // The file's bytes are let go only now, after its runs were joined: freed before,
+        // the join's long-lived allocations (the runs' details, the compressed texts) were
+        // placed in the room they left, and the next file's bytes, as large, no longer fit
+        // there, so the wasm memory grew by a file's size (at 686 MB: 267 MB instead of
+        // 240 MB; BENCHMARKS.md, "The kept texts as LZ4 blocks").
+        drop(bytes);
         if runs > 0 {
             self.staged_bytes += size;
             if let Some(blob) = blob {
