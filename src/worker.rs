@@ -487,9 +487,10 @@ impl Engine {
                         .iter()
                         .all(|f| options.excluded_runs.contains(f)) => {}
                 Source::Stored(stored) => {
-                    reread(stored, interner)
-                        .into_iter()
-                        .for_each(|read| join.push(read));
+                    let (reads, bytes) = reread(stored, interner);
+                    reads.into_iter().for_each(|read| join.push(read));
+                    // Let go after the join, as when the file was first read (`parse`).
+                    drop(bytes);
                 }
             }
         }
@@ -533,8 +534,10 @@ fn blob_of(bytes: &[u8]) -> Option<web_sys::Blob> {
 }
 
 /// The runs of a file kept as a `Blob`, read again (without diagnostics), or one diagnostic
-/// naming the file when it cannot be read.
-fn reread(stored: &Stored, interner: &mut Interner) -> Vec<ReadOutput> {
+/// naming the file when it cannot be read; and the file's bytes, which the caller lets go
+/// once it has joined the runs (freed before, the join's allocations would take the room
+/// the next file's bytes need: see `Engine::parse`).
+fn reread(stored: &Stored, interner: &mut Interner) -> (Vec<ReadOutput>, Vec<u8>) {
     let bytes = web_sys::FileReaderSync::new()
         .and_then(|reader| reader.read_as_array_buffer(&stored.blob))
         .map(|buffer| js_sys::Uint8Array::new(buffer.unchecked_ref()).to_vec());
@@ -542,16 +545,16 @@ fn reread(stored: &Stored, interner: &mut Interner) -> Vec<ReadOutput> {
         Ok(bytes) => bytes,
         Err(e) => {
             let why = e.as_string().unwrap_or_else(|| format!("{e:?}"));
-            return unreadable_again(
+            let reads = unreadable_again(
                 stored,
                 &format!(
                     "it changed on disk since it was picked, or the browser let go of it: {why}"
                 ),
             );
+            return (reads, Vec::new());
         }
     };
     let mut reads = read_input_interned(&stored.name, &bytes, interner);
-    drop(bytes);
     // The same file gives the same runs. Other runs (a file rewritten without the browser
     // noticing: same size and time) would not match the run names the page holds.
     let files = reads
@@ -559,10 +562,11 @@ fn reread(stored: &Stored, interner: &mut Interner) -> Vec<ReadOutput> {
         .filter_map(|r| r.run.as_ref())
         .map(|r| r.file.as_str());
     if !files.eq(stored.files.iter().map(String::as_str)) {
-        return unreadable_again(
+        let reads = unreadable_again(
             stored,
             "it changed on disk since it was picked: it no longer gives the same runs",
         );
+        return (reads, bytes);
     }
     for read in &mut reads {
         read.diagnostics = Vec::new();
@@ -570,7 +574,7 @@ fn reread(stored: &Stored, interner: &mut Interner) -> Vec<ReadOutput> {
             strip_run_outputs(run);
         }
     }
-    reads
+    (reads, bytes)
 }
 
 /// The one diagnostic of a file kept that cannot be read again, and why.
