@@ -7,7 +7,7 @@
 //! Decoding is bounded: the encoded text, the inflated JSON and the audit reader all have
 //! size limits, and the audit is validated like any other before use.
 
-use std::io::{Read, Write};
+use std::io::Read;
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
@@ -53,15 +53,6 @@ pub enum Fit {
     TooLarge,
 }
 
-/// Compresses and encodes audit JSON as a fragment (`audit=...`, without the `#`): raw
-/// DEFLATE at flate2's best level, then [`fragment_of`].
-pub fn encode_fragment(json: &str) -> String {
-    let mut encoder = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::best());
-    // Writing to a Vec cannot fail.
-    let _ = encoder.write_all(json.as_bytes());
-    fragment_of(&encoder.finish().unwrap_or_default())
-}
-
 /// The fragment (`audit=...`, without the `#`) for audit JSON already compressed with raw
 /// DEFLATE (RFC 1951) by the caller: any compressor and level will do, as long as the
 /// stream inflates to the JSON.
@@ -69,22 +60,11 @@ pub fn fragment_of(compressed: &[u8]) -> String {
     format!("{FRAGMENT_KEY}{}", URL_SAFE_NO_PAD.encode(compressed))
 }
 
-/// The fragment for sharing `audit`, and how it was made to fit `budget` bytes: whole, or
-/// with messages and output stripped (also when the user asks with `privacy`). It compresses
-/// with [`encode_fragment`]; a caller with a compressor of its own uses [`ShareFitting`].
-pub fn share_fragment(audit: &Audit, privacy: Privacy, budget: usize) -> (String, Fit) {
-    let (mut fitting, mut json) = ShareFitting::start(audit.clone(), privacy, budget);
-    loop {
-        match fitting.offer(encode_fragment(&json)) {
-            Ok(done) => return done,
-            Err(next) => json = next,
-        }
-    }
-}
-
-/// [`share_fragment`] one compression at a time, for a caller that compresses the JSON
-/// itself: the browser's worker uses the browser's `CompressionStream`, which is
-/// asynchronous, so that it carries no deflater of its own.
+/// The fragment for sharing an audit, and how it was made to fit a budget of bytes: whole,
+/// or with messages and output stripped (also when the user asks with `privacy`), one
+/// compression at a time. The caller compresses the JSON: the browser's worker uses the
+/// browser's `CompressionStream`, which is asynchronous, so that it carries no deflater of
+/// its own.
 ///
 /// [`ShareFitting::start`] gives the JSON to compress first; [`ShareFitting::offer`] takes
 /// the fragment made of it ([`fragment_of`]) and gives either the link and its [`Fit`], or
@@ -182,10 +162,31 @@ pub fn decode_fragment(fragment: &str) -> Result<Audit, ShareError> {
 
 #[cfg(test)]
 mod tests {
+    use std::io::Write;
+
     use super::*;
     use crate::audit::Criteria;
     use crate::junit::read_report;
     use crate::Analysis;
+
+    /// Audit JSON as a fragment: raw DEFLATE at flate2's best level, then [`fragment_of`].
+    fn encode_fragment(json: &str) -> String {
+        let mut encoder =
+            flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::best());
+        encoder.write_all(json.as_bytes()).expect("in memory");
+        fragment_of(&encoder.finish().expect("in memory"))
+    }
+
+    /// [`ShareFitting`] run to its end with [`encode_fragment`].
+    fn share_fragment(audit: &Audit, privacy: Privacy, budget: usize) -> (String, Fit) {
+        let (mut fitting, mut json) = ShareFitting::start(audit.clone(), privacy, budget);
+        loop {
+            match fitting.offer(encode_fragment(&json)) {
+                Ok(done) => return done,
+                Err(next) => json = next,
+            }
+        }
+    }
 
     fn audit() -> Audit {
         let reads = (0..5).map(|r| {
@@ -228,7 +229,7 @@ mod tests {
         assert_eq!(fit, Fit::TooLarge);
     }
 
-    /// A caller's own compressor (here flate2 at its fastest level, not the best that
+    /// Another compressor (here flate2 at its fastest level, not the best that
     /// `encode_fragment` uses) fits the same way, and its links read back.
     #[test]
     fn fitting_takes_any_raw_deflate() {
