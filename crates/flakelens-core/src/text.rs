@@ -177,15 +177,11 @@ fn decompress(bytes: &[u8], max_bytes: usize) -> String {
     if lz4_flex::block::decompress_into(block, &mut out).ok() != Some(len) {
         return String::new();
     }
-    match String::from_utf8(out) {
-        Ok(text) => match prefix_of(&text, max_bytes).len() {
-            end if end == text.len() => text,
-            end => text[..end].to_owned(),
-        },
-        Err(e) => {
-            let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
-            prefix_of(&text, max_bytes).to_owned()
-        }
+    let text = String::from_utf8(out)
+        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+    match prefix_of(&text, max_bytes).len() {
+        end if end == text.len() => text,
+        end => text[..end].to_owned(),
     }
 }
 
