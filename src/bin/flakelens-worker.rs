@@ -115,35 +115,33 @@ impl Worker {
 /// Decodes a message from the page (`[request, bytes, file]`) and answers it.
 #[cfg(target_arch = "wasm32")]
 fn handle_message(engine: &mut worker::Engine, message: wasm_bindgen::JsValue) -> worker::Answer {
-    {
-        use js_sys::{Array, Uint8Array};
-        use wasm_bindgen::JsCast;
-        let message: Array = message.unchecked_into();
-        let bytes = Uint8Array::new(&message.get(0)).to_vec();
-        let mut request = match bincode::deserialize::<protocol::Request>(&bytes) {
-            Ok(request) => request,
-            Err(e) => {
-                return worker::Answer::Reply(protocol::Reply::AuditError(format!(
-                    "the worker got a garbled request: {e}"
-                )))
-            }
-        };
-        drop(bytes);
-        let payload = message.get(1);
-        if let Some(bytes) = request.payload_mut() {
-            if !payload.is_undefined() {
-                *bytes = Uint8Array::new(&payload).to_vec();
-            }
+    use js_sys::{Array, Uint8Array};
+    use wasm_bindgen::JsCast;
+    let message: Array = message.unchecked_into();
+    let bytes = Uint8Array::new(&message.get(0)).to_vec();
+    let mut request = match bincode::deserialize::<protocol::Request>(&bytes) {
+        Ok(request) => request,
+        Err(e) => {
+            return worker::Answer::Reply(protocol::Reply::AuditError(format!(
+                "the worker got a garbled request: {e}"
+            )))
         }
-        let file = message.get(2);
-        if let Some(slot) = request.file_mut() {
-            if file.is_instance_of::<web_sys::Blob>() {
-                *slot = Some(file.unchecked_into());
-            }
+    };
+    drop(bytes);
+    let payload = message.get(1);
+    if let Some(bytes) = request.payload_mut() {
+        if !payload.is_undefined() {
+            *bytes = Uint8Array::new(&payload).to_vec();
         }
-        drop(message);
-        engine.handle(request)
     }
+    let file = message.get(2);
+    if let Some(slot) = request.file_mut() {
+        if file.is_instance_of::<web_sys::Blob>() {
+            *slot = Some(file.unchecked_into());
+        }
+    }
+    drop(message);
+    engine.handle(request)
 }
 
 /// Fits a share link, compressing each JSON the fitting asks for with the browser's
