@@ -156,7 +156,14 @@ async function download(page, selector, file) {
   return file;
 }
 
-/** Raw DEFLATE + base64url, as `flakelens_core::share::encode_fragment`. */
+/** `flakelens gen`'s runs of `tests` tests in `dir`, their paths in order. */
+function generateRuns(dir, tests, runs, timeout = 60_000) {
+  const gen = spawnSync(CLI, ['gen', '--tests', String(tests), '--runs', String(runs), '-o', dir], { encoding: 'utf8', timeout });
+  if (gen.status !== 0) throw new Abort(`flakelens gen failed: ${gen.stderr}`);
+  return fs.readdirSync(dir).filter((f) => f.endsWith('.xml')).sort().map((f) => path.join(dir, f));
+}
+
+/** Raw DEFLATE + base64url, as `flakelens_core::share::fragment_of` expects it. */
 const fragmentOf = (json) => `audit=${zlib.deflateRawSync(Buffer.from(json)).toString('base64url')}`;
 
 /** What the page shows now, and whether any script ran or any element was injected. */
@@ -290,12 +297,9 @@ async function scenarioNoWorker(ctx) {
 
 async function scenarioProgressCancel(ctx, scratch) {
   const label = 'progress and cancel';
-  const dir = path.join(scratch, 'gen');
   // Files big enough (about 2.6 MB each) that the worker is still reading when Cancel is
   // clicked: with 2,000 tests a file, a faster engine read all 30 before the click.
-  const gen = spawnSync(CLI, ['gen', '--tests', '8000', '--runs', '30', '-o', dir], { encoding: 'utf8', timeout: 120_000 });
-  if (gen.status !== 0) throw new Abort(`flakelens gen failed: ${gen.stderr}`);
-  const files = fs.readdirSync(dir).filter((f) => f.endsWith('.xml')).sort().map((f) => path.join(dir, f));
+  const files = generateRuns(path.join(scratch, 'gen'), 8000, 30, 120_000);
   const page = await ctx.page();
   await page.goto(`${ctx.base}/`, { waitUntil: 'load' });
   await page.waitForSelector('#file-input', { state: 'attached', timeout: WAIT_MS });
@@ -352,10 +356,7 @@ async function scenarioChangedOnDisk(ctx, scratch) {
   // The worker keeps each picked file as the browser's `File`, not a copy of its bytes, and
   // reads it again when files are added to the held runs. A file changed since it was picked
   // cannot be read again: its runs are left out, and a diagnostic names it.
-  const dir = path.join(scratch, 'changed');
-  const gen = spawnSync(CLI, ['gen', '--tests', '60', '--runs', '4', '-o', dir], { encoding: 'utf8', timeout: 60_000 });
-  if (gen.status !== 0) throw new Abort(`flakelens gen failed: ${gen.stderr}`);
-  const files = fs.readdirSync(dir).filter((f) => f.endsWith('.xml')).sort().map((f) => path.join(dir, f));
+  const files = generateRuns(path.join(scratch, 'changed'), 60, 4);
   const page = await ctx.page();
   await page.goto(`${ctx.base}/`, { waitUntil: 'load' });
   await page.waitForSelector('#file-input', { state: 'attached', timeout: WAIT_MS });
@@ -414,12 +415,7 @@ async function scenarioShareRoundTrip(ctx, example) {
  */
 async function scenarioShareLinkFits(ctx, scratch) {
   const label = 'share link over the budget';
-  const generate = (tests) => {
-    const dir = path.join(scratch, `share-${tests}`);
-    const gen = spawnSync(CLI, ['gen', '--tests', String(tests), '--runs', '5', '-o', dir], { encoding: 'utf8', timeout: 60_000 });
-    if (gen.status !== 0) throw new Abort(`flakelens gen failed: ${gen.stderr}`);
-    return fs.readdirSync(dir).filter((f) => f.endsWith('.xml')).sort().map((f) => path.join(dir, f));
-  };
+  const generate = (tests) => generateRuns(path.join(scratch, `share-${tests}`), tests, 5);
   const load = async (files) => {
     const page = await ctx.page();
     await page.goto(`${ctx.base}/`, { waitUntil: 'load' });
