@@ -42,7 +42,7 @@ pub enum ShareError {
     Invalid(AuditError),
 }
 
-/// What [`share_fragment`] had to do to fit the budget.
+/// What [`ShareFitting`] had to do to fit a link in its budget.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Fit {
     /// The whole audit fits.
