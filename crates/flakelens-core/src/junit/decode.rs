@@ -165,7 +165,12 @@ fn decode_with(
         decoded
     };
     let Some((text, had_errors)) = decoded else {
-        return match std::str::from_utf8(body) {
+        // SIMD validation first (most reports are valid); std's says where an error is.
+        let valid = match simdutf8::basic::from_utf8(body) {
+            Ok(text) => Ok(text),
+            Err(_) => std::str::from_utf8(body),
+        };
+        return match valid {
             Ok(text) => Decoded {
                 text: Cow::Borrowed(text),
                 notes,
@@ -243,6 +248,35 @@ fn declared_label(body: &[u8], bom: Option<&'static Encoding>) -> Option<String>
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The SIMD check and std's agree: valid text is borrowed as is; invalid text is
+        /// replaced, with the note at std's first invalid byte.
+        #[test]
+        fn utf8_verdict_is_std_s(
+            text in "[a-z<>/ \u{e9}\u{20ac}\u{1f600}]{0,80}",
+            damage in proptest::option::of((0usize..80, 0x80u8..=0xFF)),
+        ) {
+            let mut bytes = format!("<a>{text}</a>").into_bytes();
+            if let Some((at, byte)) = damage {
+                let at = at % bytes.len();
+                bytes[at] = byte;
+            }
+            let d = decode(&bytes);
+            match std::str::from_utf8(&bytes) {
+                Ok(valid) => {
+                    prop_assert!(matches!(d.text, Cow::Borrowed(t) if t == valid));
+                    prop_assert!(d.notes.is_empty());
+                }
+                Err(e) => {
+                    prop_assert_eq!(&*d.text, &*String::from_utf8_lossy(&bytes));
+                    prop_assert_eq!(d.notes.len(), 1);
+                    prop_assert_eq!(d.notes[0].0, e.valid_up_to());
+                }
+            }
+        }
+    }
 
     #[test]
     fn utf8_is_borrowed() {
