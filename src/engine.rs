@@ -29,7 +29,7 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Blob, BlobPropertyBag, ErrorEvent, MessageEvent, Url, Worker};
 
-use crate::protocol::{AppParts, AuditOf, Base, Held, Reply, Request};
+use crate::protocol::{self, AppParts, AuditOf, Base, Held, Reply, Request};
 
 /// The worker's script, relative to the page (`data-target-path="worker"` in `index.html`);
 /// its wasm is [`WORKER_WASM`] beside it.
@@ -198,18 +198,16 @@ async fn spawn() -> Result<Rc<Remote>, String> {
                 };
                 // `[reply, bytes]`: the bytes (a chunk of tests) travel beside the reply.
                 let message: Array = data.unchecked_into();
-                let answer =
-                    bincode::deserialize::<Reply>(&Uint8Array::new(&message.get(0)).to_vec())
-                        .map(|mut reply| {
-                            let payload = message.get(1);
-                            if let (Some(bytes), false) =
-                                (reply.payload_mut(), payload.is_undefined())
-                            {
-                                *bytes = Uint8Array::new(&payload).to_vec();
-                            }
-                            reply
-                        })
-                        .map_err(|e| format!("the worker answered garbage: {e}"));
+                let answer = bincode::deserialize::<Reply>(&protocol::bytes_of(&message.get(0)))
+                    .map(|mut reply| {
+                        let payload = message.get(1);
+                        if let (Some(bytes), false) = (reply.payload_mut(), payload.is_undefined())
+                        {
+                            *bytes = protocol::bytes_of(&payload);
+                        }
+                        reply
+                    })
+                    .map_err(|e| format!("the worker answered garbage: {e}"));
                 let waiting = remote.pending.borrow_mut().pop_front();
                 if let Some(tx) = waiting {
                     let _ = tx.send(answer);

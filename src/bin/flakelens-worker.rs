@@ -115,10 +115,10 @@ impl Worker {
 /// Decodes a message from the page (`[request, bytes, file]`) and answers it.
 #[cfg(target_arch = "wasm32")]
 fn handle_message(engine: &mut worker::Engine, message: wasm_bindgen::JsValue) -> worker::Answer {
-    use js_sys::{Array, Uint8Array};
+    use js_sys::Array;
     use wasm_bindgen::JsCast;
     let message: Array = message.unchecked_into();
-    let bytes = Uint8Array::new(&message.get(0)).to_vec();
+    let bytes = protocol::bytes_of(&message.get(0));
     let mut request = match bincode::deserialize::<protocol::Request>(&bytes) {
         Ok(request) => request,
         Err(e) => {
@@ -131,7 +131,7 @@ fn handle_message(engine: &mut worker::Engine, message: wasm_bindgen::JsValue) -
     let payload = message.get(1);
     if let Some(bytes) = request.payload_mut() {
         if !payload.is_undefined() {
-            *bytes = Uint8Array::new(&payload).to_vec();
+            *bytes = protocol::bytes_of(&payload);
         }
     }
     let file = message.get(2);
