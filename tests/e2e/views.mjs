@@ -739,13 +739,19 @@ async function scenarioScale(browser, base, scratch, track) {
   // That time includes moving the indented audit through a pipe into node and parsing it
   // there; the CLI's own time is a process writing its audit to a file.
   console.log(`       CLI analyze --json, read and parsed by node: ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  // The CLI's own time, three times: on a shared 2-core machine one run moves by 20%, and
+  // the page's figure is divided by it. The median is the figure; each run is printed.
   const cliAudit = path.join(scratch, 'scale-audit.json');
-  started = Date.now();
-  const cliRun = spawnSync(CLI, ['analyze', ...files, '-o', cliAudit], { stdio: ['ignore', 'ignore', 'pipe'], timeout: 600_000 });
-  const cliSeconds = (Date.now() - started) / 1000;
-  fs.rmSync(cliAudit, { force: true });
-  check(`${label}: the CLI writes the audit`, cliRun.status === 0 || cliRun.status === 2, String(cliRun.stderr));
-  console.log(`       CLI analyze -o (the whole process): ${cliSeconds.toFixed(1)} s`);
+  const cliTimes = [];
+  for (let k = 0; k < 3; k += 1) {
+    started = Date.now();
+    const cliRun = spawnSync(CLI, ['analyze', ...files, '-o', cliAudit], { stdio: ['ignore', 'ignore', 'pipe'], timeout: 600_000 });
+    cliTimes.push((Date.now() - started) / 1000);
+    fs.rmSync(cliAudit, { force: true });
+    if (!check(`${label}: the CLI writes the audit (run ${k + 1} of 3)`, cliRun.status === 0 || cliRun.status === 2, String(cliRun.stderr))) return;
+  }
+  const cliSeconds = [...cliTimes].sort((a, b) => a - b)[1];
+  console.log(`       CLI analyze -o (the whole process): ${cliSeconds.toFixed(1)} s, the median of ${cliTimes.map((t) => t.toFixed(1)).join(', ')} s`);
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   await track(context);
   try {
