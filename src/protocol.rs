@@ -15,8 +15,10 @@ use serde::{Deserialize, Serialize};
 
 /// The bytes of one part of a message, copied once into wasm memory: a `Uint8Array` (a
 /// request, a reply, the tests beside a reply) or an `ArrayBuffer` (a file's bytes).
-/// `Uint8Array::new` on a `Uint8Array` copies it in JavaScript first: on the page, that second
-/// copy of every chunk of tests took about 100 ms of a load of 100,000 tests × 20 runs.
+/// `Uint8Array::new` on a `Uint8Array` copies it in JavaScript first: in the page's CPU
+/// profile of a load of 100,000 tests × 20 runs (`bench/browser/profile-worker.mjs --page`;
+/// BENCHMARKS.md, "One UTF-8 check, one copy of each message"), that second copy of the
+/// chunks of tests took about 100 ms of the main thread.
 #[cfg(target_arch = "wasm32")]
 pub fn bytes_of(part: &wasm_bindgen::JsValue) -> Vec<u8> {
     use wasm_bindgen::JsCast;
