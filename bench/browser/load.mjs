@@ -116,7 +116,7 @@ const result = {
   memory_warning_shown: false, memory_warning_text: null, drop_offer_shown: false,
   drop_clicked: false, outputs_dropped_shown: false, drop_seconds: null,
   worker_died: false, death_message: null, tab_crashed: false, status: null,
-  summary: null, long_tasks: null, page_js_heap_peak_bytes: null,
+  summary: null, long_tasks: null, page_js_heap_peak_bytes: null, page_wasm_memory_bytes: null,
   worker_wasm_memory_bytes: null, worker_wasm_memory_peak_seen_bytes: 0, worker_wasm_samples: 0, worker_wasm_timeline: [],
   chromium_rss_before_bytes: null, chromium_pss_before_bytes: null, renderer_rss_before_bytes: null,
   chromium_rss_peak_bytes: 0, chromium_pss_peak_bytes: 0, renderer_rss_peak_bytes: 0, chromium_pss_end_bytes: null, chromium_rss_end_bytes: null, renderer_rss_end_bytes: null,
@@ -138,6 +138,11 @@ try {
   await recordLongTasksAndHeap(context);
   const page = await context.newPage();
   page.setDefaultTimeout(TIMEOUT_MS);
+  // The page's own wasm instance: trunk's loader announces its exports (memory among them)
+  // in a `TrunkApplicationStarted` event.
+  await page.addInitScript(() => {
+    addEventListener('TrunkApplicationStarted', (e) => { window.__flakelensPageWasm = e.detail?.wasm ?? null; });
+  });
   page.on('crash', () => { result.tab_crashed = true; log('the tab crashed (playwright "crash" event)'); });
   const workers = [];
   page.on('worker', (w) => { workers.push(w); w.on('close', () => { w.closed = true; }); });
@@ -256,6 +261,7 @@ try {
     const end = await page.evaluate(() => ({
       tasks: window.__longTasks.slice(),
       heap: window.__heapPeak,
+      wasm: window.__flakelensPageWasm?.memory?.buffer?.byteLength ?? null,
       summary: Object.fromEntries(['runs', 'tests', 'flaky', 'broken'].map((k) => [k, document.querySelector(`[data-testid=summary-${k}]`)?.textContent.trim() ?? null])),
       warning: document.querySelector('[data-testid=memory-warning] p')?.textContent.trim() ?? null,
       offer: document.querySelector('[data-testid=drop-outputs]') !== null,
@@ -265,6 +271,7 @@ try {
       const t = end.tasks;
       result.long_tasks = { count: t.length, longest_ms: Math.round(t.length ? Math.max(...t) : 0), total_ms: Math.round(t.reduce((a, b) => a + b, 0)) };
       result.page_js_heap_peak_bytes = end.heap;
+      result.page_wasm_memory_bytes = end.wasm;
       result.summary = end.summary;
       if (end.warning) { result.memory_warning_shown = true; result.memory_warning_text = end.warning; }
       if (end.offer) result.drop_offer_shown = true;
@@ -299,6 +306,8 @@ log(`worker died: ${r.worker_died}${r.death_message ? ` ("${r.death_message}")` 
 if (r.summary) log(`summary: runs ${r.summary.runs}, tests ${r.summary.tests}, flaky ${r.summary.flaky}, broken ${r.summary.broken}`);
 log(`page JS heap peak (performance.memory.usedJSHeapSize, 100 ms samples): ${mb(r.page_js_heap_peak_bytes)}`);
 log(`worker wasm memory (memory.buffer.byteLength; only grows, so this is its peak): ${mb(r.worker_wasm_memory_bytes)} = ${r.worker_wasm_memory_bytes != null ? ((100 * r.worker_wasm_memory_bytes) / r.bytes).toFixed(1) : 'n/a'}% of the input (${r.worker_wasm_samples} samples; glue fetched ${r.worker_glue_fetches}×)`);
+const pct = (n) => (n != null ? `${((100 * n) / r.bytes).toFixed(1)}%` : 'n/a');
+log(`page wasm memory (the page's own instance, memory.buffer.byteLength at the end: its peak): ${mb(r.page_wasm_memory_bytes)} = ${pct(r.page_wasm_memory_bytes)} of the input; page and worker together ${r.page_wasm_memory_bytes != null && r.worker_wasm_memory_bytes != null ? `${mb(r.page_wasm_memory_bytes + r.worker_wasm_memory_bytes)} = ${pct(r.page_wasm_memory_bytes + r.worker_wasm_memory_bytes)}` : 'n/a'}`);
 log(`worker wasm memory timeline (s since start, MB; files picked at ${r.files_picked_at_seconds?.toFixed(1)} s): ${r.worker_wasm_timeline.map(([t, n]) => `${t}:${(n / 1e6).toFixed(0)}`).join(' ')}`);
 log(`renderer process RSS (page + worker; 500 ms samples): before ${mb(r.renderer_rss_before_bytes)}, peak ${mb(r.renderer_rss_peak_bytes)}, end ${mb(r.renderer_rss_end_bytes)}`);
 log(`all Chromium processes, PSS sum: before ${mb(r.chromium_pss_before_bytes)}, peak ${mb(r.chromium_pss_peak_bytes)}, end ${mb(r.chromium_pss_end_bytes)}; RSS sum (counts shared pages once per process): before ${mb(r.chromium_rss_before_bytes)}, peak ${mb(r.chromium_rss_peak_bytes)}, end ${mb(r.chromium_rss_end_bytes)}`);
