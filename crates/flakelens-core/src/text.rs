@@ -177,12 +177,12 @@ fn decompress(bytes: &[u8], max_bytes: usize) -> String {
     if lz4_flex::block::decompress_into(block, &mut out).ok() != Some(len) {
         return String::new();
     }
-    let text = String::from_utf8(out)
+    let mut text = String::from_utf8(out)
         .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
-    match prefix_of(&text, max_bytes).len() {
-        end if end == text.len() => text,
-        end => text[..end].to_owned(),
-    }
+    // `prefix_of` cuts on a character boundary, so `truncate` cannot panic.
+    let end = prefix_of(&text, max_bytes).len();
+    text.truncate(end);
+    text
 }
 
 /// Compresses texts one by one, each decodable on its own, and shares a text seen before.
