@@ -14,7 +14,8 @@ use flakelens_core::share::Fit;
 use serde::{Deserialize, Serialize};
 
 /// The bytes of one part of a message, copied once into wasm memory: a `Uint8Array` (a
-/// request, a reply, the tests beside a reply) or an `ArrayBuffer` (a file's bytes).
+/// request, a reply, the tests beside a reply) or an `ArrayBuffer` (a file's bytes, sent or
+/// read again; a share link as the browser compressed it).
 /// `Uint8Array::new` on a `Uint8Array` copies it in JavaScript first: in the page's CPU
 /// profile of a load of 100,000 tests × 20 runs (`bench/browser/profile-worker.mjs --page`;
 /// BENCHMARKS.md, "One UTF-8 check, one copy of each message"), that second copy of the

@@ -36,7 +36,6 @@ use flakelens_core::{
     Analysis, AnalysisOptions, Diagnostic, IncrementalAnalysis, Interner, JoinedRuns, Run,
 };
 use flakelens_core::{Severity, TestSummary};
-use wasm_bindgen::JsCast;
 
 use crate::protocol::{AuditMeta, AuditOf, Base, Held, Reply, Request};
 use crate::wire::encode_test;
@@ -540,7 +539,7 @@ fn blob_of(bytes: &[u8]) -> Option<web_sys::Blob> {
 fn reread(stored: &Stored, interner: &mut Interner) -> (Vec<ReadOutput>, Vec<u8>) {
     let bytes = web_sys::FileReaderSync::new()
         .and_then(|reader| reader.read_as_array_buffer(&stored.blob))
-        .map(|buffer| js_sys::Uint8Array::new(buffer.unchecked_ref()).to_vec());
+        .map(|buffer| crate::protocol::bytes_of(&buffer));
     let bytes = match bytes {
         Ok(bytes) => bytes,
         Err(e) => {

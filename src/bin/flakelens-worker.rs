@@ -210,7 +210,7 @@ async fn deflate_raw(text: String) -> Result<Vec<u8>, String> {
     let buffer = wasm_bindgen_futures::JsFuture::from(response.array_buffer().map_err(why)?)
         .await
         .map_err(why)?;
-    Ok(Uint8Array::new(&buffer).to_vec())
+    Ok(protocol::bytes_of(&buffer))
 }
 
 #[cfg(not(target_arch = "wasm32"))]
