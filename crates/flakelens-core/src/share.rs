@@ -169,12 +169,16 @@ mod tests {
     use crate::junit::read_report;
     use crate::Analysis;
 
-    /// Audit JSON as a fragment: raw DEFLATE at flate2's best level, then [`fragment_of`].
-    fn encode_fragment(json: &str) -> String {
-        let mut encoder =
-            flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::best());
+    /// Audit JSON as a fragment: raw DEFLATE by flate2 at `level`, then [`fragment_of`].
+    fn fragment_at(json: &str, level: flate2::Compression) -> String {
+        let mut encoder = flate2::write::DeflateEncoder::new(Vec::new(), level);
         encoder.write_all(json.as_bytes()).expect("in memory");
         fragment_of(&encoder.finish().expect("in memory"))
+    }
+
+    /// Audit JSON as a fragment, at flate2's best level.
+    fn encode_fragment(json: &str) -> String {
+        fragment_at(json, flate2::Compression::best())
     }
 
     /// [`ShareFitting`] run to its end with [`encode_fragment`].
@@ -233,12 +237,7 @@ mod tests {
     /// `encode_fragment` uses) fits the same way, and its links read back.
     #[test]
     fn fitting_takes_any_raw_deflate() {
-        let fast = |json: &str| {
-            let mut encoder =
-                flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::fast());
-            encoder.write_all(json.as_bytes()).expect("in memory");
-            fragment_of(&encoder.finish().expect("in memory"))
-        };
+        let fast = |json: &str| fragment_at(json, flate2::Compression::fast());
         let a = audit();
         let (mut fitting, json) = ShareFitting::start(a.clone(), Privacy::default(), usize::MAX);
         let (whole, fit) = fitting.offer(fast(&json)).expect("fits whole");
