@@ -305,8 +305,8 @@ log(`memory warning shown: ${r.memory_warning_shown}${r.memory_warning_text ? ` 
 log(`worker died: ${r.worker_died}${r.death_message ? ` ("${r.death_message}")` : ''}; tab crashed: ${r.tab_crashed}`);
 if (r.summary) log(`summary: runs ${r.summary.runs}, tests ${r.summary.tests}, flaky ${r.summary.flaky}, broken ${r.summary.broken}`);
 log(`page JS heap peak (performance.memory.usedJSHeapSize, 100 ms samples): ${mb(r.page_js_heap_peak_bytes)}`);
-log(`worker wasm memory (memory.buffer.byteLength; only grows, so this is its peak): ${mb(r.worker_wasm_memory_bytes)} = ${r.worker_wasm_memory_bytes != null ? ((100 * r.worker_wasm_memory_bytes) / r.bytes).toFixed(1) : 'n/a'}% of the input (${r.worker_wasm_samples} samples; glue fetched ${r.worker_glue_fetches}×)`);
 const pct = (n) => (n != null ? `${((100 * n) / r.bytes).toFixed(1)}%` : 'n/a');
+log(`worker wasm memory (memory.buffer.byteLength; only grows, so this is its peak): ${mb(r.worker_wasm_memory_bytes)} = ${pct(r.worker_wasm_memory_bytes)} of the input (${r.worker_wasm_samples} samples; glue fetched ${r.worker_glue_fetches}×)`);
 log(`page wasm memory (the page's own instance, memory.buffer.byteLength at the end: its peak): ${mb(r.page_wasm_memory_bytes)} = ${pct(r.page_wasm_memory_bytes)} of the input; page and worker together ${r.page_wasm_memory_bytes != null && r.worker_wasm_memory_bytes != null ? `${mb(r.page_wasm_memory_bytes + r.worker_wasm_memory_bytes)} = ${pct(r.page_wasm_memory_bytes + r.worker_wasm_memory_bytes)}` : 'n/a'}`);
 log(`worker wasm memory timeline (s since start, MB; files picked at ${r.files_picked_at_seconds?.toFixed(1)} s): ${r.worker_wasm_timeline.map(([t, n]) => `${t}:${(n / 1e6).toFixed(0)}`).join(' ')}`);
 log(`renderer process RSS (page + worker; 500 ms samples): before ${mb(r.renderer_rss_before_bytes)}, peak ${mb(r.renderer_rss_peak_bytes)}, end ${mb(r.renderer_rss_end_bytes)}`);
