@@ -19,7 +19,6 @@ use flakelens_core::audit::Privacy;
 use flakelens_core::categories::RulesFile;
 use flakelens_core::report::{APP_WASM_ID, WORKER_GLUE_ID, WORKER_WASM_ID};
 use flakelens_core::share::Fit;
-use flakelens_core::RunDetail;
 use flakelens_core::{Analysis, AnalysisOptions};
 use futures::channel::oneshot;
 use futures::future::{select, Either};
@@ -29,7 +28,7 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Blob, BlobPropertyBag, ErrorEvent, MessageEvent, Url, Worker};
 
-use crate::protocol::{self, AppParts, AuditOf, Base, Held, Reply, Request};
+use crate::protocol::{self, AppParts, AuditOf, Base, Held, Reply, Request, TestRuns};
 
 /// The worker's script, relative to the page (`data-target-path="worker"` in `index.html`);
 /// its wasm is [`WORKER_WASM`] beside it.
@@ -488,8 +487,14 @@ pub async fn analyze(options: &AnalysisOptions) -> Result<Option<Analyzed>, Stri
             .map_err(|e| format!("the worker answered garbage: {e}"))?;
         drop(bytes);
         record_decode(now_ms() - started);
-        search_index.extend(chunk.iter().map(crate::display::route::search_text));
-        analysis.tests.extend(chunk);
+        for shown in chunk {
+            let messages = shown.messages.iter().map(|m| &**m);
+            search_index.push(crate::display::route::search_text_with(
+                &shown.test,
+                messages,
+            ));
+            analysis.tests.push(shown.test);
+        }
     }
     Ok(Some(Analyzed {
         analysis,
@@ -498,8 +503,9 @@ pub async fn analyze(options: &AnalysisOptions) -> Result<Option<Analyzed>, Stri
     }))
 }
 
-/// The full details of the test `id` in the last analysis (stack traces and outputs too).
-pub async fn details(id: &str) -> Result<Option<Vec<Option<RunDetail>>>, String> {
+/// The runs in detail (stack traces and outputs too) and the durations per run of the test
+/// `id` in the last analysis; `None` when the worker has no such test.
+pub async fn details(id: &str) -> Result<Option<TestRuns>, String> {
     match call(Request::Details(id.to_owned())).await? {
         Reply::Details(json) => {
             serde_json::from_str(&json).map_err(|e| format!("the worker answered garbage: {e}"))

@@ -73,7 +73,8 @@ pub enum Request {
         /// The first test's index.
         start: usize,
     },
-    /// The full details (stack traces and outputs included) of the test with this id.
+    /// The runs in detail (stack traces and outputs included) and the durations per run of
+    /// the test with this id: what [`Reply::Tests`] leaves out.
     Details(String),
     /// An audit as JSON ([`Reply::AuditJson`]): `of` with the text `privacy` allows.
     Audit {
@@ -219,7 +220,7 @@ pub enum Reply {
         /// tests from the `start` asked for to here).
         end: usize,
     },
-    /// `Vec<Option<RunDetail>>` as JSON; `null` when no test has that id.
+    /// [`TestRuns`] as JSON; `null` when no test has that id.
     Details(String),
     /// An audit as JSON text.
     AuditJson(String),
@@ -258,4 +259,54 @@ pub struct Held {
     pub input_bytes: u64,
     /// True once outputs were dropped with [`Request::DropOutputs`].
     pub outputs_dropped: bool,
+}
+
+/// A test's runs in detail and its durations per run ([`Reply::Details`]): the fields of its
+/// `TestSummary` that the chunks of [`Reply::Tests`] leave out.
+// The page reads it and the worker writes it: each binary uses one of the two.
+#[allow(dead_code)]
+#[derive(Debug, Default, Deserialize)]
+pub struct TestRuns {
+    /// Per run, what happened when the test failed or was retried there
+    /// (`TestSummary::details`).
+    pub details: Vec<Option<flakelens_core::RunDetail>>,
+    /// Per run, the test's time in seconds (`TestSummary::durations_seconds`).
+    pub durations_seconds: flakelens_core::DurationsPerRun,
+}
+
+/// [`TestRuns`] of `test` as JSON, written without a `Serialize` of its own (the worker has
+/// the fields' encoders already).
+#[allow(dead_code)]
+pub fn test_runs_json(test: &flakelens_core::TestSummary) -> String {
+    let details = serde_json::to_string(&test.details).unwrap_or_else(|_| "[]".to_owned());
+    let durations =
+        serde_json::to_string(&test.durations_seconds).unwrap_or_else(|_| "[]".to_owned());
+    format!("{{\"details\":{details},\"durations_seconds\":{durations}}}")
+}
+
+// Run in Chromium with the component tests: `tests/web.rs` compiles this module in.
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::wire::tests::analysis;
+    use wasm_bindgen_test::wasm_bindgen_test;
+
+    #[wasm_bindgen_test]
+    fn a_tests_runs_read_back_as_the_worker_wrote_them() {
+        let analysis = analysis();
+        let test = analysis
+            .tests
+            .iter()
+            .find(|t| {
+                t.details.iter().flatten().count() >= 2
+                    && t.durations_seconds.iter().any(|d| d.is_some())
+            })
+            .expect("a test with runs in detail and durations");
+        let runs: TestRuns = serde_json::from_str(&test_runs_json(test)).expect("JSON");
+        assert_eq!(runs.details, test.details);
+        assert_eq!(runs.durations_seconds, test.durations_seconds);
+        // A test the worker does not have: `null`, read as none.
+        let none: Option<TestRuns> = serde_json::from_str("null").expect("JSON");
+        assert!(none.is_none());
+    }
 }

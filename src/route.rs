@@ -470,22 +470,30 @@ pub fn decode(text: &str) -> String {
 /// What the search looks in for one test, lowercased: its id, its file, and the type and
 /// message of every failure the analysis kept (the first failure, and each run's attempts).
 pub fn search_text(test: &TestSummary) -> String {
+    let messages = test.details.iter().flatten().flat_map(|d| &d.attempts);
+    search_text_with(test, messages.filter_map(|a| a.message.as_deref()))
+}
+
+/// [`search_text`] of a test whose runs in detail stayed in the worker, with `messages` (its
+/// attempts' messages, as [`crate::wire::ShownTest::messages`]) in their place.
+pub fn search_text_with<'a>(
+    test: &TestSummary,
+    messages: impl IntoIterator<Item = &'a str>,
+) -> String {
     let mut text = test.id.to_string();
-    let mut add = |s: &Option<String>| {
+    let mut add = |s: Option<&str>| {
         if let Some(s) = s {
             text.push('\n');
             text.push_str(s);
         }
     };
-    add(&test.file);
+    add(test.file.as_deref());
     if let Some(f) = &test.first_failure {
-        add(&f.failure_type);
-        add(&f.message);
+        add(f.failure_type.as_deref());
+        add(f.message.as_deref());
     }
-    for detail in test.details.iter().flatten() {
-        for attempt in &detail.attempts {
-            add(&attempt.message.as_deref().map(str::to_owned));
-        }
+    for message in messages {
+        add(Some(message));
     }
     text.to_lowercase()
 }

@@ -13,20 +13,26 @@
 //! [`WireTest`], the same fields with none left out. Both ends are built from one crate
 //! revision (the page and its worker), so the layout needs no version.
 //!
-//! Only what the page's lists show travels: stack traces and outputs are left out (the detail
-//! panel asks for them); messages and failure types stay, for the search.
+//! Only what the page's lists, filters and search read travels. A test's runs in detail (each
+//! failed or retried run's attempts, with their messages, traces and outputs) and its
+//! duration in each run are left out: the detail panel asks for them ([`Request::Details`]),
+//! and they were a third of what the page held for each test (at 20,000 tests × 50 runs,
+//! 834 of 2,454 bytes, by a counting allocator around [`decode_tests`]). For the search, the
+//! distinct messages of those attempts travel instead ([`ShownTest::messages`]).
+//!
+//! [`Request::Details`]: crate::protocol::Request::Details
 
 use std::sync::Arc;
 
 use flakelens_core::categories::{CategoryMatch, Confidence, Signals, TestCategories};
 use flakelens_core::metrics::test_metrics::{DurationStats, FlagHit, TestMetrics};
 use flakelens_core::{
-    AttemptDetail, AttemptsPerRun, Counts, DurationsPerRun, FailureExample, Outcome, RunDetail,
-    TestSummary, Verdict,
+    AttemptsPerRun, Counts, DurationsPerRun, FailureExample, Outcome, RunDetail, TestSummary,
+    Verdict,
 };
 use serde::{Deserialize, Serialize};
 
-/// [`TestSummary`] as it travels: every field, stack traces and outputs left out.
+/// [`TestSummary`] as it travels: every field but its runs in detail and its durations per run.
 #[derive(Serialize, Deserialize)]
 struct WireTest {
     id: Arc<str>,
@@ -43,17 +49,29 @@ struct WireTest {
     flags: Vec<FlagHit>,
     categories: (String, Vec<WireMatch>),
     signals: Signals,
-    /// Per run of the test's details: 1 when the run has a detail, else 0 (most have none).
-    #[serde(with = "serde_bytes")]
-    details_in_run: Vec<u8>,
-    /// The details of the runs marked 1, in order.
-    details: Vec<WireRunDetail>,
+    /// The distinct messages of the attempts in the test's runs in detail, other than its
+    /// first failure's (see [`ShownTest::messages`]).
+    messages: Vec<Arc<str>>,
+}
+
+/// A test as the page receives it: the [`TestSummary`] without its runs in detail
+/// (`details` is empty) and without its durations per run (`durations_seconds` is empty),
+/// and what the search needs of the details.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ShownTest {
+    /// The test.
+    pub test: TestSummary,
+    /// The distinct messages of the attempts in the test's runs in detail, in no particular
+    /// order, leaving out any equal to its first failure's message: what the search looks
+    /// in besides the test's own fields.
+    pub messages: Vec<Arc<str>>,
 }
 
 /// A test's per-run columns as byte strings, read in bulk rather than value by value. At
 /// 100,000 tests × 20 runs, reading them value by value (a serde call for each run of each
 /// column) was about half of the page's decoding, and the decoding is most of what the page
-/// does after the worker's analysis.
+/// does after the worker's analysis. The durations per run do not travel (see the module's
+/// documentation).
 #[derive(Serialize, Deserialize)]
 struct WireRuns {
     /// Per run: 0 when the test has no testcase in it, else its outcome's [`outcome_code`].
@@ -65,9 +83,6 @@ struct WireRuns {
     /// Per run: 1 when the test was flaky within it, else 0.
     #[serde(with = "serde_bytes")]
     flaky_in_run: Vec<u8>,
-    /// Per run: the duration in seconds, an `f64` in 8 little-endian bytes, NaN for none.
-    #[serde(with = "serde_bytes")]
-    durations_seconds: Vec<u8>,
 }
 
 /// An outcome's code in [`WireRuns`]: 1 to 4 (0 is "no testcase").
@@ -96,13 +111,11 @@ impl WireRuns {
         outcomes: &[Option<Outcome>],
         attempts: &AttemptsPerRun,
         flaky_in_run: &[bool],
-        durations_seconds: &DurationsPerRun,
     ) -> WireRuns {
         let mut runs = WireRuns {
             outcomes: Vec::with_capacity(outcomes.len()),
             attempts: Vec::with_capacity(attempts.len() * 2),
             flaky_in_run: Vec::with_capacity(flaky_in_run.len()),
-            durations_seconds: Vec::with_capacity(durations_seconds.len() * 8),
         };
         for outcome in outcomes {
             runs.outcomes.push(outcome.map_or(0, outcome_code));
@@ -122,26 +135,12 @@ impl WireRuns {
         for &flaky in flaky_in_run {
             runs.flaky_in_run.push(u8::from(flaky));
         }
-        for seconds in durations_seconds.iter() {
-            let bytes = seconds.unwrap_or(f64::NAN).to_le_bytes();
-            runs.durations_seconds.extend_from_slice(&bytes);
-        }
         runs
     }
 
-    /// The outcomes, attempts, flags and durations, or what in the bytes is not a column.
+    /// The outcomes, attempts and flags, or what in the bytes is not a column.
     #[allow(clippy::type_complexity)]
-    fn columns(
-        self,
-    ) -> Result<
-        (
-            Vec<Option<Outcome>>,
-            AttemptsPerRun,
-            Vec<bool>,
-            DurationsPerRun,
-        ),
-        String,
-    > {
+    fn columns(self) -> Result<(Vec<Option<Outcome>>, AttemptsPerRun, Vec<bool>), String> {
         let outcomes = self
             .outcomes
             .iter()
@@ -179,18 +178,7 @@ impl WireRuns {
                 _ => Err(format!("a flaky flag of {f}")),
             })
             .collect::<Result<Vec<_>, _>>()?;
-        let seconds = self.durations_seconds.chunks_exact(8);
-        if !seconds.remainder().is_empty() {
-            return Err("the durations end inside a number".to_owned());
-        }
-        let mut durations = DurationsPerRun::with_capacity(seconds.len());
-        for bytes in seconds {
-            let value = bytes
-                .first_chunk::<8>()
-                .map_or(f64::NAN, |b| f64::from_le_bytes(*b));
-            durations.push(Some(value));
-        }
-        Ok((outcomes, attempts, flaky_in_run, durations))
+        Ok((outcomes, attempts, flaky_in_run))
     }
 }
 
@@ -222,26 +210,6 @@ struct WireMatch {
     run: Option<usize>,
 }
 
-/// [`RunDetail`] with its attempts' messages and types, without their texts.
-#[derive(Serialize, Deserialize)]
-struct WireRunDetail {
-    status: Outcome,
-    retries: u32,
-    flaky: bool,
-    /// Per attempt: its number, status, duration (seconds), message and failure type.
-    attempts: Vec<WireAttempt>,
-}
-
-/// [`AttemptDetail`] without its stack trace and outputs.
-#[derive(Serialize, Deserialize)]
-struct WireAttempt {
-    attempt: u32,
-    status: Outcome,
-    duration_seconds: Option<f64>,
-    message: Option<Arc<str>>,
-    failure_type: Option<Arc<str>>,
-}
-
 impl WireTest {
     /// The test as the page's lists show it. Every field is named (no `..`), so a field added
     /// to [`TestSummary`] fails to compile here until it is carried.
@@ -259,7 +227,8 @@ impl WireTest {
             verdict,
             first_failure,
             flaky_in_run,
-            durations_seconds,
+            // Asked for by the detail panel, with the runs in detail.
+            durations_seconds: _,
             metrics,
             flags,
             categories,
@@ -288,7 +257,7 @@ impl WireTest {
             classname: Arc::clone(classname),
             name: Arc::clone(name),
             file: file.clone(),
-            runs: WireRuns::of(outcomes, attempts, flaky_in_run, durations_seconds),
+            runs: WireRuns::of(outcomes, attempts, flaky_in_run),
             counts: *counts,
             failure_rate: *failure_rate,
             verdict: *verdict,
@@ -333,32 +302,12 @@ impl WireTest {
                     .collect(),
             ),
             signals: signals.clone(),
-            details_in_run: details.iter().map(|d| u8::from(d.is_some())).collect(),
-            details: details
-                .iter()
-                .flatten()
-                .map(|d| WireRunDetail {
-                    status: d.status,
-                    retries: d.retries,
-                    flaky: d.flaky,
-                    attempts: d
-                        .attempts
-                        .iter()
-                        .map(|a| WireAttempt {
-                            attempt: a.attempt,
-                            status: a.status,
-                            duration_seconds: a.duration_seconds,
-                            message: a.message.clone(),
-                            failure_type: a.failure_type.clone(),
-                        })
-                        .collect(),
-                })
-                .collect(),
+            messages: distinct_messages(details, first_failure.as_ref()),
         }
     }
 
     /// The test, or what in the bytes is not one.
-    fn into_test(self) -> Result<TestSummary, String> {
+    fn into_shown(self) -> Result<ShownTest, String> {
         let WireMetrics {
             runs_executed,
             failures,
@@ -375,38 +324,8 @@ impl WireTest {
             durations,
         } = self.metrics;
         let (primary, matches) = self.categories;
-        let (outcomes, attempts, flaky_in_run, durations_seconds) = self.runs.columns()?;
-        let marked = self.details_in_run.iter().filter(|&&m| m != 0).count();
-        if marked != self.details.len() || self.details_in_run.iter().any(|&m| m > 1) {
-            return Err("the run details do not match their runs".to_owned());
-        }
-        let mut sent = self.details.into_iter();
-        let mut details = Vec::with_capacity(self.details_in_run.len());
-        for &marked in &self.details_in_run {
-            let detail = if marked == 1 { sent.next() } else { None };
-            details.push(detail.map(|d| {
-                RunDetail {
-                    status: d.status,
-                    retries: d.retries,
-                    flaky: d.flaky,
-                    attempts: d
-                        .attempts
-                        .into_iter()
-                        .map(|a| AttemptDetail {
-                            attempt: a.attempt,
-                            status: a.status,
-                            duration_seconds: a.duration_seconds,
-                            message: a.message,
-                            failure_type: a.failure_type,
-                            trace: None,
-                            stdout: None,
-                            stderr: None,
-                        })
-                        .collect(),
-                }
-            }));
-        }
-        Ok(TestSummary {
+        let (outcomes, attempts, flaky_in_run) = self.runs.columns()?;
+        let test = TestSummary {
             id: self.id,
             suite: self.suite,
             classname: self.classname,
@@ -419,7 +338,7 @@ impl WireTest {
             verdict: self.verdict,
             first_failure: self.first_failure,
             flaky_in_run,
-            durations_seconds,
+            durations_seconds: DurationsPerRun::default(),
             metrics: TestMetrics {
                 runs_executed,
                 failures,
@@ -451,9 +370,33 @@ impl WireTest {
             },
             signals: self.signals,
             case_index: Vec::new(),
-            details,
+            details: Vec::new(),
+        };
+        Ok(ShownTest {
+            test,
+            messages: self.messages,
         })
     }
+}
+
+/// The distinct messages of the attempts in `details`, sorted, without the first failure's
+/// message (the search reads that one from the test itself). A flaky test that failed the
+/// same way in many runs sends its message once.
+fn distinct_messages(
+    details: &[Option<RunDetail>],
+    first_failure: Option<&FailureExample>,
+) -> Vec<Arc<str>> {
+    let first = first_failure.and_then(|f| f.message.as_deref());
+    let mut messages: Vec<&Arc<str>> = details
+        .iter()
+        .flatten()
+        .flat_map(|d| &d.attempts)
+        .filter_map(|a| a.message.as_ref())
+        .filter(|m| Some(&***m) != first)
+        .collect();
+    messages.sort_unstable();
+    messages.dedup();
+    messages.into_iter().map(Arc::clone).collect()
 }
 
 /// The bincode options of both ends: integers (lengths, enum tags, counts) as varints, most
@@ -463,8 +406,8 @@ fn options() -> impl bincode::Options {
     bincode::DefaultOptions::new().allow_trailing_bytes()
 }
 
-/// Appends `test` to `out` as the page's lists show it (stack traces and outputs left out),
-/// for [`decode_tests`]. Fails only if bincode does (it does not, writing to a `Vec`).
+/// Appends `test` to `out` as the page's lists show it (see [`ShownTest`]), for
+/// [`decode_tests`]. Fails only if bincode does (it does not, writing to a `Vec`).
 // The worker encodes and the page decodes: each binary uses one of the two.
 #[allow(dead_code)]
 pub fn encode_test(test: &TestSummary, out: &mut Vec<u8>) -> Result<(), String> {
@@ -477,14 +420,14 @@ pub fn encode_test(test: &TestSummary, out: &mut Vec<u8>) -> Result<(), String> 
 /// The `count` tests [`encode_test`] wrote into `bytes`, in order. Errors (a message) when the
 /// bytes are not that many tests, or hold more.
 #[allow(dead_code)]
-pub fn decode_tests(bytes: &[u8], count: usize) -> Result<Vec<TestSummary>, String> {
+pub fn decode_tests(bytes: &[u8], count: usize) -> Result<Vec<ShownTest>, String> {
     // Room for the count given, but no more than the bytes could hold (a test takes well
     // over 16 bytes): a garbled count cannot reserve much.
     let mut tests = Vec::with_capacity(count.min(bytes.len() / 16));
     let mut reader = bincode::Deserializer::from_slice(bytes, options());
     for _ in 0..count {
         let test = WireTest::deserialize(&mut reader).map_err(|e| e.to_string())?;
-        tests.push(test.into_test()?);
+        tests.push(test.into_shown()?);
     }
     // Nothing may follow the last test.
     if u8::deserialize(&mut reader).is_ok() {
@@ -510,22 +453,33 @@ pub(crate) mod tests {
         Analysis::from_reads(read_generated(&spec, |run| format!("run-{run}.xml")))
     }
 
-    /// The oracle: the test with its stack traces and outputs removed, and nothing else (the
-    /// worker's tests use it too).
-    pub(crate) fn without_texts(test: &TestSummary) -> TestSummary {
+    /// The oracle: the test without its runs in detail and durations per run, and nothing
+    /// else changed; beside it, every message of its attempts that is not its first
+    /// failure's, once each, sorted (the worker's tests use it too).
+    pub(crate) fn shown(test: &TestSummary) -> ShownTest {
+        let mut messages = std::collections::BTreeSet::new();
+        for detail in test.details.iter().flatten() {
+            for attempt in &detail.attempts {
+                if let Some(message) = &attempt.message {
+                    messages.insert(Arc::clone(message));
+                }
+            }
+        }
+        if let Some(first) = test
+            .first_failure
+            .as_ref()
+            .and_then(|f| f.message.as_deref())
+        {
+            messages.remove(first);
+        }
         let mut test = test.clone();
         test.case_index.clear();
-        for attempt in test
-            .details
-            .iter_mut()
-            .flatten()
-            .flat_map(|d| &mut d.attempts)
-        {
-            attempt.trace = None;
-            attempt.stdout = None;
-            attempt.stderr = None;
+        test.details.clear();
+        test.durations_seconds = DurationsPerRun::default();
+        ShownTest {
+            test,
+            messages: messages.into_iter().collect(),
         }
-        test
     }
 
     fn encoded(tests: &[TestSummary]) -> Vec<u8> {
@@ -537,7 +491,7 @@ pub(crate) mod tests {
     }
 
     #[test]
-    fn tests_read_back_as_written_less_their_traces_and_outputs() {
+    fn tests_read_back_as_written_less_their_runs_in_detail_and_durations() {
         let analysis = analysis();
         let tests = &analysis.tests;
         // The input has what could be lost: every optional part somewhere.
@@ -545,20 +499,57 @@ pub(crate) mod tests {
         assert!(tests.iter().any(|t| !t.categories.matches.is_empty()));
         assert!(tests.iter().any(|t| t.metrics.durations.is_some()));
         assert!(tests.iter().any(|t| t.metrics.runs_needed.is_some()));
+        assert!(tests
+            .iter()
+            .any(|t| t.durations_seconds.iter().any(|d| d.is_some())));
         let details = tests.iter().flat_map(|t| t.details.iter().flatten());
         assert!(details
             .flat_map(|d| &d.attempts)
             .any(|a| a.trace.is_some() && a.message.is_some()));
 
         let decoded = decode_tests(&encoded(tests), tests.len()).expect("the tests written");
-        let expected: Vec<TestSummary> = tests.iter().map(without_texts).collect();
+        let expected: Vec<ShownTest> = tests.iter().map(shown).collect();
         assert_eq!(decoded, expected);
-        // Traces and outputs were left out, not carried.
+        // The runs in detail and the durations were left out, not carried.
         assert!(decoded
             .iter()
-            .flat_map(|t| t.details.iter().flatten())
-            .flat_map(|d| &d.attempts)
-            .all(|a| a.trace.is_none() && a.stdout.is_none() && a.stderr.is_none()));
+            .all(|t| t.test.details.is_empty() && t.test.durations_seconds.is_empty()));
+    }
+
+    #[test]
+    fn messages_travel_once_each_without_the_first_failures() {
+        let analysis = analysis();
+        let mut test = analysis
+            .tests
+            .iter()
+            .find(|t| t.details.iter().flatten().count() >= 2)
+            .expect("a test with two runs in detail")
+            .clone();
+        test.first_failure = Some(FailureExample {
+            message: Some("boom".to_owned()),
+            failure_type: Some("AssertionError".to_owned()),
+            run: 0,
+        });
+        let messages = ["boom", "late: 2 s", "boom", "late: 2 s", "refused"];
+        let attempts = test
+            .details
+            .iter_mut()
+            .flatten()
+            .flat_map(|d| &mut d.attempts);
+        let mut set = 0;
+        for (attempt, message) in attempts.zip(messages.iter().cycle()) {
+            attempt.message = Some(Arc::from(*message));
+            set += 1;
+        }
+        assert!(set >= 2, "{set} attempts");
+        let decoded = decode_tests(&encoded(std::slice::from_ref(&test)), 1).expect("one test");
+        // "boom" is the first failure's; the others once each, sorted.
+        let mut expected: Vec<Arc<str>> = vec![Arc::from("late: 2 s")];
+        if set >= 5 {
+            expected.push(Arc::from("refused"));
+        }
+        assert_eq!(decoded[0].messages, expected);
+        assert!(!decoded[0].messages.is_empty());
     }
 
     #[test]
@@ -570,7 +561,7 @@ pub(crate) mod tests {
         test.metrics.upper_bound_95 = None;
         test.metrics.durations = None;
         let decoded = decode_tests(&encoded(std::slice::from_ref(&test)), 1).expect("one test");
-        assert_eq!(decoded, vec![without_texts(&test)]);
+        assert_eq!(decoded, vec![shown(&test)]);
     }
 
     #[test]
@@ -589,11 +580,6 @@ pub(crate) mod tests {
         attempts.push([Outcome::Errored]);
         test.attempts = attempts;
         test.flaky_in_run = vec![false, true, false];
-        let mut durations = DurationsPerRun::default();
-        for seconds in [None, Some(0.25), Some(1e-9)] {
-            durations.push(seconds);
-        }
-        test.durations_seconds = durations;
         let detail = analysis
             .tests
             .iter()
@@ -603,74 +589,33 @@ pub(crate) mod tests {
         assert!(detail.is_some(), "the input has a run detail");
         test.details = vec![None, None, detail];
         let decoded = decode_tests(&encoded(std::slice::from_ref(&test)), 1).expect("one test");
-        assert_eq!(decoded, vec![without_texts(&test)]);
-        assert_eq!(decoded[0].attempts.get(1).map(<[Outcome]>::len), Some(300));
+        assert_eq!(decoded, vec![shown(&test)]);
+        assert_eq!(
+            decoded[0].test.attempts.get(1).map(<[Outcome]>::len),
+            Some(300)
+        );
     }
 
     #[test]
     fn garbled_columns_are_an_error() {
-        let runs = |outcomes: &[u8], attempts: &[u8], durations: &[u8]| WireRuns {
+        let runs = |outcomes: &[u8], attempts: &[u8]| WireRuns {
             outcomes: outcomes.to_vec(),
             attempts: attempts.to_vec(),
             flaky_in_run: Vec::new(),
-            durations_seconds: durations.to_vec(),
         };
-        assert!(runs(&[0, 4], &[0, 1, 4], &[0; 16]).columns().is_ok());
-        assert!(runs(&[5], &[], &[]).columns().is_err(), "no such outcome");
-        assert!(
-            runs(&[], &[2, 1], &[]).columns().is_err(),
-            "a run cut short"
-        );
-        assert!(
-            runs(&[], &[0x80], &[]).columns().is_err(),
-            "a count cut short"
-        );
-        assert!(
-            runs(&[], &[1, 0], &[]).columns().is_err(),
-            "no such attempt"
-        );
-        assert!(
-            runs(&[], &[], &[0; 9]).columns().is_err(),
-            "a duration cut short"
-        );
+        assert!(runs(&[0, 4], &[0, 1, 4]).columns().is_ok());
+        assert!(runs(&[5], &[]).columns().is_err(), "no such outcome");
+        assert!(runs(&[], &[2, 1]).columns().is_err(), "a run cut short");
+        assert!(runs(&[], &[0x80]).columns().is_err(), "a count cut short");
+        assert!(runs(&[], &[1, 0]).columns().is_err(), "no such attempt");
         let too_long = [0x80, 0x80, 0x80, 0x80, 0x01];
-        assert!(
-            runs(&[], &too_long, &[]).columns().is_err(),
-            "a count too long"
-        );
+        assert!(runs(&[], &too_long).columns().is_err(), "a count too long");
         let flags = |f: &[u8]| WireRuns {
             flaky_in_run: f.to_vec(),
-            ..runs(&[], &[], &[])
+            ..runs(&[], &[])
         };
         assert!(flags(&[0, 1]).columns().is_ok());
         assert!(flags(&[2]).columns().is_err(), "no such flag");
-    }
-
-    #[test]
-    fn details_that_do_not_match_their_runs_are_an_error() {
-        let analysis = analysis();
-        let test = analysis
-            .tests
-            .iter()
-            .find(|t| t.details.iter().flatten().count() == 1)
-            .expect("a test with one run detail");
-        let wire = || WireTest::of(test);
-        assert!(wire().into_test().is_ok());
-        let mut one_more = wire();
-        one_more.details_in_run.push(1);
-        assert!(
-            one_more.into_test().is_err(),
-            "a run marked, no detail sent"
-        );
-        let mut none_marked = wire();
-        none_marked.details_in_run.iter_mut().for_each(|m| *m = 0);
-        assert!(
-            none_marked.into_test().is_err(),
-            "a detail sent, no run marked"
-        );
-        let mut bad_mark = wire();
-        bad_mark.details_in_run.push(2);
-        assert!(bad_mark.into_test().is_err(), "no such mark");
     }
 
     #[test]

@@ -37,7 +37,7 @@ use flakelens_core::{
 };
 use flakelens_core::{Severity, TestSummary};
 
-use crate::protocol::{AuditMeta, AuditOf, Base, Held, Reply, Request};
+use crate::protocol::{test_runs_json, AuditMeta, AuditOf, Base, Held, Reply, Request};
 use crate::wire::encode_test;
 
 /// How many tests one [`Reply::Tests`] carries at most: small enough that the page decodes a
@@ -235,12 +235,11 @@ impl Engine {
                 Reply::Tests { tests, end }
             }
             Request::Details(id) => {
-                let details = self
+                let test = self
                     .analysis
                     .as_ref()
-                    .and_then(|a| a.tests.iter().find(|t| *t.id == *id))
-                    .map(|t| &t.details);
-                Reply::Details(serde_json::to_string(&details).unwrap_or_default())
+                    .and_then(|a| a.tests.iter().find(|t| *t.id == *id));
+                Reply::Details(test.map_or_else(|| "null".to_owned(), test_runs_json))
             }
             Request::Audit { of, privacy } => match self.audit(of, privacy) {
                 Ok(audit) => Reply::AuditJson(audit.to_json()),
@@ -663,17 +662,18 @@ fn shared_audit(fragment: &str) -> Reply {
 mod tests {
     use super::*;
     use crate::wire::decode_tests;
-    use crate::wire::tests::{analysis, without_texts as shown_test};
+    use crate::wire::tests::{analysis, shown as shown_test};
+    use crate::wire::ShownTest;
     use wasm_bindgen_test::wasm_bindgen_test;
 
     #[wasm_bindgen_test]
     fn chunks_hold_every_test_once_in_order_within_their_budget() {
         let analysis = analysis();
         let tests = &analysis.tests;
-        let shown: Vec<TestSummary> = tests.iter().map(shown_test).collect();
+        let shown: Vec<ShownTest> = tests.iter().map(shown_test).collect();
         let (max_tests, max_bytes) = (50, 20_000);
         let mut start = 0;
-        let mut got: Vec<TestSummary> = Vec::new();
+        let mut got: Vec<ShownTest> = Vec::new();
         let mut cut_by_bytes = 0;
         while start < tests.len() {
             let (bytes, end) = shown_tests(tests, start, max_tests, max_bytes);

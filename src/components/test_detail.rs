@@ -8,7 +8,7 @@
 
 use std::rc::Rc;
 
-use flakelens_core::{Analysis, RunDetail};
+use flakelens_core::Analysis;
 
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlElement, KeyboardEvent};
@@ -24,13 +24,15 @@ use crate::components::metric_list::MetricList;
 use crate::components::run_failures::RunFailures;
 use crate::display::{category_name, confidence_label, SharedAnalysis};
 use crate::engine;
+use crate::protocol::TestRuns;
 
 /// The full details of one test, for one analysis.
 type Full = Option<(SharedAnalysis, String, SharedAnalysis)>;
 
-/// A one-test analysis: `analysis` with only the test `index`, its details replaced by the
-/// engine's full ones (what the panel's failures and "Copy as Markdown issue" show).
-fn with_details(analysis: &Analysis, index: usize, details: Vec<Option<RunDetail>>) -> Analysis {
+/// A one-test analysis: `analysis` with only the test `index`, its runs in detail and its
+/// durations per run the engine's (what the panel's failures and duration chart and "Copy as
+/// Markdown issue" show; the page's tests do not hold them).
+fn with_details(analysis: &Analysis, index: usize, runs: TestRuns) -> Analysis {
     let mut one = Analysis::empty(Vec::new());
     one.options = analysis.options.clone();
     one.runs = analysis.runs.clone();
@@ -38,7 +40,8 @@ fn with_details(analysis: &Analysis, index: usize, details: Vec<Option<RunDetail
     one.category_list = analysis.category_list.clone();
     one.categories = analysis.categories.clone();
     let mut test = analysis.tests[index].clone();
-    test.details = details;
+    test.details = runs.details;
+    test.durations_seconds = runs.durations_seconds;
     one.tests = vec![test];
     one
 }
@@ -120,11 +123,18 @@ pub fn test_detail(props: &TestDetailProps) -> Html {
         return html! {};
     };
     let test = &analysis.tests[index];
-    // The failures with traces and outputs once the engine sent them; messages until then.
-    let (failures, failures_index) = match full {
-        Some((of, id, one)) if of == *analysis && id == props.id => (one, 0),
-        _ => (analysis.clone(), index),
+    // The runs in detail and the durations once the engine sent them. Until then, what the
+    // page's test holds: nothing for runs the worker analyzed, everything for an audit read on
+    // the page.
+    let (failures, failures_index, details) = match full {
+        Some((of, id, one)) if of == *analysis && id == props.id => (one, 0, "full"),
+        _ => (analysis.clone(), index, "page"),
     };
+    let durations: Vec<Option<f64>> = failures
+        .tests
+        .get(failures_index)
+        .map(|t| t.durations_seconds.iter().collect())
+        .unwrap_or_default();
     let runs: Vec<(String, String)> = analysis
         .runs
         .iter()
@@ -135,7 +145,7 @@ pub fn test_detail(props: &TestDetailProps) -> Html {
     html! {
         <aside id="test-detail" class="detail" role="dialog" aria-modal="false"
             aria-labelledby="test-detail-title" data-testid="test-detail"
-            tabindex="-1" ref={panel}>
+            tabindex="-1" ref={panel} data-details={details}>
             <header class="detail-head">
                 <div>
                     <h2 id="test-detail-title">{&test.name}</h2>
@@ -178,7 +188,7 @@ pub fn test_detail(props: &TestDetailProps) -> Html {
                 {"One column per run, numbered in run order; a run with retries stacks its attempts, oldest on top. j and k step to the next test."}
             </p>
             <h3>{"Duration per run"}</h3>
-            <DurationChart durations={test.durations_seconds.iter().collect::<Vec<_>>()} outcomes={test.outcomes.clone()}
+            <DurationChart {durations} outcomes={test.outcomes.clone()}
                 labels={analysis.runs.iter().map(|r| r.label.clone()).collect::<Vec<_>>()} />
             <RunFailures analysis={failures} index={failures_index} />
             <h3>{"Metrics"}</h3>

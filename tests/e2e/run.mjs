@@ -454,7 +454,8 @@ async function checkDetail(label, page, analysis) {
   if (!check(`${label}: the CLI lists a flaky test to open`, flaky !== undefined, 'no flaky test')) return;
   await rowButton(flaky.id).focus();
   await page.keyboard.press('Enter');
-  await page.waitForSelector('[data-testid=test-detail]', { timeout: WAIT_MS }).catch(() => {});
+  // The runs in detail and the durations come from the worker when the panel opens.
+  await page.waitForSelector('[data-testid=test-detail][data-details=full]', { timeout: WAIT_MS }).catch(() => {});
   const detail = await readDetail(page);
   checkOne('flaky test', flaky, detail);
   check(`${label}: focus moves into the detail panel`, detail?.focusInside === true, 'focus stayed outside');

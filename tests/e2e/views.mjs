@@ -512,8 +512,11 @@ async function scenarioDetail(context, page, base, analysis) {
     ?? analysis.tests.find((t) => t.verdict === 'flaky');
   await page.goto(`${base}/#/tests/${encodeURIComponent(test.id)}`, { waitUntil: 'load' });
   await page.click('#load-example');
+  // The panel opens at once; its runs in detail and durations come from the worker after.
   const opened = await page.waitForSelector('[data-testid=test-detail]', { timeout: WAIT_MS }).then(() => true, () => false);
   check(`${label}: #/tests/<id> opens ${test.name} once the runs are loaded`, opened, 'no detail panel');
+  const full = await page.waitForSelector('[data-testid=test-detail][data-details=full]', { timeout: WAIT_MS }).then(() => true, () => false);
+  check(`${label}: the worker sends the test's runs in detail and durations`, full, 'the panel never had them');
   const shown = await page.evaluate(() => {
     const panel = document.querySelector('[data-testid=test-detail]');
     return {
