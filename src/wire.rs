@@ -61,9 +61,9 @@ struct WireTest {
 pub struct ShownTest {
     /// The test.
     pub test: TestSummary,
-    /// The distinct messages of the attempts in the test's runs in detail, in no particular
-    /// order, leaving out any equal to its first failure's message: what the search looks
-    /// in besides the test's own fields.
+    /// The distinct messages of the attempts in the test's runs in detail, in order of first
+    /// appearance, leaving out any equal to its first failure's message: what the search
+    /// looks in besides the test's own fields.
     pub messages: Vec<Arc<str>>,
 }
 
@@ -379,24 +379,28 @@ impl WireTest {
     }
 }
 
-/// The distinct messages of the attempts in `details`, sorted, without the first failure's
-/// message (the search reads that one from the test itself). A flaky test that failed the
-/// same way in many runs sends its message once.
+/// The distinct messages of the attempts in `details`, in order of first appearance, without
+/// the first failure's message (the search reads that one from the test itself). A flaky test
+/// that failed the same way in many runs sends its message once. Found by a scan rather than
+/// a sort or a hash set, which would add their code to the worker for lists that hold a few
+/// messages (the worker's texts are interned, so equal messages are usually one allocation and
+/// compare by pointer first).
 fn distinct_messages(
     details: &[Option<RunDetail>],
     first_failure: Option<&FailureExample>,
 ) -> Vec<Arc<str>> {
     let first = first_failure.and_then(|f| f.message.as_deref());
-    let mut messages: Vec<&Arc<str>> = details
-        .iter()
-        .flatten()
-        .flat_map(|d| &d.attempts)
-        .filter_map(|a| a.message.as_ref())
-        .filter(|m| Some(&***m) != first)
-        .collect();
-    messages.sort_unstable();
-    messages.dedup();
-    messages.into_iter().map(Arc::clone).collect()
+    let mut messages: Vec<Arc<str>> = Vec::new();
+    let attempts = details.iter().flatten().flat_map(|d| &d.attempts);
+    for message in attempts.filter_map(|a| a.message.as_ref()) {
+        let seen = messages
+            .iter()
+            .any(|m| Arc::ptr_eq(m, message) || **m == **message);
+        if !seen && Some(&**message) != first {
+            messages.push(Arc::clone(message));
+        }
+    }
+    messages
 }
 
 /// The bincode options of both ends: integers (lengths, enum tags, counts) as varints, most
@@ -455,31 +459,31 @@ pub(crate) mod tests {
 
     /// The oracle: the test without its runs in detail and durations per run, and nothing
     /// else changed; beside it, every message of its attempts that is not its first
-    /// failure's, once each, sorted (the worker's tests use it too).
+    /// failure's, each where it first appears (the worker's tests use it too).
     pub(crate) fn shown(test: &TestSummary) -> ShownTest {
-        let mut messages = std::collections::BTreeSet::new();
-        for detail in test.details.iter().flatten() {
-            for attempt in &detail.attempts {
-                if let Some(message) = &attempt.message {
-                    messages.insert(Arc::clone(message));
-                }
-            }
-        }
-        if let Some(first) = test
+        let all: Vec<&Arc<str>> = test
+            .details
+            .iter()
+            .flatten()
+            .flat_map(|d| &d.attempts)
+            .filter_map(|a| a.message.as_ref())
+            .collect();
+        let first = test
             .first_failure
             .as_ref()
-            .and_then(|f| f.message.as_deref())
-        {
-            messages.remove(first);
-        }
+            .and_then(|f| f.message.as_deref());
+        let messages = all
+            .iter()
+            .enumerate()
+            .filter(|&(i, m)| all.iter().position(|n| n == m) == Some(i))
+            .filter(|(_, m)| first != Some(&m[..]))
+            .map(|(_, m)| Arc::clone(m))
+            .collect();
         let mut test = test.clone();
         test.case_index.clear();
         test.details.clear();
         test.durations_seconds = DurationsPerRun::default();
-        ShownTest {
-            test,
-            messages: messages.into_iter().collect(),
-        }
+        ShownTest { test, messages }
     }
 
     fn encoded(tests: &[TestSummary]) -> Vec<u8> {
@@ -543,7 +547,7 @@ pub(crate) mod tests {
         }
         assert!(set >= 2, "{set} attempts");
         let decoded = decode_tests(&encoded(std::slice::from_ref(&test)), 1).expect("one test");
-        // "boom" is the first failure's; the others once each, sorted.
+        // "boom" is the first failure's; the others once each, in order.
         let mut expected: Vec<Arc<str>> = vec![Arc::from("late: 2 s")];
         if set >= 5 {
             expected.push(Arc::from("refused"));
