@@ -464,6 +464,8 @@ pub async fn analyze(options: &AnalysisOptions) -> Result<Option<Analyzed>, Stri
     // decoded, so the worker writes it meanwhile.
     analysis.tests.reserve_exact(tests);
     let mut search_index = Vec::with_capacity(tests);
+    // The tests' suites and classnames, one allocation each for the whole analysis.
+    let mut names = flakelens_core::Interner::default();
     let mut next = (tests > 0).then(|| send(&remote, Request::Tests { start: 0 }));
     while let Some(rx) = next.take() {
         let Reply::Tests { tests: bytes, end } = receive(rx).await? else {
@@ -483,7 +485,7 @@ pub async fn analyze(options: &AnalysisOptions) -> Result<Option<Analyzed>, Stri
             next = Some(send(&remote, Request::Tests { start: end }));
         }
         let started = now_ms();
-        let chunk = crate::wire::decode_tests(&bytes, count)
+        let chunk = crate::wire::decode_tests(&bytes, count, &mut names)
             .map_err(|e| format!("the worker answered garbage: {e}"))?;
         drop(bytes);
         record_decode(now_ms() - started);

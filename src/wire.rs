@@ -27,8 +27,8 @@ use std::sync::Arc;
 use flakelens_core::categories::{CategoryMatch, Confidence, Signals, TestCategories};
 use flakelens_core::metrics::test_metrics::{DurationStats, FlagHit, TestMetrics};
 use flakelens_core::{
-    AttemptsPerRun, Counts, DurationsPerRun, FailureExample, Outcome, RunDetail, TestSummary,
-    Verdict,
+    AttemptsPerRun, Counts, DurationsPerRun, FailureExample, Interner, Outcome, RunDetail,
+    TestSummary, Verdict,
 };
 use serde::{Deserialize, Serialize};
 
@@ -306,8 +306,9 @@ impl WireTest {
         }
     }
 
-    /// The test, or what in the bytes is not one.
-    fn into_shown(self) -> Result<ShownTest, String> {
+    /// The test, or what in the bytes is not one; its suite and classname shared through
+    /// `names`.
+    fn into_shown(self, names: &mut Interner) -> Result<ShownTest, String> {
         let WireMetrics {
             runs_executed,
             failures,
@@ -327,8 +328,8 @@ impl WireTest {
         let (outcomes, attempts, flaky_in_run) = self.runs.columns()?;
         let test = TestSummary {
             id: self.id,
-            suite: self.suite,
-            classname: self.classname,
+            suite: names.intern(&self.suite),
+            classname: names.intern(&self.classname),
             name: self.name,
             file: self.file,
             outcomes,
@@ -421,17 +422,23 @@ pub fn encode_test(test: &TestSummary, out: &mut Vec<u8>) -> Result<(), String> 
         .map_err(|e| e.to_string())
 }
 
-/// The `count` tests [`encode_test`] wrote into `bytes`, in order. Errors (a message) when the
-/// bytes are not that many tests, or hold more.
+/// The `count` tests [`encode_test`] wrote into `bytes`, in order. Each suite and classname is
+/// one allocation for all the tests `names` sees (pass the same interner for every chunk of an
+/// analysis): at 100,000 tests they were two of each test's five allocations for its names.
+/// Errors (a message) when the bytes are not that many tests, or hold more.
 #[allow(dead_code)]
-pub fn decode_tests(bytes: &[u8], count: usize) -> Result<Vec<ShownTest>, String> {
+pub fn decode_tests(
+    bytes: &[u8],
+    count: usize,
+    names: &mut Interner,
+) -> Result<Vec<ShownTest>, String> {
     // Room for the count given, but no more than the bytes could hold (a test takes well
     // over 16 bytes): a garbled count cannot reserve much.
     let mut tests = Vec::with_capacity(count.min(bytes.len() / 16));
     let mut reader = bincode::Deserializer::from_slice(bytes, options());
     for _ in 0..count {
         let test = WireTest::deserialize(&mut reader).map_err(|e| e.to_string())?;
-        tests.push(test.into_shown()?);
+        tests.push(test.into_shown(names)?);
     }
     // Nothing may follow the last test.
     if u8::deserialize(&mut reader).is_ok() {
@@ -511,7 +518,8 @@ pub(crate) mod tests {
             .flat_map(|d| &d.attempts)
             .any(|a| a.trace.is_some() && a.message.is_some()));
 
-        let decoded = decode_tests(&encoded(tests), tests.len()).expect("the tests written");
+        let decoded = decode_tests(&encoded(tests), tests.len(), &mut Interner::default())
+            .expect("the tests written");
         let expected: Vec<ShownTest> = tests.iter().map(shown).collect();
         assert_eq!(decoded, expected);
         // The runs in detail and the durations were left out, not carried.
@@ -546,7 +554,12 @@ pub(crate) mod tests {
             set += 1;
         }
         assert!(set >= 2, "{set} attempts");
-        let decoded = decode_tests(&encoded(std::slice::from_ref(&test)), 1).expect("one test");
+        let decoded = decode_tests(
+            &encoded(std::slice::from_ref(&test)),
+            1,
+            &mut Interner::default(),
+        )
+        .expect("one test");
         // "boom" is the first failure's; the others once each, in order.
         let mut expected: Vec<Arc<str>> = vec![Arc::from("late: 2 s")];
         if set >= 5 {
@@ -564,7 +577,12 @@ pub(crate) mod tests {
         test.signals.co_failure = Some("fails with 3 others".to_owned());
         test.metrics.upper_bound_95 = None;
         test.metrics.durations = None;
-        let decoded = decode_tests(&encoded(std::slice::from_ref(&test)), 1).expect("one test");
+        let decoded = decode_tests(
+            &encoded(std::slice::from_ref(&test)),
+            1,
+            &mut Interner::default(),
+        )
+        .expect("one test");
         assert_eq!(decoded, vec![shown(&test)]);
     }
 
@@ -592,7 +610,12 @@ pub(crate) mod tests {
             .cloned();
         assert!(detail.is_some(), "the input has a run detail");
         test.details = vec![None, None, detail];
-        let decoded = decode_tests(&encoded(std::slice::from_ref(&test)), 1).expect("one test");
+        let decoded = decode_tests(
+            &encoded(std::slice::from_ref(&test)),
+            1,
+            &mut Interner::default(),
+        )
+        .expect("one test");
         assert_eq!(decoded, vec![shown(&test)]);
         assert_eq!(
             decoded[0].test.attempts.get(1).map(<[Outcome]>::len),
@@ -623,17 +646,59 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn suites_and_classnames_are_shared_across_the_chunks_of_an_analysis() {
+        let analysis = analysis();
+        let tests = &analysis.tests;
+        let mut names = Interner::default();
+        // Cut inside a suite, so that it has tests in both chunks.
+        let cut = (tests.len() / 2..tests.len())
+            .find(|&i| tests[i - 1].suite == tests[i].suite)
+            .expect("a suite with two tests");
+        let (first, second) = tests.split_at(cut);
+        let mut decoded = decode_tests(&encoded(first), first.len(), &mut names).expect("first");
+        decoded.extend(decode_tests(&encoded(second), second.len(), &mut names).expect("second"));
+        let expected: Vec<ShownTest> = tests.iter().map(shown).collect();
+        assert_eq!(decoded, expected);
+        // One allocation per distinct text: equal suites and classnames are the same `Arc`,
+        // across the two chunks too.
+        let (a, b) = (&decoded[cut - 1].test, &decoded[cut].test);
+        assert!(Arc::ptr_eq(&a.suite, &b.suite));
+        for t in decoded.iter().map(|t| &t.test) {
+            if t.classname == t.suite {
+                assert!(Arc::ptr_eq(&t.classname, &t.suite));
+            }
+        }
+        let distinct: std::collections::BTreeSet<&str> = tests
+            .iter()
+            .flat_map(|t| [&*t.suite, &*t.classname])
+            .collect();
+        assert_eq!(names.len(), distinct.len());
+    }
+
+    #[test]
     fn short_or_long_bytes_are_an_error_not_a_panic() {
         let analysis = analysis();
         let tests = &analysis.tests[..3];
         let bytes = encoded(tests);
-        assert!(decode_tests(&bytes, 4).is_err(), "a test missing");
-        assert!(decode_tests(&bytes, 2).is_err(), "a test left over");
         assert!(
-            decode_tests(&bytes[..bytes.len() - 1], 3).is_err(),
+            decode_tests(&bytes, 4, &mut Interner::default()).is_err(),
+            "a test missing"
+        );
+        assert!(
+            decode_tests(&bytes, 2, &mut Interner::default()).is_err(),
+            "a test left over"
+        );
+        assert!(
+            decode_tests(&bytes[..bytes.len() - 1], 3, &mut Interner::default()).is_err(),
             "cut short"
         );
-        assert!(decode_tests(&[0xff; 64], 1).is_err(), "garbage");
-        assert_eq!(decode_tests(&[], 0), Ok(Vec::new()));
+        assert!(
+            decode_tests(&[0xff; 64], 1, &mut Interner::default()).is_err(),
+            "garbage"
+        );
+        assert_eq!(
+            decode_tests(&[], 0, &mut Interner::default()),
+            Ok(Vec::new())
+        );
     }
 }

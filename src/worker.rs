@@ -677,10 +677,11 @@ mod tests {
         let mut cut_by_bytes = 0;
         while start < tests.len() {
             let (bytes, end) = shown_tests(tests, start, max_tests, max_bytes);
-            let chunk = decode_tests(&bytes, end - start).expect("the tests written");
+            let chunk = decode_tests(&bytes, end - start, &mut Interner::default())
+                .expect("the tests written");
             // The bytes hold exactly the tests from `start` to `end`.
             assert!(
-                decode_tests(&bytes, end - start + 1).is_err(),
+                decode_tests(&bytes, end - start + 1, &mut Interner::default()).is_err(),
                 "more tests than `end` says"
             );
             assert!(!chunk.is_empty() && chunk.len() <= max_tests);
@@ -712,7 +713,8 @@ mod tests {
         let analysis = analysis();
         let (bytes, end) = shown_tests(&analysis.tests, 3, 50, 1);
         assert_eq!(end, 4);
-        let chunk = decode_tests(&bytes, end - 3).expect("the test written");
+        let chunk =
+            decode_tests(&bytes, end - 3, &mut Interner::default()).expect("the test written");
         assert_eq!(chunk, vec![shown_test(&analysis.tests[3])]);
     }
 }
