@@ -467,8 +467,11 @@ pub fn decode(text: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// What the search looks in for one test, lowercased: its id, its file, and the type and
-/// message of every failure the analysis kept (the first failure, and each run's attempts).
+/// What the search looks in for one test besides its id (see [`search_matches`]), lowercased:
+/// its file, and the type and message of every failure the analysis kept (the first
+/// failure, and each run's attempts). A test whose id is not ASCII has its id lowercased in
+/// front. Empty for most tests, which holds no allocation: at 100,000 tests, a copy of every
+/// id was 15 MB of the page's memory.
 pub fn search_text(test: &TestSummary) -> String {
     let messages = test.details.iter().flatten().flat_map(|d| &d.attempts);
     search_text_with(test, messages.filter_map(|a| a.message.as_deref()))
@@ -480,13 +483,18 @@ pub fn search_text_with<'a>(
     test: &TestSummary,
     messages: impl IntoIterator<Item = &'a str>,
 ) -> String {
-    let mut text = test.id.to_string();
+    let mut text = String::new();
     let mut add = |s: Option<&str>| {
         if let Some(s) = s {
-            text.push('\n');
+            if !text.is_empty() {
+                text.push('\n');
+            }
             text.push_str(s);
         }
     };
+    if !test.id.is_ascii() {
+        add(Some(&test.id));
+    }
     add(test.file.as_deref());
     if let Some(f) = &test.first_failure {
         add(f.failure_type.as_deref());
@@ -496,6 +504,35 @@ pub fn search_text_with<'a>(
         add(Some(message));
     }
     text.to_lowercase()
+}
+
+/// Whether the search for `needle` (lowercased, not empty) finds `test`, whose
+/// [`search_text`] is `text`: in its id, ignoring case, or in `text`. A needle holds no line
+/// break, so it cannot match across two of the texts.
+pub fn search_matches(test: &TestSummary, text: &str, needle: &str) -> bool {
+    if needle.is_empty() {
+        return true;
+    }
+    // An ASCII id lowercases byte by byte, so it is compared without a lowercased copy; any
+    // other id is in `text`.
+    (test.id.is_ascii() && contains_ascii_lowercased(test.id.as_bytes(), needle.as_bytes()))
+        || text.contains(needle)
+}
+
+/// Whether `haystack` (ASCII), lowercased, holds `needle` (already lowercased): each place
+/// where the needle's first byte is, in either case, found with `memchr2` (simd128), then the
+/// rest compared byte by byte.
+fn contains_ascii_lowercased(haystack: &[u8], needle: &[u8]) -> bool {
+    let Some((&first, rest)) = needle.split_first() else {
+        return true;
+    };
+    memchr::memchr2_iter(first, first.to_ascii_uppercase(), haystack).any(|at| {
+        haystack.get(at + 1..at + 1 + rest.len()).is_some_and(|w| {
+            w.iter()
+                .zip(rest)
+                .all(|(h, n)| h.to_ascii_lowercase() == *n)
+        })
+    })
 }
 
 /// The indices (into `analysis.tests`) of the tests `query` keeps, in its order. `index`
@@ -529,7 +566,10 @@ pub fn visible(analysis: &Analysis, query: &Query, index: &[String]) -> Vec<usiz
                             .is_some_and(|o| o.is_failure())
                     })
                 })
-                && (needle.is_empty() || index.get(*i).is_some_and(|s| s.contains(&needle)))
+                && (needle.is_empty()
+                    || index
+                        .get(*i)
+                        .is_some_and(|text| search_matches(t, text, &needle)))
         })
         .map(|(i, _)| i)
         .collect();
@@ -859,6 +899,77 @@ mod tests {
                 ..Query::default()
             };
             assert_eq!(names(&analysis, &visible(&analysis, &query, &index)), ["t"]);
+        }
+
+        /// The search finds a test exactly when its whole text lowercased (its id, then its
+        /// file and failure texts, a line each, as the search index held it before it left
+        /// ASCII ids out) holds the needle: every substring of those texts as a needle, in
+        /// any case, and needles that are in none; ids in ASCII and not (`İ` lowercases to two
+        /// characters, the Kelvin sign to an ASCII `k`).
+        #[test]
+        fn search_finds_what_the_whole_lowercased_text_holds() {
+            let ids = [
+                "suite/Mod::Test_Login",
+                "İstanbul/ünï::\u{212A}elvin_TEST",
+                "a/b::K",
+            ];
+            let mut analysis = analysis();
+            let template = analysis.tests[0].clone();
+            analysis.tests = ids
+                .iter()
+                .enumerate()
+                .map(|(i, id)| {
+                    let mut test = template.clone();
+                    test.id = (*id).into();
+                    test.details.clear();
+                    test.file = (i == 1).then(|| "Tests/Ünit_TEST.py".to_owned());
+                    test.first_failure = (i != 2).then(|| flakelens_core::FailureExample {
+                        run: 0,
+                        message: Some("Expected 200 got 5XX".to_owned()),
+                        failure_type: Some("AssertionError".to_owned()),
+                    });
+                    test
+                })
+                .collect();
+            let whole = |t: &TestSummary| {
+                let mut parts = vec![t.id.to_string()];
+                parts.extend(t.file.clone());
+                if let Some(f) = &t.first_failure {
+                    parts.extend(f.failure_type.clone());
+                    parts.extend(f.message.clone());
+                }
+                parts.join("\n").to_lowercase()
+            };
+            let mut needles: Vec<String> =
+                vec!["zz".to_owned(), "k".to_owned(), "\u{212A}".to_owned()];
+            for t in &analysis.tests {
+                let chars: Vec<char> = whole(t).chars().collect();
+                for start in 0..chars.len() {
+                    for end in start + 1..=chars.len().min(start + 5) {
+                        let needle: String = chars[start..end].iter().collect();
+                        needles.push(needle.to_uppercase());
+                        needles.push(needle);
+                    }
+                }
+            }
+            for t in &analysis.tests {
+                let text = search_text(t);
+                for needle in &needles {
+                    let needle = needle.trim().to_lowercase();
+                    if needle.is_empty() || needle.contains('\n') {
+                        continue;
+                    }
+                    assert_eq!(
+                        search_matches(t, &text, &needle),
+                        whole(t).contains(&needle),
+                        "{} / {needle:?}",
+                        t.id
+                    );
+                }
+            }
+            // Most tests hold no text of their own: an ASCII id, no file, no failure.
+            assert!(search_text(&analysis.tests[2]).is_empty());
+            assert!(search_text(&analysis.tests[1]).starts_with("i̇stanbul"));
         }
 
         #[test]
