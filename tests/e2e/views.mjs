@@ -793,6 +793,22 @@ async function scenarioScale(browser, base, scratch, track) {
     const switchMs = await timed('nav a[data-view=tests]', "return document.querySelector('#app[data-view=tests] [data-testid=tests] tr[data-test-id]') !== null;");
     const rows = await page.evaluate(() => document.querySelectorAll('[data-testid=tests] tr[data-test-id]').length);
     check(`${label}: the tests view renders only the rows in view (${rows})`, rows > 0 && rows < 80, `rows: ${rows}`);
+    // A search typed into the box (one input event) over every test: the ids are searched in
+    // place, the failure texts in the page's index.
+    const needle = 'Feature0004';
+    const found = expectedIds(analysis, { q: needle }).length;
+    const searchMs = await page.evaluate(async ({ needle, found }) => {
+      const input = document.querySelector('#search');
+      const t0 = performance.now();
+      input.value = needle;
+      input.dispatchEvent(new Event('input', { bubbles: true }));
+      const done = () => document.querySelector('[data-testid=shown-count]')?.getAttribute('data-count') === String(found);
+      await new Promise((resolve) => { const poll = () => (done() ? resolve() : requestAnimationFrame(poll)); poll(); });
+      return performance.now() - t0;
+    }, { needle, found });
+    const searched = await page.evaluate(() => document.querySelector('[data-testid=shown-count]')?.getAttribute('data-count'));
+    check(`${label}: searching "${needle}" shows the CLI's ${found} tests`, searched === String(found) && found > 0, `count ${searched}`);
+    await page.fill('#search', '');
     const flaky = expectedIds(analysis, { filters: ['flaky'] }).length;
     const filterMs = await timed('[data-testid=filter-chip][data-value=flaky]',
       `return document.querySelector('[data-testid=shown-count]')?.getAttribute('data-count') === '${flaky}';`);
@@ -804,6 +820,9 @@ async function scenarioScale(browser, base, scratch, track) {
     const first = await page.evaluate(() => document.querySelector('[data-testid=tests] tr[data-test-id]')?.getAttribute('data-test-id'));
     check(`${label}: sorting by name puts the CLI's first name on top`, first === firstByName, `${first} vs ${firstByName}`);
     const consistencyMs = await timed('nav a[data-view=consistency]', "return document.querySelector('[data-testid=test-heatmap]') !== null;");
+    // A later visit: the view's elements made again (the clusters' list put back).
+    await gotoView(page, 'tests');
+    const consistencyAgainMs = await timed('nav a[data-view=consistency]', "return document.querySelector('[data-testid=test-heatmap]') !== null;");
     const mode = await page.evaluate(() => document.querySelector('[data-testid=test-heatmap]')?.getAttribute('data-mode'));
     check(`${label}: the test × run heat map is drawn on a canvas`, mode === 'canvas', `mode ${mode}`);
     await page.screenshot({ path: path.join(OUTPUT, 'scale-consistency.png'), fullPage: false });
@@ -815,7 +834,7 @@ async function scenarioScale(browser, base, scratch, track) {
       console.log(`       FIGURES: page-side decode of the engine's answers: ${decode.count} chunks, longest ${decode.max_ms.toFixed(0)} ms, total ${decode.total_ms.toFixed(0)} ms`);
     }
     console.log(`       FIGURES: page JS heap peak while loading ${(heapPeak / 1e6).toFixed(0)} MB (performance.memory); after load JSHeapUsedSize ${((metrics.JSHeapUsedSize ?? 0) / 1e6).toFixed(0)} MB, JSHeapTotalSize ${((metrics.JSHeapTotalSize ?? 0) / 1e6).toFixed(0)} MB`);
-    console.log(`       FIGURES: view switch to tests ${switchMs.toFixed(0)} ms; filter "flaky" ${filterMs.toFixed(0)} ms; sort by name ${sortMs.toFixed(0)} ms; switch to consistency (canvas) ${consistencyMs.toFixed(0)} ms`);
+    console.log(`       FIGURES: view switch to tests ${switchMs.toFixed(0)} ms; filter "flaky" ${filterMs.toFixed(0)} ms; sort by name ${sortMs.toFixed(0)} ms; search ${searchMs.toFixed(0)} ms; switch to consistency (canvas) ${consistencyMs.toFixed(0)} ms, again after the tests view ${consistencyAgainMs.toFixed(0)} ms`);
     pass(`${label}: figures reported (not asserted)`);
 
     // Re-analysis with an option applied after the join (a run's group label): made from
