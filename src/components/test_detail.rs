@@ -8,7 +8,7 @@
 
 use std::rc::Rc;
 
-use flakelens_core::Analysis;
+use flakelens_core::{Analysis, TestSummary};
 
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlElement, KeyboardEvent};
@@ -26,8 +26,30 @@ use crate::display::{category_name, confidence_label, SharedAnalysis};
 use crate::engine;
 use crate::protocol::TestRuns;
 
-/// The full details of one test, for one analysis.
-type Full = Option<(SharedAnalysis, String, SharedAnalysis)>;
+/// The engine's answer for one test of one analysis: the one-test analysis with its runs in
+/// detail and durations, or why there is none.
+type Full = Option<(SharedAnalysis, String, Result<SharedAnalysis, String>)>;
+
+/// True when the page's copy of `test` was sent without its runs in detail and durations
+/// (`wire::ShownTest`), so only the engine's answer has them. An audit read on the page holds
+/// them itself.
+fn held_by_engine(analysis: &Analysis, test: &TestSummary) -> bool {
+    !analysis.runs.is_empty() && test.durations_seconds.len() != analysis.runs.len()
+}
+
+/// The engine's answer as a one-test analysis, when it is for `analysis`'s runs: an answer
+/// from an analysis made since (runs left out while this one is shown) has other runs.
+fn answer_for(analysis: &Analysis, index: usize, runs: TestRuns) -> Result<Analysis, String> {
+    let per_run = analysis.runs.len();
+    let details_fit = runs.details.is_empty() || runs.details.len() == per_run;
+    if runs.durations_seconds.len() != per_run || !details_fit {
+        return Err(
+            "The engine has analyzed the runs again since: this test's runs are not those shown."
+                .to_owned(),
+        );
+    }
+    Ok(with_details(analysis, index, runs))
+}
 
 /// A one-test analysis: `analysis` with only the test `index`, its runs in detail and its
 /// durations per run the engine's (what the panel's failures and duration chart and "Copy as
@@ -49,19 +71,24 @@ fn with_details(analysis: &Analysis, index: usize, runs: TestRuns) -> Analysis {
 /// Asks the engine for the full details of test `id` of `analysis` whenever either changes.
 #[hook]
 fn use_full_details(analysis: SharedAnalysis, id: String) -> Full {
-    let full = use_state(|| None::<(SharedAnalysis, String, SharedAnalysis)>);
+    let full = use_state(|| None::<(SharedAnalysis, String, Result<SharedAnalysis, String>)>);
     {
         let full = full.clone();
         use_effect_with((analysis, id), move |(analysis, id)| {
             let (analysis, id) = (analysis.clone(), id.clone());
             wasm_bindgen_futures::spawn_local(async move {
-                let Ok(Some(details)) = engine::details(&id).await else {
-                    return;
-                };
+                let answer = engine::details(&id).await;
                 let Some(index) = analysis.tests.iter().position(|t| *t.id == *id) else {
                     return;
                 };
-                let one = SharedAnalysis(Rc::new(with_details(&analysis, index, details)));
+                let one = match answer {
+                    Ok(Some(runs)) => answer_for(&analysis, index, runs),
+                    // The page's own copy is whole (an audit read on the page): nothing to say.
+                    Ok(None) if !held_by_engine(&analysis, &analysis.tests[index]) => return,
+                    Ok(None) => Err("The engine no longer holds this test's runs.".to_owned()),
+                    Err(why) => Err(why),
+                };
+                let one = one.map(|one| SharedAnalysis(Rc::new(one)));
                 full.set(Some((analysis, id, one)));
             });
         });
@@ -124,11 +151,25 @@ pub fn test_detail(props: &TestDetailProps) -> Html {
     };
     let test = &analysis.tests[index];
     // The runs in detail and the durations once the engine sent them. Until then, what the
-    // page's test holds: nothing for runs the worker analyzed, everything for an audit read on
-    // the page.
-    let (failures, failures_index, details) = match full {
-        Some((of, id, one)) if of == *analysis && id == props.id => (one, 0, "full"),
-        _ => (analysis.clone(), index, "page"),
+    // page's test holds: everything for an audit read on the page; for runs the worker
+    // analyzed, nothing, so the panel says it is waiting (or why none came) rather than that
+    // no run failed or gave a time.
+    let answer = match full {
+        Some((of, id, answer)) if of == *analysis && id == props.id => Some(answer),
+        _ => None,
+    };
+    let (failures, failures_index, details, missing) = match answer {
+        Some(Ok(one)) => (one, 0, "full", None),
+        Some(Err(why)) if held_by_engine(analysis, test) => {
+            (analysis.clone(), index, "failed", Some(why))
+        }
+        None if held_by_engine(analysis, test) => (
+            analysis.clone(),
+            index,
+            "waiting",
+            Some("Loading this test's runs from the engine…".to_owned()),
+        ),
+        _ => (analysis.clone(), index, "page", None),
     };
     let durations: Vec<Option<f64>> = failures
         .tests
@@ -154,7 +195,9 @@ pub fn test_detail(props: &TestDetailProps) -> Html {
                 <button type="button" class="secondary close" {onclick}
                     aria-label="Close the test detail (Esc)" title="Close (Esc)">{"Close"}</button>
             </header>
-            <CopyIssue analysis={failures.clone()} index={failures_index} />
+            if missing.is_none() {
+                <CopyIssue analysis={failures.clone()} index={failures_index} />
+            }
             <p>
                 <span class={classes!("verdict", verdict)}>{verdict}</span>
                 <code class="test-id">{&test.id}</code>
@@ -188,9 +231,13 @@ pub fn test_detail(props: &TestDetailProps) -> Html {
                 {"One column per run, numbered in run order; a run with retries stacks its attempts, oldest on top. j and k step to the next test."}
             </p>
             <h3>{"Duration per run"}</h3>
-            <DurationChart {durations} outcomes={test.outcomes.clone()}
-                labels={analysis.runs.iter().map(|r| r.label.clone()).collect::<Vec<_>>()} />
-            <RunFailures analysis={failures} index={failures_index} />
+            if let Some(why) = &missing {
+                <p class="hint" data-testid="details-missing">{why.clone()}</p>
+            } else {
+                <DurationChart {durations} outcomes={test.outcomes.clone()}
+                    labels={analysis.runs.iter().map(|r| r.label.clone()).collect::<Vec<_>>()} />
+                <RunFailures analysis={failures} index={failures_index} />
+            }
             <h3>{"Metrics"}</h3>
             <MetricList metrics={test.metrics.clone()} options={analysis.options.clone()} />
         </aside>

@@ -555,6 +555,13 @@ async function scenarioDetail(context, page, base, analysis) {
     md.startsWith('## Flaky test: ') && md.includes(`\`${test.id}\``) && md.includes('| Run | File | Outcome | Attempts | Duration |')
       && md.split('\n').filter((l) => /^\| \\#\d+ /.test(l)).length === analysis.runs.length,
     md.slice(0, 400));
+  // The engine's runs in detail and durations, not the page's copy without them: a duration
+  // in each row the CLI has one for, and the first failure with its message.
+  const durationCells = md.split('\n').filter((l) => /^\| \\#\d+ /.test(l)).map((l) => l.split(' | ').at(-1).replace(/ \|$/, ''));
+  const timed = test.durations_seconds.filter((d) => d !== null).length;
+  check(`${label}: the Markdown issue has a duration for each of the ${timed} runs the CLI timed, and the first failure`,
+    durationCells.filter((c) => c !== '—').length === timed && md.includes('### First failure') && md.includes(firstMessages[0] ?? '(none)'),
+    `durations ${show(durationCells)}`);
   const viewport = page.viewportSize();
   const height = await page.evaluate(() => document.querySelector('[data-testid=test-detail]')?.scrollHeight ?? 0);
   await page.setViewportSize({ width: viewport.width, height: Math.max(viewport.height, height + 8) });
