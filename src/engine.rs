@@ -419,7 +419,8 @@ pub async fn drop_outputs() -> Result<Held, String> {
 
 /// What [`analyze`] returns.
 pub struct Analyzed {
-    /// The analysis as the page shows it (without stack traces and outputs; see [`details`]).
+    /// The analysis as the page shows it: its tests without their runs in detail and durations
+    /// per run (see [`details`]).
     pub analysis: Analysis,
     /// The file names of every held run, excluded ones included.
     pub run_files: Vec<String>,

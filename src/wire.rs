@@ -3,14 +3,14 @@
 //!
 //! At 100,000 tests × 20 runs the page decoded about 180 MB of JSON in 183 chunks (1.1–1.3 s)
 //! and the worker spent about as long writing it, on every load and every re-analysis: each
-//! test's outcomes and attempts are words ("passed"), its durations and metrics decimal
-//! numbers. Bincode writes them as one-byte tags and eight-byte floats, and a test's per-run
-//! columns (outcomes, attempts, flaky flags, durations) travel as byte strings, which bincode
-//! reads in one piece ([`WireRuns`]).
+//! test's outcomes and attempts are words ("passed"), its metrics decimal numbers. Bincode
+//! writes them as one-byte tags and eight-byte floats, and a test's per-run columns
+//! (outcomes, attempts, flaky flags) travel as byte strings, which bincode reads in one piece
+//! ([`WireRuns`]).
 //!
 //! The core's types leave empty fields out when serialized (the audit's JSON stays small),
 //! which bincode cannot read back: it reads fields by position. So the tests travel as
-//! [`WireTest`], the same fields with none left out. Both ends are built from one crate
+//! [`WireTest`], whose fields are always written (those of the test that travel, below). Both ends are built from one crate
 //! revision (the page and its worker), so the layout needs no version.
 //!
 //! Only what the page's lists, filters and search read travels. A test's runs in detail (each
@@ -385,7 +385,9 @@ impl WireTest {
 /// that failed the same way in many runs sends its message once. Found by a scan rather than
 /// a sort or a hash set, which would add their code to the worker for lists that hold a few
 /// messages (the worker's texts are interned, so equal messages are usually one allocation and
-/// compare by pointer first).
+/// compare by pointer first). Past [`DISTINCT_MESSAGES`] distinct ones the rest are sent
+/// as they come, so the scan stays linear in the test's attempts: a repeated message finds the
+/// same tests in the search.
 fn distinct_messages(
     details: &[Option<RunDetail>],
     first_failure: Option<&FailureExample>,
@@ -396,6 +398,7 @@ fn distinct_messages(
     for message in attempts.filter_map(|a| a.message.as_ref()) {
         let seen = messages
             .iter()
+            .take(DISTINCT_MESSAGES)
             .any(|m| Arc::ptr_eq(m, message) || **m == **message);
         if !seen && Some(&**message) != first {
             messages.push(Arc::clone(message));
@@ -403,6 +406,9 @@ fn distinct_messages(
     }
     messages
 }
+
+/// How many distinct messages [`distinct_messages`] compares each message with.
+const DISTINCT_MESSAGES: usize = 64;
 
 /// The bincode options of both ends: integers (lengths, enum tags, counts) as varints, most
 /// of them one byte, so a test's outcomes and attempts take about a byte each per run.

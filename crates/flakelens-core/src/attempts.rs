@@ -124,7 +124,8 @@ impl AttemptsPerRun {
 
     /// Adds a run with these attempts.
     pub fn push(&mut self, attempts: impl IntoIterator<Item = Outcome>) {
-        let mut attempts = attempts.into_iter();
+        // Fused: the second `next` below may follow a `None`.
+        let mut attempts = attempts.into_iter().fuse();
         match &mut self.0 {
             Packing::Many(many) => many.push(attempts),
             Packing::Single(runs) => {

@@ -90,32 +90,34 @@ impl DurationsPerRun {
     /// # Panics
     /// When `run` is past the last run.
     pub fn set(&mut self, run: usize, seconds: Option<f64>) {
-        match (&mut self.0, seconds.filter(|t| !t.is_nan())) {
-            (Packing::Millis(millis), None) => millis[run] = NO_MILLIS,
-            (Packing::Millis(millis), Some(time)) => match millis_of(time) {
-                Some(ms) => millis[run] = ms,
-                None => {
-                    self.make_seconds();
-                    self.set(run, Some(time));
-                }
-            },
-            (Packing::Seconds(all), time) => all[run] = time.unwrap_or(f64::NAN),
+        let seconds = seconds.filter(|t| !t.is_nan());
+        let millis = self.fit(seconds);
+        match &mut self.0 {
+            Packing::Millis(all) => all[run] = millis,
+            Packing::Seconds(all) => all[run] = seconds.unwrap_or(f64::NAN),
         }
     }
 
     /// Appends the next run's time.
     pub fn push(&mut self, seconds: Option<f64>) {
-        match (&mut self.0, seconds.filter(|t| !t.is_nan())) {
-            (Packing::Millis(millis), None) => millis.push(NO_MILLIS),
-            (Packing::Millis(millis), Some(time)) => match millis_of(time) {
-                Some(ms) => millis.push(ms),
-                None => {
-                    self.make_seconds();
-                    self.push(Some(time));
-                }
-            },
-            (Packing::Seconds(all), time) => all.push(time.unwrap_or(f64::NAN)),
+        let seconds = seconds.filter(|t| !t.is_nan());
+        let millis = self.fit(seconds);
+        match &mut self.0 {
+            Packing::Millis(all) => all.push(millis),
+            Packing::Seconds(all) => all.push(seconds.unwrap_or(f64::NAN)),
         }
+    }
+
+    /// Makes the packing able to hold `seconds` (a time, not NaN, or none): seconds from now
+    /// on if it is not whole milliseconds. Gives what [`Packing::Millis`] then holds for it.
+    fn fit(&mut self, seconds: Option<f64>) -> u32 {
+        let (Packing::Millis(_), Some(time)) = (&self.0, seconds) else {
+            return NO_MILLIS;
+        };
+        millis_of(time).unwrap_or_else(|| {
+            self.make_seconds();
+            NO_MILLIS
+        })
     }
 
     /// Makes it `runs` runs long, new runs without a time.
