@@ -473,8 +473,7 @@ pub fn decode(text: &str) -> String {
 /// front. Empty for most tests, which holds no allocation: at 100,000 tests, a copy of every
 /// id was 15 MB of the page's memory.
 pub fn search_text(test: &TestSummary) -> String {
-    let messages = test.details.iter().flatten().flat_map(|d| &d.attempts);
-    search_text_with(test, messages.filter_map(|a| a.message.as_deref()))
+    search_text_with(test, test.distinct_messages().iter().map(|m| &**m))
 }
 
 /// [`search_text`] of a test whose runs in detail stayed in the worker, with `messages` (its
@@ -974,9 +973,10 @@ mod tests {
             assert!(search_text(&analysis.tests[1]).starts_with("i̇stanbul"));
         }
 
-        /// The page's search finds the same tests in what travels as in the whole tests: the
-        /// needles are every message of the analysis's attempts (whole, a piece of it, and in
-        /// capitals) and pieces of ids.
+        /// The page's search finds what the whole text of a test, lowercased, holds, both in a
+        /// whole test (an audit read on the page) and in what travels: the needles are every
+        /// message of the analysis's attempts (whole, a piece of it, and in capitals) and pieces
+        /// of ids.
         #[test]
         fn the_search_finds_in_what_travels_what_it_finds_in_the_whole_tests() {
             use crate::wire::tests::analysis;
@@ -1012,15 +1012,27 @@ mod tests {
             for needle in &needles {
                 let needle = needle.trim().to_lowercase();
                 for (whole, shown) in tests.iter().zip(&decoded) {
+                    // The definition: the whole text, lowercased, as the index once held it.
+                    let mut parts = vec![whole.id.to_string()];
+                    parts.extend(whole.file.clone());
+                    if let Some(f) = &whole.first_failure {
+                        parts.extend(f.failure_type.clone());
+                        parts.extend(f.message.clone());
+                    }
+                    let attempts = whole.details.iter().flatten().flat_map(|d| &d.attempts);
+                    parts.extend(attempts.filter_map(|a| a.message.as_deref().map(str::to_owned)));
+                    let expected = parts.join("\n").to_lowercase().contains(&needle);
+                    // An audit read on the page (the whole test), and what travels.
+                    let on_page = search_matches(whole, &search_text(whole), &needle);
                     let messages = shown.messages.iter().map(|m| &**m);
-                    let before = search_matches(whole, &search_text(whole), &needle);
-                    let after = search_matches(
+                    let travelled = search_matches(
                         &shown.test,
                         &search_text_with(&shown.test, messages),
                         &needle,
                     );
-                    assert_eq!(before, after, "{} / {needle:?}", whole.id);
-                    found += usize::from(after);
+                    assert_eq!(on_page, expected, "{} / {needle:?}", whole.id);
+                    assert_eq!(travelled, expected, "{} / {needle:?}", whole.id);
+                    found += usize::from(travelled);
                 }
             }
             assert!(found > needles.len(), "the needles found {found} tests");

@@ -27,8 +27,8 @@ use std::sync::Arc;
 use flakelens_core::categories::{CategoryMatch, Confidence, Signals, TestCategories};
 use flakelens_core::metrics::test_metrics::{DurationStats, FlagHit, TestMetrics};
 use flakelens_core::{
-    AttemptsPerRun, Counts, DurationsPerRun, FailureExample, Interner, Outcome, RunDetail,
-    TestSummary, Verdict,
+    AttemptsPerRun, Counts, DurationsPerRun, FailureExample, Interner, Outcome, TestSummary,
+    Verdict,
 };
 use serde::{Deserialize, Serialize};
 
@@ -49,8 +49,7 @@ struct WireTest {
     flags: Vec<FlagHit>,
     categories: (String, Vec<WireMatch>),
     signals: Signals,
-    /// The distinct messages of the attempts in the test's runs in detail, other than its
-    /// first failure's (see [`ShownTest::messages`]).
+    /// [`TestSummary::distinct_messages`] (see [`ShownTest::messages`]).
     messages: Vec<Arc<str>>,
 }
 
@@ -61,8 +60,7 @@ struct WireTest {
 pub struct ShownTest {
     /// The test.
     pub test: TestSummary,
-    /// The distinct messages of the attempts in the test's runs in detail, in order of first
-    /// appearance, leaving out any equal to its first failure's message: what the search
+    /// [`TestSummary::distinct_messages`] of the test as the worker held it: what the search
     /// looks in besides the test's own fields.
     pub messages: Vec<Arc<str>>,
 }
@@ -234,7 +232,8 @@ impl WireTest {
             categories,
             signals,
             case_index: _,
-            details,
+            // Asked for by the detail panel; their distinct messages travel, for the search.
+            details: _,
         } = test;
         let TestMetrics {
             runs_executed,
@@ -302,7 +301,7 @@ impl WireTest {
                     .collect(),
             ),
             signals: signals.clone(),
-            messages: distinct_messages(details, first_failure.as_ref()),
+            messages: test.distinct_messages(),
         }
     }
 
@@ -379,36 +378,6 @@ impl WireTest {
         })
     }
 }
-
-/// The distinct messages of the attempts in `details`, in order of first appearance, without
-/// the first failure's message (the search reads that one from the test itself). A flaky test
-/// that failed the same way in many runs sends its message once. Found by a scan rather than
-/// a sort or a hash set, which would add their code to the worker for lists that hold a few
-/// messages (the worker's texts are interned, so equal messages are usually one allocation and
-/// compare by pointer first). Past [`DISTINCT_MESSAGES`] distinct ones the rest are sent
-/// as they come, so the scan stays linear in the test's attempts: a repeated message finds the
-/// same tests in the search.
-fn distinct_messages(
-    details: &[Option<RunDetail>],
-    first_failure: Option<&FailureExample>,
-) -> Vec<Arc<str>> {
-    let first = first_failure.and_then(|f| f.message.as_deref());
-    let mut messages: Vec<Arc<str>> = Vec::new();
-    let attempts = details.iter().flatten().flat_map(|d| &d.attempts);
-    for message in attempts.filter_map(|a| a.message.as_ref()) {
-        let seen = messages
-            .iter()
-            .take(DISTINCT_MESSAGES)
-            .any(|m| Arc::ptr_eq(m, message) || **m == **message);
-        if !seen && Some(&**message) != first {
-            messages.push(Arc::clone(message));
-        }
-    }
-    messages
-}
-
-/// How many distinct messages [`distinct_messages`] compares each message with.
-const DISTINCT_MESSAGES: usize = 64;
 
 /// The bincode options of both ends: integers (lengths, enum tags, counts) as varints, most
 /// of them one byte, so a test's outcomes and attempts take about a byte each per run.

@@ -355,6 +355,38 @@ impl TestSummary {
     pub fn has_flag(&self, flag: &Flag) -> bool {
         self.flags.iter().any(|hit| &hit.flag == flag)
     }
+
+    /// The distinct messages of the attempts in its details, in order of first appearance,
+    /// without its first failure's message (what a search over a test's messages needs
+    /// besides [`TestSummary::first_failure`]). A flaky test that failed the same way in many
+    /// runs gives its message once. Found by a scan rather than a sort or a hash set, which
+    /// would add their code to the browser's worker for lists of a few messages (texts
+    /// interned by a join are one allocation, compared by pointer first). Past
+    /// [`TestSummary::DISTINCT_MESSAGES`] distinct ones the rest are given as they come, so
+    /// the scan stays linear in the attempts: a message repeated there is still a message of
+    /// the test.
+    pub fn distinct_messages(&self) -> Vec<Arc<str>> {
+        let first = self
+            .first_failure
+            .as_ref()
+            .and_then(|f| f.message.as_deref());
+        let mut messages: Vec<Arc<str>> = Vec::new();
+        let attempts = self.details.iter().flatten().flat_map(|d| &d.attempts);
+        for message in attempts.filter_map(|a| a.message.as_ref()) {
+            let seen = messages
+                .iter()
+                .take(Self::DISTINCT_MESSAGES)
+                .any(|m| Arc::ptr_eq(m, message) || **m == **message);
+            if !seen && Some(&**message) != first {
+                messages.push(Arc::clone(message));
+            }
+        }
+        messages
+    }
+
+    /// How many distinct messages [`TestSummary::distinct_messages`] compares each message
+    /// with.
+    pub const DISTINCT_MESSAGES: usize = 64;
 }
 
 /// Suite-wide figures.
@@ -2201,6 +2233,60 @@ mod tests {
             seed,
         };
         read_generated(&spec, |i| names[i].to_owned())
+    }
+
+    /// Each message once, in order, without the first failure's; past the cap of 64 compared,
+    /// the rest as they come.
+    #[test]
+    fn distinct_messages_once_each_then_as_they_come() {
+        let attempt = |message: &str| AttemptDetail {
+            attempt: 1,
+            status: Outcome::Failed,
+            duration_seconds: None,
+            message: Some(Arc::from(message)),
+            failure_type: None,
+            trace: None,
+            stdout: None,
+            stderr: None,
+        };
+        let detail = |messages: &[&str]| RunDetail {
+            status: Outcome::Failed,
+            retries: 0,
+            flaky: false,
+            attempts: messages.iter().map(|m| attempt(m)).collect(),
+        };
+        let analysis = Analysis::from_reads(generated(&["a.xml", "b.xml"], 3, 1));
+        let mut test = analysis.tests[0].clone();
+        test.first_failure = Some(FailureExample {
+            run: 0,
+            message: Some("boom".to_owned()),
+            failure_type: None,
+        });
+        test.details = vec![
+            Some(detail(&["boom", "late", "boom"])),
+            None,
+            Some(detail(&["late", "refused"])),
+        ];
+        let got: Vec<String> = test
+            .distinct_messages()
+            .iter()
+            .map(|m| m.to_string())
+            .collect();
+        assert_eq!(got, ["late", "refused"]);
+        // 70 distinct messages, then the 3rd and the 66th again: the 3rd is among the 64
+        // compared, the 66th is not.
+        let many: Vec<String> = (0..70).map(|i| format!("m{i}")).collect();
+        let mut all: Vec<&str> = many.iter().map(String::as_str).collect();
+        all.extend(["m2", "m65"]);
+        test.details = vec![Some(detail(&all))];
+        let got: Vec<String> = test
+            .distinct_messages()
+            .iter()
+            .map(|m| m.to_string())
+            .collect();
+        let mut expected = many.clone();
+        expected.push("m65".to_owned());
+        assert_eq!(got, expected);
     }
 
     /// A join that holds its long texts compressed gives the same analysis, byte for byte in
