@@ -551,13 +551,14 @@ async function scenarioDetail(context, page, base, analysis) {
   await page.click('#copy-issue');
   await page.waitForFunction(() => document.querySelector('[data-testid=copy-status]')?.textContent.includes('Copied'), null, { timeout: 5000 }).catch(() => {});
   const md = await page.evaluate(() => navigator.clipboard.readText()).catch((e) => `(clipboard: ${e})`);
+  const runRows = md.split('\n').filter((l) => /^\| \\#\d+ /.test(l));
   check(`${label}: "Copy as Markdown issue" puts the issue on the clipboard`,
     md.startsWith('## Flaky test: ') && md.includes(`\`${test.id}\``) && md.includes('| Run | File | Outcome | Attempts | Duration |')
-      && md.split('\n').filter((l) => /^\| \\#\d+ /.test(l)).length === analysis.runs.length,
+      && runRows.length === analysis.runs.length,
     md.slice(0, 400));
   // The engine's runs in detail and durations, not the page's copy without them: a duration
   // in each row the CLI has one for, and the first failure with its message.
-  const durationCells = md.split('\n').filter((l) => /^\| \\#\d+ /.test(l)).map((l) => l.split(' | ').at(-1).replace(/ \|$/, ''));
+  const durationCells = runRows.map((l) => l.split(' | ').at(-1).replace(/ \|$/, ''));
   const timed = test.durations_seconds.filter((d) => d !== null).length;
   check(`${label}: the Markdown issue has a duration for each of the ${timed} runs the CLI timed, and the first failure`,
     durationCells.filter((c) => c !== '—').length === timed && md.includes('### First failure') && md.includes(firstMessages[0] ?? '(none)'),
@@ -789,14 +790,21 @@ async function scenarioScale(browser, base, scratch, track) {
     if (!loaded) return;
     const figures = await page.evaluate(() => ['tests', 'flaky', 'broken'].map((k) => document.querySelector(`[data-testid=summary-${k}]`)?.textContent.trim()));
     check(`${label}: the figures equal the CLI's`, same(figures, [analysis.totals.tests, analysis.totals.flaky, analysis.totals.broken].map(String)), show(figures));
-    // Times, in the page, from the click until the table shows the change.
-    const timed = (clickSelector, doneScript) => page.evaluate(async ({ clickSelector, doneScript }) => {
+    // Times, in the page, from a click on `selector` (or, given `value`, an input event that
+    // sets the field at `selector` to it) until `doneScript` returns true.
+    const timed = (selector, doneScript, value = null) => page.evaluate(async ({ selector, doneScript, value }) => {
       const done = new Function(doneScript);
+      const target = document.querySelector(selector);
       const t0 = performance.now();
-      document.querySelector(clickSelector).click();
+      if (value === null) {
+        target.click();
+      } else {
+        target.value = value;
+        target.dispatchEvent(new Event('input', { bubbles: true }));
+      }
       await new Promise((resolve) => { const poll = () => (done() ? resolve() : requestAnimationFrame(poll)); poll(); });
       return performance.now() - t0;
-    }, { clickSelector, doneScript });
+    }, { selector, doneScript, value });
     const switchMs = await timed('nav a[data-view=tests]', "return document.querySelector('#app[data-view=tests] [data-testid=tests] tr[data-test-id]') !== null;");
     const rows = await page.evaluate(() => document.querySelectorAll('[data-testid=tests] tr[data-test-id]').length);
     check(`${label}: the tests view renders only the rows in view (${rows})`, rows > 0 && rows < 80, `rows: ${rows}`);
@@ -804,15 +812,8 @@ async function scenarioScale(browser, base, scratch, track) {
     // place, the failure texts in the page's index.
     const needle = 'Feature0004';
     const found = expectedIds(analysis, { q: needle }).length;
-    const searchMs = await page.evaluate(async ({ needle, found }) => {
-      const input = document.querySelector('#search');
-      const t0 = performance.now();
-      input.value = needle;
-      input.dispatchEvent(new Event('input', { bubbles: true }));
-      const done = () => document.querySelector('[data-testid=shown-count]')?.getAttribute('data-count') === String(found);
-      await new Promise((resolve) => { const poll = () => (done() ? resolve() : requestAnimationFrame(poll)); poll(); });
-      return performance.now() - t0;
-    }, { needle, found });
+    const searchMs = await timed('#search',
+      `return document.querySelector('[data-testid=shown-count]')?.getAttribute('data-count') === '${found}';`, needle);
     const searched = await page.evaluate(() => document.querySelector('[data-testid=shown-count]')?.getAttribute('data-count'));
     check(`${label}: searching "${needle}" shows the CLI's ${found} tests`, searched === String(found) && found > 0, `count ${searched}`);
     await page.fill('#search', '');
