@@ -265,7 +265,7 @@ pub struct Held {
 /// `TestSummary` that the chunks of [`Reply::Tests`] leave out.
 // The page reads it and the worker writes it: each binary uses one of the two.
 #[allow(dead_code)]
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Deserialize)]
 pub struct TestRuns {
     /// Per run, what happened when the test failed or was retried there
     /// (`TestSummary::details`).

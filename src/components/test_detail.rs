@@ -3,8 +3,10 @@
 //! the lines that differ, every metric explained, and "Copy as Markdown issue". Esc or the
 //! close button closes it; the test table then puts focus back on the test's row.
 //!
-//! The page's analysis holds no stack traces or outputs (see `worker.rs`): the panel asks the
-//! engine for the test's full details when it opens, and shows them once they arrive.
+//! The page's tests hold neither their runs in detail (messages, traces, outputs) nor their
+//! durations per run (see `wire.rs`): the panel asks the engine for them when it opens, says
+//! it is waiting until they arrive (or why none came), and then shows them. An audit read on
+//! the page holds them itself.
 
 use std::rc::Rc;
 
