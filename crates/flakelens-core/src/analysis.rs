@@ -1571,6 +1571,7 @@ impl Joiner {
                 test.file.clone_from(&case.file);
             }
             test.record_run(run_index, case, position);
+            self.texts.for_test(slot);
             let detailed = match RunDetail::of_interned(case, &mut self.texts) {
                 Some(detail) => {
                     if test.details.len() <= run_index {
