@@ -28,7 +28,7 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Blob, BlobPropertyBag, ErrorEvent, MessageEvent, Url, Worker};
 
-use crate::protocol::{self, AppParts, AuditOf, Base, Held, Reply, Request, TestRuns};
+use crate::protocol::{self, AuditOf, Base, Held, Reply, Request, TestRuns};
 
 /// The worker's script, relative to the page (`data-target-path="worker"` in `index.html`);
 /// its wasm is [`WORKER_WASM`] beside it.
@@ -569,11 +569,12 @@ pub async fn share_fragment(of: AuditOf, privacy: Privacy) -> Result<(String, Fi
     }
 }
 
-/// The single-file report of the audit `of` with the text `privacy` allows, made of `app`.
-pub async fn single_file(of: AuditOf, privacy: Privacy, app: AppParts) -> Result<String, String> {
-    let request = Request::SingleFile { of, privacy, app };
+/// What the single-file report of the audit `of` with the text `privacy` allows embeds: the
+/// audit as JSON, and the report's title.
+pub async fn single_file(of: AuditOf, privacy: Privacy) -> Result<(String, String), String> {
+    let request = Request::SingleFile { of, privacy };
     match call(request).await? {
-        Reply::SingleFile(html) => Ok(html),
+        Reply::SingleFile { json, title } => Ok((json, title)),
         Reply::AuditError(why) => Err(why),
         other => Err(format!("the worker answered out of turn: {other:?}")),
     }

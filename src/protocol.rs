@@ -92,15 +92,14 @@ pub enum Request {
         /// The text it may hold.
         privacy: Privacy,
     },
-    /// The single-file report of `of` with the text `privacy` allows, made of `app`
-    /// ([`Reply::SingleFile`]).
+    /// What a single-file report of `of` with the text `privacy` allows embeds
+    /// ([`Reply::SingleFile`]). The page makes the report of it and its own files: the
+    /// worker's wasm then holds neither the report's template nor SHA-256.
     SingleFile {
         /// Which audit.
         of: AuditOf,
         /// The text it may hold.
         privacy: Privacy,
-        /// The page's and the worker's files.
-        app: AppParts,
     },
     /// Remove every system-out and system-err from the held runs (to save memory).
     DropOutputs,
@@ -140,21 +139,6 @@ pub enum AuditOf {
     /// This audit, as JSON (a summary-only audit the page shows, as [`Reply::Audit`] carried
     /// it).
     Json(String),
-}
-
-/// The files of the built page a single-file report embeds (`flakelens_core::report`).
-#[derive(Debug, Serialize, Deserialize)]
-pub struct AppParts {
-    /// The page's wasm-bindgen glue.
-    pub glue: String,
-    /// The page's wasm.
-    pub wasm: Vec<u8>,
-    /// The page's CSS.
-    pub css: String,
-    /// The worker's glue.
-    pub worker_glue: String,
-    /// The worker's wasm.
-    pub worker_wasm: Vec<u8>,
 }
 
 /// What the page shows of an audit besides its analysis: the audit's other fields, less its
@@ -231,8 +215,14 @@ pub enum Reply {
         /// Whole, stripped of messages and output, or too large even so.
         fit: Fit,
     },
-    /// A single-file report's HTML.
-    SingleFile(String),
+    /// What a single-file report embeds: the audit as JSON, and the report's title
+    /// (`flakelens_core::report::report_title`).
+    SingleFile {
+        /// The audit as JSON.
+        json: String,
+        /// The report's title.
+        title: String,
+    },
     /// The rules of [`Request::CheckRules`] (`RulesFile` as JSON), or why they cannot be
     /// applied (the parser's message, or the compiler's naming the rule).
     Rules(Result<String, String>),

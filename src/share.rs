@@ -9,13 +9,29 @@
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use flakelens_core::audit::Privacy;
-use flakelens_core::report::{APP_WASM_ID, WORKER_GLUE_ID, WORKER_WASM_ID};
+use flakelens_core::report::{
+    single_file_html, AppFiles, APP_WASM_ID, WORKER_GLUE_ID, WORKER_WASM_ID,
+};
 use flakelens_core::share::Fit;
 use gloo_net::http::Request;
 use wasm_bindgen::JsCast;
 
 use crate::engine::{self, WORKER_SCRIPT, WORKER_WASM};
-use crate::protocol::{AppParts, AuditOf};
+use crate::protocol::AuditOf;
+
+/// The files of the built page a single-file report embeds (`flakelens_core::report`).
+struct AppParts {
+    /// The page's wasm-bindgen glue.
+    glue: String,
+    /// The page's wasm.
+    wasm: Vec<u8>,
+    /// The page's CSS.
+    css: String,
+    /// The worker's glue.
+    worker_glue: String,
+    /// The worker's wasm.
+    worker_wasm: Vec<u8>,
+}
 
 /// Where the start-up code `flakelens_core::report` appends to the glue begins.
 const REPORT_BOOT_START: &str = "\nconst encoded = document.getElementById('flakelens-wasm')";
@@ -174,16 +190,25 @@ async fn parts_of_page(document: &web_sys::Document) -> Result<AppParts, String>
 }
 
 /// The single-file report of the audit `of` with the text `privacy` allows: the same HTML
-/// as `flakelens report`, made from the page's own files (by the engine). Its title is the
-/// audit's, else "flakelens report: CLAIM".
+/// as `flakelens report`, made from the page's own files and the audit the engine gives.
+/// Its title is the audit's, else "flakelens report: CLAIM".
 ///
 /// # Errors
-/// A plain-words message when the page's own files cannot be fetched.
+/// A plain-words message when the page's own files cannot be fetched or the engine cannot
+/// make the audit.
 pub async fn single_file_report(of: AuditOf, privacy: Privacy) -> Result<String, String> {
     let document = document()?;
     let parts = match parts_of_report(&document) {
         Some(parts) => parts,
         None => parts_of_page(&document).await?,
     };
-    engine::single_file(of, privacy, parts).await
+    let (json, title) = engine::single_file(of, privacy).await?;
+    let files = AppFiles {
+        glue: &parts.glue,
+        wasm: &parts.wasm,
+        css: &parts.css,
+        worker_glue: &parts.worker_glue,
+        worker_wasm: &parts.worker_wasm,
+    };
+    single_file_html(files, &json, &title)
 }

@@ -30,7 +30,7 @@ use flakelens_core::audit::{
 };
 use flakelens_core::input::read_input_interned;
 use flakelens_core::junit::ReadOutput;
-use flakelens_core::report::{report_title, single_file_html, AppFiles};
+use flakelens_core::report::report_title;
 use flakelens_core::share::{decode_fragment, ShareError, ShareFitting, SHARE_LINK_BUDGET};
 use flakelens_core::{
     Analysis, AnalysisOptions, Diagnostic, IncrementalAnalysis, Interner, JoinedRuns, Run,
@@ -252,21 +252,11 @@ impl Engine {
                 }
                 Err(e) => Reply::AuditError(e),
             },
-            Request::SingleFile { of, privacy, app } => match self.audit(of, privacy) {
-                Ok(audit) => {
-                    let title = report_title(&audit);
-                    let files = AppFiles {
-                        glue: &app.glue,
-                        wasm: &app.wasm,
-                        css: &app.css,
-                        worker_glue: &app.worker_glue,
-                        worker_wasm: &app.worker_wasm,
-                    };
-                    match single_file_html(files, &audit.to_json(), &title) {
-                        Ok(html) => Reply::SingleFile(html),
-                        Err(e) => Reply::AuditError(e),
-                    }
-                }
+            Request::SingleFile { of, privacy } => match self.audit(of, privacy) {
+                Ok(audit) => Reply::SingleFile {
+                    title: report_title(&audit),
+                    json: audit.to_json(),
+                },
                 Err(e) => Reply::AuditError(e),
             },
             Request::ReadAudit(text) => match Audit::from_json(text.trim()) {
