@@ -27,8 +27,8 @@ use std::sync::Arc;
 use flakelens_core::categories::{CategoryMatch, Confidence, Signals, TestCategories};
 use flakelens_core::metrics::test_metrics::{DurationStats, FlagHit, TestMetrics};
 use flakelens_core::{
-    AttemptsPerRun, Counts, DurationsPerRun, FailureExample, Interner, Outcome, TestSummary,
-    Verdict,
+    AttemptsPerRun, CasePositions, Counts, DurationsPerRun, FailureExample, Interner, Outcome,
+    TestSummary, Verdict,
 };
 use serde::{Deserialize, Serialize};
 
@@ -375,7 +375,7 @@ impl WireTest {
                     .collect(),
             },
             signals: self.signals,
-            case_index: Vec::new(),
+            case_index: CasePositions::default(),
             details: Vec::new(),
         };
         Ok(ShownTest {
@@ -468,7 +468,7 @@ pub(crate) mod tests {
             .map(|(_, m)| Arc::clone(m))
             .collect();
         let mut test = test.clone();
-        test.case_index.clear();
+        test.case_index = CasePositions::default();
         test.details.clear();
         test.durations_seconds = DurationsPerRun::default();
         ShownTest { test, messages }

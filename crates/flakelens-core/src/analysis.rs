@@ -25,6 +25,7 @@ use crate::metrics::test_metrics::{
 };
 use crate::model::{Outcome, Run, TestCase, TestKey};
 use crate::options::{AnalysisOptions, RunOrder};
+use crate::positions::CasePositions;
 use crate::text::{DetailTexts, SharedText};
 
 /// Outcome counts of a set of test results.
@@ -226,12 +227,11 @@ pub struct TestSummary {
     #[serde(default, skip_serializing_if = "is_default")]
     pub signals: Signals,
     /// Per run, the index of the test in that run's testcases (its position), for looking up
-    /// the texts categories read and for leaving runs out of a join;
-    /// [`TestSummary::NO_CASE`] where the test is absent (4 bytes a run, where an
-    /// `Option<u32>` takes 8); empty in a finished analysis; not serialized. Read it with
-    /// [`TestSummary::case_position`].
+    /// the texts categories read and for leaving runs out of a join; packed (2 bytes a run
+    /// while the runs are of fewer than 65,535 testcases); empty in a finished analysis; not
+    /// serialized. Read it with [`TestSummary::case_position`].
     #[serde(skip)]
-    pub case_index: Vec<u32>,
+    pub case_index: CasePositions,
     /// Per run, what happened in detail when the test failed or was retried there (`None`
     /// for plain passes, skips and absences); empty when no run needs details. The fields
     /// follow CTRF's test object (`status`, `retries`, `flaky`, `retryAttempts`): see
@@ -627,7 +627,7 @@ impl Joined {
                 keep_runs(&mut test.outcomes, &kept);
                 keep_runs(&mut test.flaky_in_run, &kept);
                 test.durations_seconds.keep_runs(&kept);
-                keep_runs(&mut test.case_index, &kept);
+                test.case_index.keep_runs(&kept);
                 let mut attempts = AttemptsPerRun::with_capacity(kept_runs.len());
                 for &run in &kept_runs {
                     attempts.push(test.attempts.get(run).unwrap_or_default().iter().copied());
@@ -921,7 +921,7 @@ fn analyze_joined(
     );
     // The positions served the categories' signals and are no use past them, but to the
     // join the tests may go back to: at 20,000 tests × 50 runs they are 4 MB.
-    let case_index: Vec<Vec<u32>> = tests
+    let case_index: Vec<CasePositions> = tests
         .iter_mut()
         .map(|test| std::mem::take(&mut test.case_index))
         .filter(|_| lending)
@@ -1118,7 +1118,7 @@ struct Lent {
     /// very texts (the same allocations) in this order.
     ids: Vec<Arc<str>>,
     /// Each test's `case_index`, in the analysis's order.
-    case_index: Vec<Vec<u32>>,
+    case_index: Vec<CasePositions>,
     /// Set when the join's outputs were dropped while the tests were lent: the tests drop
     /// theirs when taken back.
     outputs_dropped: bool,
@@ -1413,21 +1413,15 @@ impl TestSummary {
             flags: Vec::new(),
             categories: TestCategories::default(),
             signals: Signals::default(),
-            case_index: Vec::with_capacity(runs),
+            case_index: CasePositions::with_capacity(runs),
             details: Vec::new(),
         }
     }
 
-    /// `case_index`'s entry for a run the test is absent from.
-    pub const NO_CASE: u32 = u32::MAX;
-
     /// The test's position in run `run`'s testcases; `None` when it is absent from that run
     /// (or the analysis is finished: see [`TestSummary::case_index`]).
     pub fn case_position(&self, run: usize) -> Option<u32> {
-        self.case_index
-            .get(run)
-            .copied()
-            .filter(|&p| p != TestSummary::NO_CASE)
+        self.case_index.get(run)
     }
 
     /// Sets what `case`, at `position` in run `run`, says of the test in that run: appended
@@ -1436,19 +1430,18 @@ impl TestSummary {
     fn record_run(&mut self, run: usize, case: &TestCase, position: usize) {
         self.pad_runs(run);
         let attempts = case.attempts.iter().map(|a| a.outcome);
-        let position = u32::try_from(position).unwrap_or(TestSummary::NO_CASE);
         if self.outcomes.len() == run {
             self.outcomes.push(Some(case.outcome));
             self.attempts.push(attempts);
             self.flaky_in_run.push(case.flaky_in_run);
             self.durations_seconds.push(case.time_seconds);
-            self.case_index.push(position);
+            self.case_index.push(Some(position));
         } else {
             self.outcomes[run] = Some(case.outcome);
             self.attempts.set_last(attempts);
             self.flaky_in_run[run] = case.flaky_in_run;
             self.durations_seconds.set(run, case.time_seconds);
-            self.case_index[run] = position;
+            self.case_index.set(run, Some(position));
         }
     }
 
@@ -1459,7 +1452,7 @@ impl TestSummary {
             self.attempts.pad_to(runs);
             self.flaky_in_run.resize(runs, false);
             self.durations_seconds.resize(runs);
-            self.case_index.resize(runs, TestSummary::NO_CASE);
+            self.case_index.resize(runs);
         }
     }
 

@@ -42,6 +42,7 @@ pub mod junit;
 pub mod metrics;
 mod model;
 pub mod options;
+mod positions;
 mod prepare;
 pub mod report;
 pub mod share;
@@ -58,4 +59,5 @@ pub use model::{
     Attempt, Failure, FailureKind, Interner, Outcome, Property, Run, TestCase, TestKey,
 };
 pub use options::{AnalysisOptions, IdentityOptions, RunOrder, SuitePart};
+pub use positions::CasePositions;
 pub use text::{DetailTexts, SharedText};

@@ -1,0 +1,244 @@
+//! [`CasePositions`]: where a test stands in each run's testcases, packed.
+
+/// For one test, its position in each run's testcases (0 for the run's first testcase): one
+/// entry per run, in run order, `None` where the test is absent.
+///
+/// Packed: 2 bytes a run while every position is under 65,535 (suites of fewer testcases
+/// per run, most of them), 4 bytes a run from the first position that is not. At 20,000
+/// tests × 50 runs that is 2 MB instead of 4 MB, held by the browser's worker for as long
+/// as it keeps the join. A position of 2³² − 1 or more (which no report of that size can
+/// be read into memory to hold) reads as `None`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CasePositions(Packing);
+
+/// How [`CasePositions`] holds its positions.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Packing {
+    /// Every position under [`NO_NARROW`]; [`NO_NARROW`] for none.
+    Narrow(Vec<u16>),
+    /// The positions; [`NO_WIDE`] for none.
+    Wide(Vec<u32>),
+}
+
+impl Default for Packing {
+    fn default() -> Packing {
+        Packing::Narrow(Vec::new())
+    }
+}
+
+/// A run the test is absent from, in [`Packing::Narrow`].
+const NO_NARROW: u16 = u16::MAX;
+/// A run the test is absent from, in [`Packing::Wide`].
+const NO_WIDE: u32 = u32::MAX;
+
+impl CasePositions {
+    /// Empty, with room for `runs` runs.
+    pub fn with_capacity(runs: usize) -> CasePositions {
+        CasePositions(Packing::Narrow(Vec::with_capacity(runs)))
+    }
+
+    /// The number of runs.
+    pub fn len(&self) -> usize {
+        match &self.0 {
+            Packing::Narrow(all) => all.len(),
+            Packing::Wide(all) => all.len(),
+        }
+    }
+
+    /// Whether it has no run.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The position in run `run`; `None` when the test is absent from it or `run` is past
+    /// the last run.
+    pub fn get(&self, run: usize) -> Option<u32> {
+        match &self.0 {
+            Packing::Narrow(all) => all
+                .get(run)
+                .filter(|&&p| p != NO_NARROW)
+                .map(|&p| u32::from(p)),
+            Packing::Wide(all) => all.get(run).copied().filter(|&p| p != NO_WIDE),
+        }
+    }
+
+    /// Appends the next run's position.
+    pub fn push(&mut self, position: Option<usize>) {
+        match self.fit(position) {
+            Packing::Narrow(all) => all.push(narrow(position)),
+            Packing::Wide(all) => all.push(wide(position)),
+        }
+    }
+
+    /// Sets the position in run `run`, which must exist (see [`CasePositions::resize`]).
+    ///
+    /// # Panics
+    /// When `run` is past the last run.
+    pub fn set(&mut self, run: usize, position: Option<usize>) {
+        match self.fit(position) {
+            Packing::Narrow(all) => all[run] = narrow(position),
+            Packing::Wide(all) => all[run] = wide(position),
+        }
+    }
+
+    /// Pads with absent runs, or cuts, to `runs` runs.
+    pub fn resize(&mut self, runs: usize) {
+        match &mut self.0 {
+            Packing::Narrow(all) => all.resize(runs, NO_NARROW),
+            Packing::Wide(all) => all.resize(runs, NO_WIDE),
+        }
+    }
+
+    /// Keeps the runs whose entry in `kept` is true (and any past its end).
+    pub fn keep_runs(&mut self, kept: &[bool]) {
+        match &mut self.0 {
+            Packing::Narrow(all) => crate::analysis::keep_runs(all, kept),
+            Packing::Wide(all) => crate::analysis::keep_runs(all, kept),
+        }
+    }
+
+    /// Frees the room reserved beyond the runs.
+    pub fn shrink_to_fit(&mut self) {
+        match &mut self.0 {
+            Packing::Narrow(all) => all.shrink_to_fit(),
+            Packing::Wide(all) => all.shrink_to_fit(),
+        }
+    }
+
+    /// The packing, made wide first when `position` does not fit the narrow one.
+    fn fit(&mut self, position: Option<usize>) -> &mut Packing {
+        if let Packing::Narrow(all) = &self.0 {
+            if position.is_some_and(|p| p >= usize::from(NO_NARROW)) {
+                let mut widened = Vec::with_capacity(all.capacity());
+                widened.extend(all.iter().map(|&p| match p {
+                    NO_NARROW => NO_WIDE,
+                    p => u32::from(p),
+                }));
+                self.0 = Packing::Wide(widened);
+            }
+        }
+        &mut self.0
+    }
+}
+
+/// `position` in [`Packing::Narrow`], which [`CasePositions::fit`] made able to hold it.
+fn narrow(position: Option<usize>) -> u16 {
+    position
+        .and_then(|p| u16::try_from(p).ok())
+        .unwrap_or(NO_NARROW)
+}
+
+/// `position` in [`Packing::Wide`]; one of 2³² − 1 or more reads as none.
+fn wide(position: Option<usize>) -> u32 {
+    position
+        .and_then(|p| u32::try_from(p).ok())
+        .unwrap_or(NO_WIDE)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn narrow_until_a_position_does_not_fit() {
+        let mut positions = CasePositions::with_capacity(4);
+        positions.push(Some(0));
+        positions.push(None);
+        positions.push(Some(65_534));
+        assert!(matches!(positions.0, Packing::Narrow(_)));
+        assert_eq!(positions.get(0), Some(0));
+        assert_eq!(positions.get(1), None);
+        assert_eq!(positions.get(2), Some(65_534));
+        assert_eq!(positions.get(3), None);
+        // 65,535 is the narrow packing's "none": it takes the wide one.
+        positions.push(Some(65_535));
+        assert!(matches!(positions.0, Packing::Wide(_)));
+        assert_eq!(
+            (0..5).map(|run| positions.get(run)).collect::<Vec<_>>(),
+            [Some(0), None, Some(65_534), Some(65_535), None]
+        );
+        positions.set(1, Some(100_000));
+        positions.set(0, None);
+        assert_eq!(positions.get(1), Some(100_000));
+        assert_eq!(positions.get(0), None);
+        // One no u32 holds, or the wide packing's "none", reads as absent.
+        positions.push(Some(u32::MAX as usize));
+        assert_eq!(positions.get(4), None);
+    }
+
+    #[test]
+    fn resize_pads_with_absent_runs_and_keep_runs_drops_the_others() {
+        let mut positions = CasePositions::default();
+        positions.push(Some(3));
+        positions.resize(3);
+        positions.set(2, Some(7));
+        assert_eq!(positions.len(), 3);
+        assert_eq!(positions.get(1), None);
+        positions.keep_runs(&[false, true, true]);
+        assert_eq!(positions.len(), 2);
+        assert_eq!((positions.get(0), positions.get(1)), (None, Some(7)));
+    }
+
+    #[derive(Debug, Clone)]
+    enum Op {
+        Push(Option<usize>),
+        Set(usize, Option<usize>),
+        Resize(usize),
+        Keep(Vec<bool>),
+    }
+
+    fn position() -> impl Strategy<Value = Option<usize>> {
+        prop_oneof![
+            Just(None),
+            (0..70_000usize).prop_map(Some),
+            Just(Some(65_535)),
+            Just(Some(65_534)),
+        ]
+    }
+
+    fn op() -> impl Strategy<Value = Op> {
+        prop_oneof![
+            position().prop_map(Op::Push),
+            (0..8usize, position()).prop_map(|(run, p)| Op::Set(run, p)),
+            (0..8usize).prop_map(Op::Resize),
+            proptest::collection::vec(any::<bool>(), 0..8).prop_map(Op::Keep),
+        ]
+    }
+
+    proptest! {
+        /// Any sequence of operations gives what a plain vector of `Option<u32>` gives.
+        #[test]
+        fn behaves_as_a_vector_of_options(ops in proptest::collection::vec(op(), 0..40)) {
+            let mut packed = CasePositions::default();
+            let mut model: Vec<Option<u32>> = Vec::new();
+            let as_model = |p: Option<usize>| p.map(|p| p as u32);
+            for op in ops {
+                match op {
+                    Op::Push(p) => {
+                        packed.push(p);
+                        model.push(as_model(p));
+                    }
+                    Op::Set(run, p) if run < model.len() => {
+                        packed.set(run, p);
+                        model[run] = as_model(p);
+                    }
+                    Op::Set(..) => {}
+                    Op::Resize(runs) => {
+                        packed.resize(runs);
+                        model.resize(runs, None);
+                    }
+                    Op::Keep(kept) => {
+                        packed.keep_runs(&kept);
+                        crate::analysis::keep_runs(&mut model, &kept);
+                    }
+                }
+                prop_assert_eq!(packed.len(), model.len());
+                for (run, want) in model.iter().enumerate() {
+                    prop_assert_eq!(packed.get(run), *want);
+                }
+                prop_assert_eq!(packed.get(model.len()), None);
+            }
+        }
+    }
+}
