@@ -48,7 +48,7 @@ struct WireTest {
     metrics: WireMetrics,
     flags: Vec<FlagHit>,
     categories: (String, Vec<WireMatch>),
-    signals: Signals,
+    signals: Option<Box<Signals>>,
     /// [`TestSummary::distinct_messages`] (see [`ShownTest::messages`]).
     messages: Vec<Arc<str>>,
 }
@@ -555,7 +555,10 @@ pub(crate) mod tests {
         let analysis = analysis();
         let mut test = analysis.tests[0].clone();
         test.file = Some("tests/test_a.py".to_owned());
-        test.signals.co_failure = Some("fails with 3 others".to_owned());
+        test.signals = Some(Box::new(Signals {
+            co_failure: Some("fails with 3 others".to_owned()),
+            ..Signals::default()
+        }));
         test.metrics.upper_bound_95 = None;
         test.metrics.durations = None;
         let decoded = decode_tests(

@@ -54,9 +54,20 @@ fn failures_contiguous_in_time() {
     let t = test(&a, "t");
     assert_eq!(t.categories.primary, "time");
     assert_eq!(
-        t.signals.time_cluster.as_deref(),
+        t.signals.as_ref().and_then(|s| s.time_cluster.as_deref()),
         Some("failed in all 3 runs between 2026-03-08T02:00:00Z and 2026-03-08T04:00:00Z, passed before and after")
     );
+    // A failing test no signal speaks for holds none, and its JSON names none.
+    let reads = (0..6).map(|h| {
+        let xml = format!("<testsuite name='s'>{}</testsuite>", case("t", h % 2 == 0));
+        read_report(&format!("r{h}.xml"), xml.as_bytes())
+    });
+    let a = Analysis::from_reads(reads);
+    let t = test(&a, "t");
+    assert_eq!(t.counts.failures(), 3);
+    assert!(t.signals.is_none(), "{:?}", t.signals);
+    let json = serde_json::to_value(t).expect("serializes");
+    assert!(json.get("signals").is_none(), "{json}");
 }
 
 #[test]
@@ -81,7 +92,7 @@ fn position_in_the_run_decides() {
     assert_eq!(t.categories.primary, "test-order");
     assert_eq!(t.categories.matches[0].rule, "position-in-run-decides");
     assert_eq!(
-        t.signals.order_position.as_deref(),
+        t.signals.as_ref().and_then(|s| s.order_position.as_deref()),
         Some("it ran later in the run whenever it failed (positions 75.0%–75.0% of the run) and earlier whenever it passed (0.0%–0.0%)")
     );
 }
