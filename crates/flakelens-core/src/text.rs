@@ -318,13 +318,7 @@ impl TextPacker {
     /// The length prefix and the LZ4 block, or `None` when they would not be smaller.
     fn compress(&mut self, text: &str) -> Option<&[u8]> {
         let input = text.as_bytes();
-        let len = u32::try_from(input.len()).ok()?.to_le_bytes();
-        self.out.clear();
-        self.out.resize(
-            PREFIX_BYTES + lz4_flex::block::get_maximum_output_size(input.len()),
-            0,
-        );
-        self.out[..PREFIX_BYTES].copy_from_slice(&len);
+        self.make_room(input.len())?;
         let written = lz4_flex::block::compress_into_with_table(
             input,
             &mut self.out[PREFIX_BYTES..],
@@ -338,7 +332,6 @@ impl TextPacker {
     /// `None` when they would not be smaller than the text.
     fn compress_against(&mut self, text: &str, base: &[u8]) -> Option<&[u8]> {
         let input = text.as_bytes();
-        let len = u32::try_from(input.len()).ok()?.to_le_bytes();
         // The base was made here from a `str`, so it decompresses whole; LZ4 reads only
         // the last 64 KB of a dictionary.
         let base_len = plain_len(base);
@@ -350,12 +343,7 @@ impl TextPacker {
         {
             return None;
         }
-        self.out.clear();
-        self.out.resize(
-            PREFIX_BYTES + lz4_flex::block::get_maximum_output_size(input.len()),
-            0,
-        );
-        self.out[..PREFIX_BYTES].copy_from_slice(&len);
+        self.make_room(input.len())?;
         let written = lz4_flex::block::compress_into_with_dict(
             input,
             &mut self.out[PREFIX_BYTES..],
@@ -363,6 +351,19 @@ impl TextPacker {
         )
         .ok()?;
         self.packed(input.len(), written)
+    }
+
+    /// Makes `out` the length prefix of a text of `len` bytes (`None` for one of 4 GiB or
+    /// more), with room behind it for the text's LZ4 block.
+    fn make_room(&mut self, len: usize) -> Option<()> {
+        let prefix = u32::try_from(len).ok()?.to_le_bytes();
+        self.out.clear();
+        self.out.resize(
+            PREFIX_BYTES + lz4_flex::block::get_maximum_output_size(len),
+            0,
+        );
+        self.out[..PREFIX_BYTES].copy_from_slice(&prefix);
+        Some(())
     }
 
     /// The packed text in `out`, `written` bytes of block behind the prefix, or `None` when
