@@ -13,7 +13,16 @@ const REVOKE_AFTER_MS: u32 = 60_000;
 /// # Errors
 /// The browser's error when the Blob, the URL or the link cannot be made.
 pub fn save_text(file_name: &str, text: &str, mime: &str) -> Result<(), JsValue> {
-    let parts = js_sys::Array::of1(&JsValue::from_str(text));
+    save_texts(file_name, &[text], mime)
+}
+
+/// Offers the texts `parts`, one after the other, as one download named `file_name` with the
+/// MIME type `mime`, without joining them in the page's memory.
+///
+/// # Errors
+/// The browser's error when the Blob, the URL or the link cannot be made.
+pub fn save_texts(file_name: &str, parts: &[&str], mime: &str) -> Result<(), JsValue> {
+    let parts: js_sys::Array = parts.iter().map(|part| JsValue::from_str(part)).collect();
     let options = BlobPropertyBag::new();
     options.set_type(mime);
     let blob = Blob::new_with_str_sequence_and_options(&parts, &options)?;

@@ -570,7 +570,8 @@ pub async fn share_fragment(of: AuditOf, privacy: Privacy) -> Result<(String, Fi
 }
 
 /// What the single-file report of the audit `of` with the text `privacy` allows embeds: the
-/// audit as JSON, and the report's title.
+/// audit as JSON made embeddable (`flakelens_core::report::embeddable_json`), and the
+/// report's title.
 pub async fn single_file(of: AuditOf, privacy: Privacy) -> Result<(String, String), String> {
     let request = Request::SingleFile { of, privacy };
     match call(request).await? {

@@ -218,7 +218,7 @@ pub enum Reply {
     /// What a single-file report embeds: the audit as JSON, and the report's title
     /// (`flakelens_core::report::report_title`).
     SingleFile {
-        /// The audit as JSON.
+        /// The audit as JSON, made embeddable (`flakelens_core::report::embeddable_json`).
         json: String,
         /// The report's title.
         title: String,

@@ -10,7 +10,7 @@ use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use flakelens_core::audit::Privacy;
 use flakelens_core::report::{
-    single_file_html, AppFiles, APP_WASM_ID, WORKER_GLUE_ID, WORKER_WASM_ID,
+    single_file_around, AppFiles, APP_WASM_ID, WORKER_GLUE_ID, WORKER_WASM_ID,
 };
 use flakelens_core::share::Fit;
 use gloo_net::http::Request;
@@ -189,14 +189,16 @@ async fn parts_of_page(document: &web_sys::Document) -> Result<AppParts, String>
     })
 }
 
-/// The single-file report of the audit `of` with the text `privacy` allows: the same HTML
-/// as `flakelens report`, made from the page's own files and the audit the engine gives.
-/// Its title is the audit's, else "flakelens report: CLAIM".
+/// The single-file report of the audit `of` with the text `privacy` allows, in three parts
+/// to be written one after the other: the HTML before the audit, the audit's JSON (made
+/// embeddable by the engine) and the HTML after it. Joined, they are the same HTML as
+/// `flakelens report`, made from the page's own files and the audit the engine gives. Its
+/// title is the audit's, else "flakelens report: CLAIM".
 ///
 /// # Errors
 /// A plain-words message when the page's own files cannot be fetched or the engine cannot
 /// make the audit.
-pub async fn single_file_report(of: AuditOf, privacy: Privacy) -> Result<String, String> {
+pub async fn single_file_report(of: AuditOf, privacy: Privacy) -> Result<[String; 3], String> {
     let document = document()?;
     let parts = match parts_of_report(&document) {
         Some(parts) => parts,
@@ -210,5 +212,6 @@ pub async fn single_file_report(of: AuditOf, privacy: Privacy) -> Result<String,
         worker_glue: &parts.worker_glue,
         worker_wasm: &parts.worker_wasm,
     };
-    single_file_html(files, &json, &title)
+    let (head, tail) = single_file_around(files, &title)?;
+    Ok([head, json, tail])
 }

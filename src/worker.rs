@@ -30,7 +30,7 @@ use flakelens_core::audit::{
 };
 use flakelens_core::input::read_input_interned;
 use flakelens_core::junit::ReadOutput;
-use flakelens_core::report::report_title;
+use flakelens_core::report::{embeddable_json, report_title};
 use flakelens_core::share::{decode_fragment, ShareError, ShareFitting, SHARE_LINK_BUDGET};
 use flakelens_core::{
     Analysis, AnalysisOptions, Diagnostic, IncrementalAnalysis, Interner, JoinedRuns, Run,
@@ -255,7 +255,7 @@ impl Engine {
             Request::SingleFile { of, privacy } => match self.audit(of, privacy) {
                 Ok(audit) => Reply::SingleFile {
                     title: report_title(&audit),
-                    json: audit.to_json(),
+                    json: embeddable_json(&audit.to_json()),
                 },
                 Err(e) => Reply::AuditError(e),
             },

@@ -11,7 +11,7 @@ use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use crate::display::SharedAnalysis;
-use crate::download::save_text;
+use crate::download::{save_text, save_texts};
 use crate::engine;
 use crate::loader::LoadedAudit;
 use crate::protocol::AuditOf;
@@ -201,9 +201,13 @@ pub fn share_link_component(props: &ShareLinkProps) -> Html {
                     Ok(of) => single_file_report(of, privacy).await,
                     Err(e) => Err(e),
                 };
-                let made = made.and_then(|html| {
-                    save_text("flakelens-report.html", &html, "text/html")
-                        .map_err(|e| format!("{e:?}"))
+                let made = made.and_then(|[head, audit, tail]| {
+                    save_texts(
+                        "flakelens-report.html",
+                        &[&head, &audit, &tail],
+                        "text/html",
+                    )
+                    .map_err(|e| format!("{e:?}"))
                 });
                 building.set(false);
                 if let Err(e) = made {

@@ -78,16 +78,28 @@ pub fn report_title(audit: &crate::audit::Audit) -> String {
         .unwrap_or_else(|| format!("flakelens report: {}", audit.analysis.totals.claim))
 }
 
-/// Builds the single-file report.
+/// Builds the single-file report: [`single_file_around`]'s two parts around the audit's
+/// JSON made embeddable ([`embeddable_json`]).
 ///
 /// # Errors
-/// A message when `app.glue` is not wasm-bindgen output (no `__wbg_init`), or
-/// `app.worker_glue` is not wasm-bindgen `no-modules` output (no `wasm_bindgen`).
+/// As [`single_file_around`].
 pub fn single_file_html(
     app: AppFiles<'_>,
     audit_json: &str,
     title: &str,
 ) -> Result<String, String> {
+    let (head, tail) = single_file_around(app, title)?;
+    Ok(format!("{head}{}{tail}", embeddable_json(audit_json)))
+}
+
+/// The single-file report before the audit and after it: the report is `head`, the audit's
+/// JSON made embeddable ([`embeddable_json`]), then `tail`. The page writes the three to a
+/// file without joining them in memory.
+///
+/// # Errors
+/// A message when `app.glue` is not wasm-bindgen output (no `__wbg_init`), or
+/// `app.worker_glue` is not wasm-bindgen `no-modules` output (no `wasm_bindgen`).
+pub fn single_file_around(app: AppFiles<'_>, title: &str) -> Result<(String, String), String> {
     if !app.glue.contains("__wbg_init") {
         return Err("the app's JavaScript is not wasm-bindgen output (no __wbg_init)".to_owned());
     }
@@ -98,16 +110,19 @@ pub fn single_file_html(
         );
     }
     let script = boot_script(app.glue);
-    Ok(format!(
-        "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<meta name=\"color-scheme\" content=\"light dark\">\n<meta http-equiv=\"Content-Security-Policy\" content=\"{}\">\n<title>{}</title>\n<style>{}</style>\n<script type=\"application/json\" id=\"flakelens-audit\">{}</script>\n<script type=\"application/octet-stream\" id=\"{APP_WASM_ID}\">{}</script>\n<script type=\"application/octet-stream\" id=\"{WORKER_GLUE_ID}\">{}</script>\n<script type=\"application/octet-stream\" id=\"{WORKER_WASM_ID}\">{}</script>\n<script type=\"module\">{script}</script>\n</head>\n<body>\n<noscript>This flakelens report needs JavaScript and WebAssembly.</noscript>\n</body>\n</html>\n",
+    let head = format!(
+        "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<meta name=\"color-scheme\" content=\"light dark\">\n<meta http-equiv=\"Content-Security-Policy\" content=\"{}\">\n<title>{}</title>\n<style>{}</style>\n<script type=\"application/json\" id=\"flakelens-audit\">",
         report_policy(&script),
         escape_html(title),
         app.css.replace("</style", "<\\/style"),
-        embeddable_json(audit_json),
+    );
+    let tail = format!(
+        "</script>\n<script type=\"application/octet-stream\" id=\"{APP_WASM_ID}\">{}</script>\n<script type=\"application/octet-stream\" id=\"{WORKER_GLUE_ID}\">{}</script>\n<script type=\"application/octet-stream\" id=\"{WORKER_WASM_ID}\">{}</script>\n<script type=\"module\">{script}</script>\n</head>\n<body>\n<noscript>This flakelens report needs JavaScript and WebAssembly.</noscript>\n</body>\n</html>\n",
         STANDARD.encode(app.wasm),
         STANDARD.encode(app.worker_glue),
         STANDARD.encode(app.worker_wasm),
-    ))
+    );
+    Ok((head, tail))
 }
 
 #[cfg(test)]
