@@ -229,7 +229,7 @@ pub struct TestSummary {
     pub signals: Option<Box<Signals>>,
     /// Per run, the index of the test in that run's testcases (its position), for looking up
     /// the texts categories read and for leaving runs out of a join; packed (2 bytes a run
-    /// while the runs are of fewer than 65,535 testcases); empty in a finished analysis; not
+    /// while the runs are of at most 65,535 testcases); empty in a finished analysis; not
     /// serialized. Read it with [`TestSummary::case_position`].
     #[serde(skip)]
     pub case_index: CasePositions,
@@ -2310,6 +2310,9 @@ mod tests {
         let outputs: Vec<&SharedText> = attempts().filter_map(|a| a.stdout.as_ref()).collect();
         assert!(!traces.is_empty() && !outputs.is_empty());
         assert!(traces.iter().chain(&outputs).all(|t| t.is_compressed()));
+        // A failing test's traces after its first are compressed against it (the join says
+        // whose texts it packs).
+        assert!(traces.iter().any(|t| t.is_against_base()));
         // Categories read the compressed traces: some tests are categorized by them.
         assert!(packed
             .tests

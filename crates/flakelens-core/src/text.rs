@@ -3,24 +3,27 @@
 //!
 //! A 20,000-test suite run 50 times keeps about 30,000 failing attempts' traces and outputs:
 //! 37 MB of the 332 MB the reports take, most of the browser worker's memory after the join
-//! (BENCHMARKS.md, "Not done"). Compressed one by one they take about a fifth of that. The
-//! browser's worker asks for it ([`DetailTexts::packing`]); the CLI keeps them plain.
+//! (BENCHMARKS.md, "Not done"). Compressed, a test's later ones against its first (below),
+//! they take about an eighth of that (a fifth one by one). The browser's worker asks for it
+//! ([`DetailTexts::packing`]); the CLI keeps them plain.
 //!
 //! Each text is one LZ4 block (the LZ4 block format,
 //! <https://github.com/lz4/lz4/blob/dev/doc/lz4_Block_format.md>), made and read by
-//! `lz4_flex`. Each block is decodable on its own, and making one costs only clearing an
-//! 8 KB hash table. Before, each text was raw deflate (RFC 1951) ending with a full flush,
-//! and every full flush cleared the deflater's 128 KB of hash chains. On 60,000 traces like
-//! `flakelens gen`'s, natively, LZ4 compresses at 1,300 MB/s against 175 MB/s, into 21.7% of
-//! the text against 20.0%, and decompresses them all in 11 ms. A block is decompressed whole,
-//! also for a prefix. BENCHMARKS.md, "The kept texts as LZ4 blocks; share links compressed by
+//! `lz4_flex`. A test's first text of a kind (its base) is a block decodable on its own, and
+//! making one costs only clearing an 8 KB hash table. Before, each text was raw deflate
+//! (RFC 1951) ending with a full flush, and every full flush cleared the deflater's 128 KB of
+//! hash chains. On 60,000 traces like `flakelens gen`'s, natively, LZ4 compresses at
+//! 1,300 MB/s against 175 MB/s, into 21.7% of the text against 20.0%, and decompresses them
+//! all in 11 ms. A block is decompressed whole, also for a prefix. BENCHMARKS.md, "The kept texts as LZ4 blocks; share links compressed by
 //! the browser".
 //!
 //! A test that fails in many runs fails in much the same words each time: its later traces
 //! (and outputs) are compressed with its first one as LZ4's dictionary (its "base"), which
 //! the block format allows (a match may reach back into text before the block). On
 //! `flakelens gen`'s 50 runs × 20,000 tests, the 32,342 distinct texts (36.9 MB) take 9.3 MB
-//! one by one and 4.4 MB so. Reading such a text decompresses its base first.
+//! one by one and 4.4 MB so. Reading such a text decompresses its base first. Only a text of
+//! at most 64 KiB becomes a base: LZ4 reaches back no further than that, so a longer one
+//! would cost its whole decompression for each text read against it.
 
 use std::borrow::Cow;
 use std::fmt;
@@ -96,6 +99,12 @@ impl SharedText {
         !matches!(self.0, Held::Plain(_))
     }
 
+    /// True when it is compressed against another text of its test.
+    #[cfg(test)]
+    pub(crate) fn is_against_base(&self) -> bool {
+        matches!(self.0, Held::AgainstBase(_))
+    }
+
     /// The text as a shared `str`: the same allocation when it is held as it is.
     pub fn to_arc(&self) -> Arc<str> {
         match &self.0 {
@@ -127,6 +136,9 @@ impl PartialEq for SharedText {
     fn eq(&self, other: &SharedText) -> bool {
         match (&self.0, &other.0) {
             (Held::Plain(a), Held::Plain(b)) => a == b,
+            // The same allocation: a text shared, not decompressed to be compared.
+            (Held::Compressed(a), Held::Compressed(b)) if Arc::ptr_eq(a, b) => true,
+            (Held::AgainstBase(a), Held::AgainstBase(b)) if Arc::ptr_eq(a, b) => true,
             _ => self.len() == other.len() && self.text() == other.text(),
         }
     }
@@ -230,6 +242,9 @@ struct TextPacker {
     bases: rustc_hash::FxHashMap<u64, SharedText>,
     /// The base's text, decompressed to serve as the dictionary.
     dictionary: Vec<u8>,
+    /// The base `dictionary` holds the text of, if any: a case's retries and outputs, one
+    /// after the other, decompress it once.
+    dictionary_of: Option<Arc<[u8]>>,
 }
 
 /// Which texts of a test are compressed against each other: traces with traces, outputs
@@ -246,6 +261,9 @@ const PREFIX_BYTES: usize = 4;
 /// The most room (bytes) the packer keeps for compressing between texts.
 const SCRATCH_KEPT_BYTES: usize = 64 * 1024;
 
+/// The longest text (bytes) that becomes a base: LZ4's window, as far back as a match reaches.
+const BASE_MAX_BYTES: usize = 64 * 1024;
+
 impl TextPacker {
     fn new(min_len: usize) -> TextPacker {
         TextPacker {
@@ -257,6 +275,7 @@ impl TextPacker {
             test: None,
             bases: rustc_hash::FxHashMap::default(),
             dictionary: Vec::new(),
+            dictionary_of: None,
         }
     }
 
@@ -291,7 +310,9 @@ impl TextPacker {
                     .compress(text)
                     .map(|packed| SharedText(Held::Compressed(Arc::from(packed))));
                 if let (Some(key), Some(packed)) = (base_key, &packed) {
-                    self.bases.insert(key, packed.clone());
+                    if text.len() <= BASE_MAX_BYTES {
+                        self.bases.insert(key, packed.clone());
+                    }
                 }
                 packed
             }
@@ -304,6 +325,7 @@ impl TextPacker {
         }
         if self.dictionary.capacity() > SCRATCH_KEPT_BYTES {
             self.dictionary = Vec::new();
+            self.dictionary_of = None;
         }
         let shared = shared?;
         self.seen.insert(hash, shared.clone());
@@ -330,18 +352,26 @@ impl TextPacker {
 
     /// The length prefix and an LZ4 block made with `base`'s text as the dictionary, or
     /// `None` when they would not be smaller than the text.
-    fn compress_against(&mut self, text: &str, base: &[u8]) -> Option<&[u8]> {
+    fn compress_against(&mut self, text: &str, base: &Arc<[u8]>) -> Option<&[u8]> {
         let input = text.as_bytes();
         // The base was made here from a `str`, so it decompresses whole; LZ4 reads only
         // the last 64 KB of a dictionary.
-        let base_len = plain_len(base);
-        let block = base.get(PREFIX_BYTES..).unwrap_or_default();
-        self.dictionary.clear();
-        self.dictionary.resize(base_len, 0);
-        if lz4_flex::block::decompress_into_with_dict(block, &mut self.dictionary, b"").ok()
-            != Some(base_len)
+        if !self
+            .dictionary_of
+            .as_ref()
+            .is_some_and(|of| Arc::ptr_eq(of, base))
         {
-            return None;
+            self.dictionary_of = None;
+            let base_len = plain_len(base);
+            let block = base.get(PREFIX_BYTES..).unwrap_or_default();
+            self.dictionary.clear();
+            self.dictionary.resize(base_len, 0);
+            if lz4_flex::block::decompress_into_with_dict(block, &mut self.dictionary, b"").ok()
+                != Some(base_len)
+            {
+                return None;
+            }
+            self.dictionary_of = Some(Arc::clone(base));
         }
         self.make_room(input.len())?;
         let written = lz4_flex::block::compress_into_with_dict(
@@ -381,7 +411,8 @@ impl TextPacker {
 /// traces and outputs shared, compressed when [`DetailTexts::packing`] asks for it.
 ///
 /// Memory: one copy of each distinct message, type and trace (a trace compressed takes about
-/// a fifth of its length: 21.7% on 60,000 traces like `flakelens gen`'s),
+/// a fifth of its length on its own, 21.7% on 60,000 traces like `flakelens gen`'s, and an
+/// eighth against its test's first: 4.4 of 36.9 MB at 50 runs × 20,000 tests),
 /// and a hash-table entry for each.
 #[derive(Default)]
 pub struct DetailTexts {
@@ -603,6 +634,21 @@ mod tests {
         let mut plain = DetailTexts::default();
         plain.for_test(7);
         assert!(!plain.trace(&trace(104)).is_compressed());
+    }
+
+    #[test]
+    fn a_text_longer_than_lz4_reaches_back_is_no_base() {
+        let mut texts = DetailTexts::packing();
+        texts.for_test(1);
+        let long: String = (0..1000).map(trace).collect();
+        assert!(long.len() > BASE_MAX_BYTES);
+        assert!(matches!(texts.trace(&long).0, Held::Compressed(_)));
+        // The next trace of the test is compressed on its own, and becomes the base.
+        let next = texts.trace(&trace(1));
+        assert!(matches!(next.0, Held::Compressed(_)));
+        let after = texts.trace(&trace(2));
+        assert!(after.is_against_base());
+        assert_eq!(after.text(), trace(2));
     }
 
     #[test]
