@@ -225,7 +225,11 @@ pub struct TestSummary {
     pub categories: TestCategories,
     /// Run-level facts the categorization used; `None` when there are none (held apart: 4
     /// bytes for a test without them, where the facts take 60 in wasm).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "signals_or_none"
+    )]
     pub signals: Option<Box<Signals>>,
     /// Per run, the index of the test in that run's testcases (its position), for looking up
     /// the texts categories read and for leaving runs out of a join; packed (2 bytes a run
@@ -335,6 +339,16 @@ impl RunDetail {
             a.stderr = None;
         }
     }
+}
+
+/// Reads a test's `signals`: none when they are empty (`{}` or `null`), as they are held.
+fn signals_or_none<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<Box<Signals>>, D::Error> {
+    let signals = Option::<Signals>::deserialize(deserializer)?;
+    Ok(signals
+        .filter(|signals| *signals != Signals::default())
+        .map(Box::new))
 }
 
 impl TestSummary {
