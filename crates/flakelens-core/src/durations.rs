@@ -2,14 +2,16 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use crate::u32_per_run::U32PerRun;
+
 /// For one test, its time in each run in seconds: one entry per run, in run order, `None`
 /// when the test is absent from the run or its report gave no time.
 ///
 /// Packed, without losing a bit of any time. While every time is a whole number of
 /// milliseconds that reads back as the very same `f64` (JUnit writers give seconds with three
-/// decimals: surefire, Gradle, pytest, jest), the milliseconds: 2 bytes a run while every time
-/// is under 65.535 s (most tests), `u16::MAX` for none; else 4 bytes a run while every time is
-/// under 2³² − 1 ms (about 49.7 days), `u32::MAX` for none. From the first time that is not
+/// decimals: surefire, Gradle, pytest, jest), the milliseconds (packed as the tests'
+/// positions): 2 bytes a run while every time is under 65.535 s (most tests), else 4 bytes a
+/// run while every time is under 2³² − 1 ms (about 49.7 days). From the first time that is not
 /// whole milliseconds, 8 bytes a run: the seconds, NaN for none (the reader keeps finite
 /// times only and JSON has no NaN; a NaN given to [`DurationsPerRun::set`] or
 /// [`DurationsPerRun::push`] reads back as `None`). `Vec<Option<f64>>` takes 16 bytes a run:
@@ -22,26 +24,19 @@ pub struct DurationsPerRun(Packing);
 /// How [`DurationsPerRun`] holds its times.
 #[derive(Debug, Clone)]
 enum Packing {
-    /// Every time in whole milliseconds under [`NO_SHORT_MILLIS`] (see [`millis_of`]);
-    /// [`NO_SHORT_MILLIS`] for none.
-    ShortMillis(Vec<u16>),
-    /// Every time in whole milliseconds (see [`millis_of`]); [`NO_MILLIS`] for none.
-    Millis(Vec<u32>),
+    /// Every time in whole milliseconds (see [`millis_of`]).
+    Millis(U32PerRun),
     /// The seconds; NaN for none.
     Seconds(Vec<f64>),
 }
-
-/// A run without a time, in [`Packing::Millis`].
-const NO_MILLIS: u32 = u32::MAX;
-/// A run without a time, in [`Packing::ShortMillis`].
-const NO_SHORT_MILLIS: u16 = u16::MAX;
 
 /// `seconds` as whole milliseconds, when that is exact: the milliseconds divided by 1,000 give
 /// back the same `f64`, bit for bit (so -0.0, fractions of a millisecond, NaN and times of
 /// 49.7 days or more have none).
 fn millis_of(seconds: f64) -> Option<u32> {
     let millis = (seconds * 1000.0).round();
-    if !(0.0..f64::from(NO_MILLIS)).contains(&millis) {
+    // Under U32PerRun's none.
+    if !(0.0..f64::from(U32PerRun::NONE)).contains(&millis) {
         return None;
     }
     // In range, so the cast is exact (-0.0 becomes 0, whose seconds are +0.0).
@@ -49,46 +44,26 @@ fn millis_of(seconds: f64) -> Option<u32> {
     (seconds_of(millis).to_bits() == seconds.to_bits()).then_some(millis)
 }
 
-/// `millis` from [`Packing::ShortMillis`] as [`Packing::Millis`] holds it.
-fn short_to_millis(millis: u16) -> u32 {
-    if millis == NO_SHORT_MILLIS {
-        NO_MILLIS
-    } else {
-        u32::from(millis)
-    }
-}
-
-/// `millis` as [`Packing::Millis`] holds it (which [`DurationsPerRun::fit`] found under
-/// [`NO_SHORT_MILLIS`] or none) as [`Packing::ShortMillis`] holds it.
-fn millis_to_short(millis: u32) -> u16 {
-    u16::try_from(millis).unwrap_or(NO_SHORT_MILLIS)
-}
-
-/// The seconds of `millis` from [`Packing::Millis`] (NaN for [`NO_MILLIS`]).
+/// The seconds of whole milliseconds.
 fn seconds_of(millis: u32) -> f64 {
-    if millis == NO_MILLIS {
-        f64::NAN
-    } else {
-        f64::from(millis) / 1000.0
-    }
+    f64::from(millis) / 1000.0
 }
 
 impl Default for DurationsPerRun {
     fn default() -> DurationsPerRun {
-        DurationsPerRun(Packing::ShortMillis(Vec::new()))
+        DurationsPerRun(Packing::Millis(U32PerRun::default()))
     }
 }
 
 impl DurationsPerRun {
     /// Empty, with room for `runs` runs.
     pub fn with_capacity(runs: usize) -> DurationsPerRun {
-        DurationsPerRun(Packing::ShortMillis(Vec::with_capacity(runs)))
+        DurationsPerRun(Packing::Millis(U32PerRun::with_capacity(runs)))
     }
 
     /// The number of runs.
     pub fn len(&self) -> usize {
         match &self.0 {
-            Packing::ShortMillis(millis) => millis.len(),
             Packing::Millis(millis) => millis.len(),
             Packing::Seconds(seconds) => seconds.len(),
         }
@@ -101,12 +76,10 @@ impl DurationsPerRun {
 
     /// The time in run `run` in seconds; `None` when not given or past the last run.
     pub fn get(&self, run: usize) -> Option<f64> {
-        let seconds = match &self.0 {
-            Packing::ShortMillis(millis) => seconds_of(short_to_millis(*millis.get(run)?)),
-            Packing::Millis(millis) => seconds_of(*millis.get(run)?),
-            Packing::Seconds(seconds) => *seconds.get(run)?,
-        };
-        (!seconds.is_nan()).then_some(seconds)
+        match &self.0 {
+            Packing::Millis(millis) => millis.get(run).map(seconds_of),
+            Packing::Seconds(seconds) => seconds.get(run).copied().filter(|t| !t.is_nan()),
+        }
     }
 
     /// Sets the time in run `run` (which must exist, see [`DurationsPerRun::resize`]).
@@ -117,8 +90,7 @@ impl DurationsPerRun {
         let seconds = seconds.filter(|t| !t.is_nan());
         let millis = self.fit(seconds);
         match &mut self.0 {
-            Packing::ShortMillis(all) => all[run] = millis_to_short(millis),
-            Packing::Millis(all) => all[run] = millis,
+            Packing::Millis(all) => all.set(run, millis),
             Packing::Seconds(all) => all[run] = seconds.unwrap_or(f64::NAN),
         }
     }
@@ -128,25 +100,20 @@ impl DurationsPerRun {
         let seconds = seconds.filter(|t| !t.is_nan());
         let millis = self.fit(seconds);
         match &mut self.0 {
-            Packing::ShortMillis(all) => all.push(millis_to_short(millis)),
             Packing::Millis(all) => all.push(millis),
             Packing::Seconds(all) => all.push(seconds.unwrap_or(f64::NAN)),
         }
     }
 
     /// Makes the packing able to hold `seconds` (a time, not NaN, or none): seconds from now
-    /// on if it is not whole milliseconds, 4-byte milliseconds if it is 65.535 s or more.
-    /// Gives what [`Packing::Millis`] would hold for it.
-    fn fit(&mut self, seconds: Option<f64>) -> u32 {
-        let (Packing::ShortMillis(_) | Packing::Millis(_), Some(time)) = (&self.0, seconds) else {
-            return NO_MILLIS;
+    /// on if it is not whole milliseconds. Gives what [`Packing::Millis`] then holds for it.
+    fn fit(&mut self, seconds: Option<f64>) -> Option<u32> {
+        let (Packing::Millis(_), Some(time)) = (&self.0, seconds) else {
+            return None;
         };
-        let Some(millis) = millis_of(time) else {
+        let millis = millis_of(time);
+        if millis.is_none() {
             self.make_seconds();
-            return NO_MILLIS;
-        };
-        if millis >= u32::from(NO_SHORT_MILLIS) {
-            self.make_long_millis();
         }
         millis
     }
@@ -154,8 +121,7 @@ impl DurationsPerRun {
     /// Makes it `runs` runs long, new runs without a time.
     pub fn resize(&mut self, runs: usize) {
         match &mut self.0 {
-            Packing::ShortMillis(millis) => millis.resize(runs, NO_SHORT_MILLIS),
-            Packing::Millis(millis) => millis.resize(runs, NO_MILLIS),
+            Packing::Millis(millis) => millis.resize(runs),
             Packing::Seconds(seconds) => seconds.resize(runs, f64::NAN),
         }
     }
@@ -163,7 +129,6 @@ impl DurationsPerRun {
     /// Frees the room reserved beyond its runs.
     pub fn shrink_to_fit(&mut self) {
         match &mut self.0 {
-            Packing::ShortMillis(millis) => millis.shrink_to_fit(),
             Packing::Millis(millis) => millis.shrink_to_fit(),
             Packing::Seconds(seconds) => seconds.shrink_to_fit(),
         }
@@ -172,8 +137,7 @@ impl DurationsPerRun {
     /// Keeps the runs whose entry in `kept` is true (and any run past its end).
     pub(crate) fn keep_runs(&mut self, kept: &[bool]) {
         match &mut self.0 {
-            Packing::ShortMillis(millis) => crate::analysis::keep_runs(millis, kept),
-            Packing::Millis(millis) => crate::analysis::keep_runs(millis, kept),
+            Packing::Millis(millis) => millis.keep_runs(kept),
             Packing::Seconds(seconds) => crate::analysis::keep_runs(seconds, kept),
         }
     }
@@ -185,21 +149,11 @@ impl DurationsPerRun {
 
     /// Holds the times as seconds from now on (8 bytes a run), with the room reserved kept.
     fn make_seconds(&mut self) {
-        self.make_long_millis();
         if let Packing::Millis(millis) = &self.0 {
             let mut seconds = Vec::with_capacity(millis.capacity().max(millis.len() + 1));
-            seconds.extend(millis.iter().map(|&ms| seconds_of(ms)));
+            seconds
+                .extend((0..millis.len()).map(|run| millis.get(run).map_or(f64::NAN, seconds_of)));
             self.0 = Packing::Seconds(seconds);
-        }
-    }
-
-    /// Holds 4-byte milliseconds from now on if it held 2-byte ones, with the room reserved
-    /// kept.
-    fn make_long_millis(&mut self) {
-        if let Packing::ShortMillis(short) = &self.0 {
-            let mut millis = Vec::with_capacity(short.capacity().max(short.len() + 1));
-            millis.extend(short.iter().map(|&ms| short_to_millis(ms)));
-            self.0 = Packing::Millis(millis);
         }
     }
 }
@@ -289,19 +243,21 @@ mod tests {
         for time in [Some(0.196), None, Some(0.0), Some(65.534)] {
             d.push(time);
         }
-        assert!(matches!(&d.0, Packing::ShortMillis(_)));
+        assert!(matches!(&d.0, Packing::Millis(m) if m.is_narrow()));
         let before = d.clone();
         // 65.535 s is the 2-byte packing's "none": it takes 4 bytes.
         d.set(1, Some(65.535));
-        assert!(matches!(&d.0, Packing::Millis(_)));
+        assert!(matches!(&d.0, Packing::Millis(m) if !m.is_narrow()));
         assert_eq!(
             d.iter().collect::<Vec<_>>(),
             [Some(0.196), Some(65.535), Some(0.0), Some(65.534)]
         );
         // Equal across packings; a run without a time stays without one when widened.
         let mut widened = before.clone();
-        widened.make_long_millis();
-        assert!(matches!(&widened.0, Packing::Millis(_)));
+        if let Packing::Millis(millis) = &mut widened.0 {
+            millis.widen();
+        }
+        assert!(matches!(&widened.0, Packing::Millis(m) if !m.is_narrow()));
         assert_eq!(widened, before);
         assert_eq!(widened.get(1), None);
         let mut pushed = before.clone();

@@ -47,6 +47,7 @@ mod prepare;
 pub mod report;
 pub mod share;
 mod text;
+mod u32_per_run;
 
 pub use analysis::{
     Analysis, AttemptDetail, Counts, FailureExample, IncrementalAnalysis, JoinedRuns, RunDetail,

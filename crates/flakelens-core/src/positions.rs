@@ -1,57 +1,28 @@
 //! [`CasePositions`]: where a test stands in each run's testcases, packed.
 
+use crate::u32_per_run::U32PerRun;
+
 /// For one test, its position in each run's testcases (0 for the run's first testcase): one
 /// entry per run, in run order, `None` where the test is absent.
 ///
-/// Packed: 2 bytes a run while every position is under 65,535 (runs of at most 65,535
-/// testcases, most suites'), 4 bytes a run from the first position that is not. At 20,000
+/// Packed (as the durations' milliseconds are): 2 bytes a run while every position
+/// is under 65,535 (runs of at most 65,535 testcases, most suites'), 4 bytes a run from the
+/// first position that is not. At 20,000
 /// tests × 50 runs that is 2 MB instead of 4 MB, held by the browser's worker for as long
 /// as it keeps the join. A position of 2³² − 1 or more (which no report of that size can
 /// be read into memory to hold) reads as `None`.
-#[derive(Debug, Clone, Default)]
-pub struct CasePositions(Packing);
-
-impl PartialEq for CasePositions {
-    /// Equal when each run's position is equal, absences alike, however packed.
-    fn eq(&self, other: &CasePositions) -> bool {
-        self.len() == other.len() && (0..self.len()).all(|run| self.get(run) == other.get(run))
-    }
-}
-
-impl Eq for CasePositions {}
-
-/// How [`CasePositions`] holds its positions.
-#[derive(Debug, Clone)]
-enum Packing {
-    /// Every position under [`NO_NARROW`]; [`NO_NARROW`] for none.
-    Narrow(Vec<u16>),
-    /// The positions; [`NO_WIDE`] for none.
-    Wide(Vec<u32>),
-}
-
-impl Default for Packing {
-    fn default() -> Packing {
-        Packing::Narrow(Vec::new())
-    }
-}
-
-/// A run the test is absent from, in [`Packing::Narrow`].
-const NO_NARROW: u16 = u16::MAX;
-/// A run the test is absent from, in [`Packing::Wide`].
-const NO_WIDE: u32 = u32::MAX;
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CasePositions(U32PerRun);
 
 impl CasePositions {
     /// Empty, with room for `runs` runs.
     pub fn with_capacity(runs: usize) -> CasePositions {
-        CasePositions(Packing::Narrow(Vec::with_capacity(runs)))
+        CasePositions(U32PerRun::with_capacity(runs))
     }
 
     /// The number of runs.
     pub fn len(&self) -> usize {
-        match &self.0 {
-            Packing::Narrow(all) => all.len(),
-            Packing::Wide(all) => all.len(),
-        }
+        self.0.len()
     }
 
     /// Whether it has no run.
@@ -62,21 +33,12 @@ impl CasePositions {
     /// The position in run `run`; `None` when the test is absent from it or `run` is past
     /// the last run.
     pub fn get(&self, run: usize) -> Option<u32> {
-        match &self.0 {
-            Packing::Narrow(all) => all
-                .get(run)
-                .filter(|&&p| p != NO_NARROW)
-                .map(|&p| u32::from(p)),
-            Packing::Wide(all) => all.get(run).copied().filter(|&p| p != NO_WIDE),
-        }
+        self.0.get(run)
     }
 
     /// Appends the next run's position.
     pub fn push(&mut self, position: Option<usize>) {
-        match self.fit(position) {
-            Packing::Narrow(all) => all.push(narrow(position)),
-            Packing::Wide(all) => all.push(wide(position)),
-        }
+        self.0.push(held(position));
     }
 
     /// Sets the position in run `run`, which must exist (see [`CasePositions::resize`]).
@@ -84,64 +46,28 @@ impl CasePositions {
     /// # Panics
     /// When `run` is past the last run.
     pub fn set(&mut self, run: usize, position: Option<usize>) {
-        match self.fit(position) {
-            Packing::Narrow(all) => all[run] = narrow(position),
-            Packing::Wide(all) => all[run] = wide(position),
-        }
+        self.0.set(run, held(position));
     }
 
     /// Pads with absent runs, or cuts, to `runs` runs.
     pub fn resize(&mut self, runs: usize) {
-        match &mut self.0 {
-            Packing::Narrow(all) => all.resize(runs, NO_NARROW),
-            Packing::Wide(all) => all.resize(runs, NO_WIDE),
-        }
+        self.0.resize(runs);
     }
 
     /// Keeps the runs whose entry in `kept` is true (and any past its end).
     pub fn keep_runs(&mut self, kept: &[bool]) {
-        match &mut self.0 {
-            Packing::Narrow(all) => crate::analysis::keep_runs(all, kept),
-            Packing::Wide(all) => crate::analysis::keep_runs(all, kept),
-        }
+        self.0.keep_runs(kept);
     }
 
     /// Frees the room reserved beyond the runs.
     pub fn shrink_to_fit(&mut self) {
-        match &mut self.0 {
-            Packing::Narrow(all) => all.shrink_to_fit(),
-            Packing::Wide(all) => all.shrink_to_fit(),
-        }
-    }
-
-    /// The packing, made wide first when `position` does not fit the narrow one.
-    fn fit(&mut self, position: Option<usize>) -> &mut Packing {
-        if let Packing::Narrow(all) = &self.0 {
-            if position.is_some_and(|p| p >= usize::from(NO_NARROW)) {
-                let mut widened = Vec::with_capacity(all.capacity());
-                widened.extend(all.iter().map(|&p| match p {
-                    NO_NARROW => NO_WIDE,
-                    p => u32::from(p),
-                }));
-                self.0 = Packing::Wide(widened);
-            }
-        }
-        &mut self.0
+        self.0.shrink_to_fit();
     }
 }
 
-/// `position` in [`Packing::Narrow`], which [`CasePositions::fit`] made able to hold it.
-fn narrow(position: Option<usize>) -> u16 {
-    position
-        .and_then(|p| u16::try_from(p).ok())
-        .unwrap_or(NO_NARROW)
-}
-
-/// `position` in [`Packing::Wide`]; one of 2³² − 1 or more reads as none.
-fn wide(position: Option<usize>) -> u32 {
-    position
-        .and_then(|p| u32::try_from(p).ok())
-        .unwrap_or(NO_WIDE)
+/// `position` as [`U32PerRun`] holds it: one of 2³² − 1 or more reads as none.
+fn held(position: Option<usize>) -> Option<u32> {
+    position.and_then(|p| u32::try_from(p).ok())
 }
 
 #[cfg(test)]
@@ -155,14 +81,14 @@ mod tests {
         positions.push(Some(0));
         positions.push(None);
         positions.push(Some(65_534));
-        assert!(matches!(positions.0, Packing::Narrow(_)));
+        assert!(positions.0.is_narrow());
         assert_eq!(positions.get(0), Some(0));
         assert_eq!(positions.get(1), None);
         assert_eq!(positions.get(2), Some(65_534));
         assert_eq!(positions.get(3), None);
         // 65,535 is the narrow packing's "none": it takes the wide one.
         positions.push(Some(65_535));
-        assert!(matches!(positions.0, Packing::Wide(_)));
+        assert!(!positions.0.is_narrow());
         assert_eq!(
             (0..5).map(|run| positions.get(run)).collect::<Vec<_>>(),
             [Some(0), None, Some(65_534), Some(65_535), None]
@@ -182,7 +108,7 @@ mod tests {
         widened.push(Some(70_000));
         widened.push(Some(4));
         widened.keep_runs(&[false, true]);
-        assert!(matches!(widened.0, Packing::Wide(_)));
+        assert!(!widened.0.is_narrow());
         let mut narrow = CasePositions::default();
         narrow.push(Some(4));
         assert_eq!(widened, narrow);
