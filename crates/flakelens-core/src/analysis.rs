@@ -345,10 +345,12 @@ impl RunDetail {
 fn signals_or_none<'de, D: serde::Deserializer<'de>>(
     deserializer: D,
 ) -> Result<Option<Box<Signals>>, D::Error> {
-    let signals = Option::<Signals>::deserialize(deserializer)?;
-    Ok(signals
-        .filter(|signals| *signals != Signals::default())
-        .map(Box::new))
+    Ok(Option::<Signals>::deserialize(deserializer)?.and_then(held_signals))
+}
+
+/// `signals` as [`TestSummary::signals`] holds them: none when there are none.
+fn held_signals(signals: Signals) -> Option<Box<Signals>> {
+    (signals != Signals::default()).then(|| Box::new(signals))
 }
 
 impl TestSummary {
@@ -1886,7 +1888,7 @@ fn categorize(
             signals: run_signals,
         };
         test.categories = rule_set.categorize(&evidence);
-        test.signals = (evidence.signals != Signals::default()).then(|| Box::new(evidence.signals));
+        test.signals = held_signals(evidence.signals);
     }
     let rows = category_breakdown(
         &categories,
