@@ -74,8 +74,12 @@ impl SharedText {
             Held::Plain(text) => Cow::Borrowed(prefix_of(text, max_bytes)),
             Held::Compressed(bytes) => Cow::Owned(decompress(bytes, max_bytes, b"")),
             Held::AgainstBase(text) => {
-                let base = decompress(&text.base, usize::MAX, b"");
-                Cow::Owned(decompress(&text.packed, max_bytes, base.as_bytes()))
+                // The base's bytes as they were compressed against: no text made of them.
+                let mut base = Vec::new();
+                if !decompress_into(&text.base, &mut base, b"") {
+                    base.clear();
+                }
+                Cow::Owned(decompress(&text.packed, max_bytes, &base))
             }
         }
     }
@@ -200,19 +204,10 @@ fn plain_len(bytes: &[u8]) -> usize {
 /// they decompress to valid UTF-8; were they ever damaged, the text is lost (empty) or its
 /// invalid bytes replaced (U+FFFD), rather than a panic.
 fn decompress(bytes: &[u8], max_bytes: usize, dictionary: &[u8]) -> String {
-    let len = plain_len(bytes);
-    let block = bytes.get(PREFIX_BYTES..).unwrap_or_default();
-    // A block grows at most 255 times when decompressed (a match's length takes a byte per
-    // 255); a length beyond that is damage, and must not size the output.
-    if len > block.len().saturating_mul(255) {
-        return String::new();
-    }
     // A block is read whole: for a trace that is far cheaper than matching the categories'
     // rules against it.
-    let mut out = vec![0; len];
-    // One decoder for both kinds of block: without a dictionary, a match that reaches
-    // before the block is refused all the same.
-    if lz4_flex::block::decompress_into_with_dict(block, &mut out, dictionary).ok() != Some(len) {
+    let mut out = Vec::new();
+    if !decompress_into(bytes, &mut out, dictionary) {
         return String::new();
     }
     let mut text = String::from_utf8(out)
@@ -221,6 +216,24 @@ fn decompress(bytes: &[u8], max_bytes: usize, dictionary: &[u8]) -> String {
     let end = prefix_of(&text, max_bytes).len();
     text.truncate(end);
     text
+}
+
+/// Decompresses the whole of a compressed text's bytes, made with `dictionary` (empty for a
+/// text compressed on its own), into `out` (cleared first). False, `out` then unspecified,
+/// when the bytes do not decompress to the length their prefix gives.
+fn decompress_into(bytes: &[u8], out: &mut Vec<u8>, dictionary: &[u8]) -> bool {
+    let len = plain_len(bytes);
+    let block = bytes.get(PREFIX_BYTES..).unwrap_or_default();
+    // A block grows at most 255 times when decompressed (a match's length takes a byte per
+    // 255); a length beyond that is damage, and must not size the output.
+    if len > block.len().saturating_mul(255) {
+        return false;
+    }
+    out.clear();
+    out.resize(len, 0);
+    // One decoder for both kinds of block: without a dictionary, a match that reaches
+    // before the block is refused all the same.
+    lz4_flex::block::decompress_into_with_dict(block, out, dictionary).ok() == Some(len)
 }
 
 /// Compresses texts one by one, and shares a text seen before. A test's first text of each
@@ -362,13 +375,7 @@ impl TextPacker {
             .is_some_and(|of| Arc::ptr_eq(of, base))
         {
             self.dictionary_of = None;
-            let base_len = plain_len(base);
-            let block = base.get(PREFIX_BYTES..).unwrap_or_default();
-            self.dictionary.clear();
-            self.dictionary.resize(base_len, 0);
-            if lz4_flex::block::decompress_into_with_dict(block, &mut self.dictionary, b"").ok()
-                != Some(base_len)
-            {
+            if !decompress_into(base, &mut self.dictionary, b"") {
                 return None;
             }
             self.dictionary_of = Some(Arc::clone(base));
