@@ -902,6 +902,21 @@ mod tests {
             assert_eq!(names(&analysis, &visible(&analysis, &query, &index)), ["t"]);
         }
 
+        /// The definition of what the search looks in: a test's whole text, lowercased, as the
+        /// search index held it before it left ASCII ids out (its id, then its file and
+        /// failure texts and its attempts' messages, a line each).
+        fn whole_text(t: &TestSummary) -> String {
+            let mut parts = vec![t.id.to_string()];
+            parts.extend(t.file.clone());
+            if let Some(f) = &t.first_failure {
+                parts.extend(f.failure_type.clone());
+                parts.extend(f.message.clone());
+            }
+            let attempts = t.details.iter().flatten().flat_map(|d| &d.attempts);
+            parts.extend(attempts.filter_map(|a| a.message.as_deref().map(str::to_owned)));
+            parts.join("\n").to_lowercase()
+        }
+
         /// The search finds a test exactly when its whole text lowercased (its id, then its
         /// file and failure texts, a line each, as the search index held it before it left
         /// ASCII ids out) holds the needle: every substring of those texts as a needle, in
@@ -932,19 +947,10 @@ mod tests {
                     test
                 })
                 .collect();
-            let whole = |t: &TestSummary| {
-                let mut parts = vec![t.id.to_string()];
-                parts.extend(t.file.clone());
-                if let Some(f) = &t.first_failure {
-                    parts.extend(f.failure_type.clone());
-                    parts.extend(f.message.clone());
-                }
-                parts.join("\n").to_lowercase()
-            };
             let mut needles: Vec<String> =
                 vec!["zz".to_owned(), "k".to_owned(), "\u{212A}".to_owned()];
             for t in &analysis.tests {
-                let chars: Vec<char> = whole(t).chars().collect();
+                let chars: Vec<char> = whole_text(t).chars().collect();
                 for start in 0..chars.len() {
                     for end in start + 1..=chars.len().min(start + 5) {
                         let needle: String = chars[start..end].iter().collect();
@@ -962,7 +968,7 @@ mod tests {
                     }
                     assert_eq!(
                         search_matches(t, &text, &needle),
-                        whole(t).contains(&needle),
+                        whole_text(t).contains(&needle),
                         "{} / {needle:?}",
                         t.id
                     );
@@ -1013,15 +1019,7 @@ mod tests {
                 let needle = needle.trim().to_lowercase();
                 for (whole, shown) in tests.iter().zip(&decoded) {
                     // The definition: the whole text, lowercased, as the index once held it.
-                    let mut parts = vec![whole.id.to_string()];
-                    parts.extend(whole.file.clone());
-                    if let Some(f) = &whole.first_failure {
-                        parts.extend(f.failure_type.clone());
-                        parts.extend(f.message.clone());
-                    }
-                    let attempts = whole.details.iter().flatten().flat_map(|d| &d.attempts);
-                    parts.extend(attempts.filter_map(|a| a.message.as_deref().map(str::to_owned)));
-                    let expected = parts.join("\n").to_lowercase().contains(&needle);
+                    let expected = whole_text(whole).contains(&needle);
                     // An audit read on the page (the whole test), and what travels.
                     let on_page = search_matches(whole, &search_text(whole), &needle);
                     let messages = shown.messages.iter().map(|m| &**m);
