@@ -10,8 +10,9 @@
 //!
 //! The core's types leave empty fields out when serialized (the audit's JSON stays small),
 //! which bincode cannot read back: it reads fields by position. So the tests travel as
-//! [`WireTest`], whose fields are always written (those of the test that travel, below). Both ends are built from one crate
-//! revision (the page and its worker), so the layout needs no version.
+//! [`WireTest`], whose fields are always written (those of the test that travel, below).
+//! Both ends are built from one crate revision (the page and its worker), so the layout needs
+//! no version.
 //!
 //! Only what the page's lists, filters and search read travels. A test's runs in detail (each
 //! failed or retried run's attempts, with their messages, traces and outputs) and its

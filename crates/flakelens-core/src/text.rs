@@ -14,8 +14,8 @@
 //! (RFC 1951) ending with a full flush, and every full flush cleared the deflater's 128 KB of
 //! hash chains. On 60,000 traces like `flakelens gen`'s, natively, LZ4 compresses at
 //! 1,300 MB/s against 175 MB/s, into 21.7% of the text against 20.0%, and decompresses them
-//! all in 11 ms. A block is decompressed whole, also for a prefix. BENCHMARKS.md, "The kept texts as LZ4 blocks; share links compressed by
-//! the browser".
+//! all in 11 ms. A block is decompressed whole, also for a prefix. BENCHMARKS.md, "The kept
+//! texts as LZ4 blocks; share links compressed by the browser".
 //!
 //! A test that fails in many runs fails in much the same words each time: its later traces
 //! (and outputs) are compressed with its first one as LZ4's dictionary (its "base"), which
