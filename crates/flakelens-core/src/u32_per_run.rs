@@ -153,25 +153,8 @@ fn narrow(value: Option<u32>) -> u16 {
 mod tests {
     use super::*;
 
-    #[test]
-    fn narrow_until_a_value_does_not_fit() {
-        let mut values = U32PerRun::with_capacity(4);
-        values.push(Some(0));
-        values.push(None);
-        values.push(Some(65_534));
-        assert!(values.is_narrow());
-        // 65,535 is the narrow packing's "none": it takes the wide one.
-        values.push(Some(65_535));
-        assert!(!values.is_narrow());
-        assert_eq!(
-            (0..5).map(|run| values.get(run)).collect::<Vec<_>>(),
-            [Some(0), None, Some(65_534), Some(65_535), None]
-        );
-        // The wide packing's "none" reads as none.
-        values.push(Some(U32PerRun::NONE));
-        assert_eq!(values.get(4), None);
-    }
-
+    // The narrow packing's limit is tested through `CasePositions`
+    // (`narrow_until_a_position_does_not_fit`) and `DurationsPerRun`.
     #[test]
     fn widening_keeps_every_value_and_equality_is_per_run() {
         let mut narrow = U32PerRun::default();
