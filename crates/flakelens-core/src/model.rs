@@ -313,8 +313,11 @@ pub(crate) fn same_text(a: &str, b: &str) -> bool {
     if a.len() != b.len() {
         return false;
     }
-    let (mut x, mut y) = (a.chunks_exact(8), b.chunks_exact(8));
-    x.by_ref().zip(y.by_ref()).all(|(p, q)| word(p) == word(q)) && x.remainder() == y.remainder()
+    let ((x, x_rest), (y, y_rest)) = (a.as_chunks::<8>(), b.as_chunks::<8>());
+    x.iter()
+        .zip(y)
+        .all(|(p, q)| u64::from_ne_bytes(*p) == u64::from_ne_bytes(*q))
+        && x_rest == y_rest
 }
 
 /// `a.cmp(b)` (byte order), compared eight bytes at a time, for the same reason as
@@ -325,18 +328,13 @@ pub(crate) fn compare_text(a: &str, b: &str) -> std::cmp::Ordering {
     // The whole words both start with, skipped eight bytes at a time; the rest compared
     // as `Ord` does.
     let same_words = a
-        .chunks_exact(8)
-        .zip(b.chunks_exact(8))
-        .take_while(|(p, q)| word(p) == word(q))
+        .as_chunks::<8>()
+        .0
+        .iter()
+        .zip(b.as_chunks::<8>().0)
+        .take_while(|(p, q)| u64::from_ne_bytes(**p) == u64::from_ne_bytes(**q))
         .count();
     a[same_words * 8..].cmp(&b[same_words * 8..])
-}
-
-/// The first eight bytes of `bytes` as a number (0 when it has fewer).
-fn word(bytes: &[u8]) -> u64 {
-    bytes
-        .first_chunk::<8>()
-        .map_or(0, |w| u64::from_ne_bytes(*w))
 }
 
 impl TestKey {
