@@ -80,7 +80,7 @@ pub fn read_report_interned(file: &str, bytes: &[u8], interner: &mut Interner) -
     for (offset, note) in decoded.notes {
         reader.warning_at(offset as u64, note);
     }
-    reader.note_control_characters();
+    reader.notes_end = reader.diagnostics.len();
     reader.read()
 }
 
@@ -326,6 +326,14 @@ struct JunitReader<'a> {
     spare_attrs: Vec<(&'static str, std::borrow::Cow<'static, str>)>,
     /// The last testcase classname interned (empty before the first).
     last_classname: Arc<str>,
+    /// Where the decoder's notes end: the control-character warning goes there, as it did
+    /// when it was made before reading.
+    notes_end: usize,
+    /// A character reference (`&#…;`) was met in text or an attribute value, or a part of the
+    /// file that the parser does not resolve references in (a DOCTYPE, a processing
+    /// instruction) or did not read (after an error). Only then is the whole file searched for
+    /// forbidden ones ([`forbidden_controls`]); most reports have none.
+    char_references: bool,
 }
 
 /// Why reading stopped early.
@@ -369,6 +377,8 @@ impl<'a> JunitReader<'a> {
             pytest_reruns: HashSet::new(),
             spare_attrs: Vec::new(),
             last_classname: Arc::from(""),
+            notes_end: 0,
+            char_references: false,
         }
     }
 
@@ -401,8 +411,12 @@ impl<'a> JunitReader<'a> {
                     let content = t.xml10_content();
                     self.text(&content, at)
                 }
-                Event::GeneralRef(r) => self.reference(&r, at),
+                Event::GeneralRef(r) => {
+                    self.char_references |= r.starts_with('#');
+                    self.reference(&r, at)
+                }
                 Event::DocType(_) => {
+                    self.char_references = true;
                     self.warning_at(
                         at,
                         "<!DOCTYPE> ignored: entities it declares are never expanded or fetched"
@@ -411,7 +425,15 @@ impl<'a> JunitReader<'a> {
                     Ok(())
                 }
                 Event::Eof => break self.eof(),
-                Event::Decl(_) | Event::PI(_) | Event::Comment(_) => Ok(()),
+                Event::PI(_) => {
+                    self.char_references = true;
+                    Ok(())
+                }
+                Event::Decl(d) => {
+                    self.char_references |= d.contains('&');
+                    Ok(())
+                }
+                Event::Comment(_) => Ok(()),
             };
             if let Err(stop) = step {
                 break Some(stop);
@@ -425,6 +447,9 @@ impl<'a> JunitReader<'a> {
                 diagnostics: self.diagnostics,
             };
         }
+        // What was not read may hold references too.
+        self.char_references |= stop.is_some();
+        self.note_control_characters();
         // A truncated or malformed file: close what is still open so nothing read is lost.
         while let Some(frame) = self.stack.pop() {
             self.close(frame);
@@ -554,10 +579,14 @@ impl<'a> JunitReader<'a> {
                 Frame::Other
             }
             (Some(Frame::Suite { .. } | Frame::TestCase(_)), other) => {
+                self.char_references |= other.contains('&');
                 *self.ignored.entry(other.to_owned()).or_insert(0) += 1;
                 Frame::Other
             }
-            _ => Frame::Other,
+            (_, other) => {
+                self.char_references |= other.contains('&');
+                Frame::Other
+            }
         };
         self.spare_attrs = recycle(a.list);
         if empty {
@@ -1211,13 +1240,20 @@ impl<'a> JunitReader<'a> {
         } else {
             "1.0"
         };
-        if let Some((first, code, count)) = forbidden_controls(self.input, version == "1.0") {
-            self.warning_at(
-                first as u64,
-                format!(
+        let references = version == "1.0" && self.char_references;
+        if let Some((first, code, count)) = forbidden_controls(self.input, references) {
+            let (line, column) = line_column(self.input.as_bytes(), first);
+            let warning = Diagnostic {
+                file: self.file.to_owned(),
+                line,
+                column,
+                severity: Severity::Warning,
+                message: format!(
                     "{count} control character(s) that XML {version} forbids (the first is U+{code:04X}) kept as text"
                 ),
-            );
+            };
+            let at = self.notes_end.min(self.diagnostics.len());
+            self.diagnostics.insert(at, warning);
         }
     }
 
@@ -1228,15 +1264,26 @@ impl<'a> JunitReader<'a> {
         let mut problem = None;
         // Well-formed attributes, the usual case, are split with `memchr`; anything else is
         // left to quick-xml's iterator, which says what is wrong.
+        let references = &mut self.char_references;
         let split = split_attributes(e.attributes_raw(), |key, value| {
-            keep_attribute(&mut list, &mut problem, key, Cow::Borrowed(value));
+            keep_attribute(
+                &mut list,
+                &mut problem,
+                references,
+                key,
+                Cow::Borrowed(value),
+            );
         });
         if !split {
+            // A tag this unusual may hold `&#` outside any value.
+            *references = true;
             list.clear();
             problem = None;
             for attr in e.attributes().with_checks(false) {
                 match attr {
-                    Ok(attr) => keep_attribute(&mut list, &mut problem, attr.key.0, attr.value),
+                    Ok(attr) => {
+                        keep_attribute(&mut list, &mut problem, references, attr.key.0, attr.value)
+                    }
                     Err(err) => {
                         problem = Some(format!("malformed attribute: {err}"));
                         break;
@@ -1290,10 +1337,11 @@ fn needs_normalizing(raw: &str) -> bool {
 
 /// Adds an attribute to `list`, its value normalized (XML 1.0 §3.3.3) when it holds a
 /// reference or a tab or line end. A value that cannot be normalized is kept raw, and
-/// `problem` says why.
+/// `problem` says why. `char_references` is set when the value holds `&#`.
 fn keep_attribute<'e>(
     list: &mut Vec<(&'e str, Cow<'e, str>)>,
     problem: &mut Option<String>,
+    char_references: &mut bool,
     key: &'e str,
     value: Cow<'e, str>,
 ) {
@@ -1301,6 +1349,7 @@ fn keep_attribute<'e>(
         list.push((key, value));
         return;
     }
+    *char_references |= value.contains("&#");
     let attr = quick_xml::events::attributes::Attribute {
         key: quick_xml::name::QName(key),
         value,
@@ -1319,8 +1368,8 @@ fn keep_attribute<'e>(
 /// values and hands each to `found`, in order, as quick-xml's attribute iterator (XML mode,
 /// without the duplicate check) would find them. Returns false, having handed over some or
 /// none, when `raw` is anything but `key="value"` or `key='value'` pairs (whitespace allowed
-/// around the `=` and between pairs): the caller then reads the tag with quick-xml, which
-/// reports what is wrong. A value's closing quote is found with `memchr`, where quick-xml
+/// around the `=` and between pairs; no `&` in a key): the caller then reads the tag with
+/// quick-xml, which reports what is wrong. A value's closing quote is found with `memchr`, where quick-xml
 /// visits each byte: values (test names, classnames) are most of a tag.
 fn split_attributes<'e>(raw: &'e str, mut found: impl FnMut(&'e str, &'e str)) -> bool {
     let bytes = raw.as_bytes();
@@ -1333,10 +1382,11 @@ fn split_attributes<'e>(raw: &'e str, mut found: impl FnMut(&'e str, &'e str)) -
             return true;
         }
         // The key runs to the first `=` or whitespace; whitespace may come before the `=`.
+        // A key with `&` is left to quick-xml too (the caller then looks for references).
         let key_start = at;
         let Some(key_end) = bytes[at..]
             .iter()
-            .position(|&b| b == b'=' || is_xml_whitespace(b))
+            .position(|&b| b == b'=' || b == b'&' || is_xml_whitespace(b))
             .map(|p| at + p)
         else {
             return false;
@@ -1345,7 +1395,7 @@ fn split_attributes<'e>(raw: &'e str, mut found: impl FnMut(&'e str, &'e str)) -
         while bytes.get(at).is_some_and(|&b| is_xml_whitespace(b)) {
             at += 1;
         }
-        if key_end == key_start || bytes.get(at) != Some(&b'=') {
+        if key_end == key_start || bytes.get(at) != Some(&b'=') || bytes[key_end] == b'&' {
             return false;
         }
         at += 1;
@@ -1790,6 +1840,82 @@ mod tests {
         assert_eq!(
             forbidden_controls("<a>x\u{1b}</a>", true),
             Some((4, 0x1B, 1))
+        );
+    }
+
+    /// The control-character warning of `xml` read as a report: its line, column and
+    /// message, and its place among the diagnostics.
+    fn control_warning(xml: &str) -> Option<(u32, u32, String, usize)> {
+        let out = read_report("r.xml", xml.as_bytes());
+        out.diagnostics
+            .iter()
+            .enumerate()
+            .find(|(_, d)| d.message.contains("control character(s)"))
+            .map(|(i, d)| (d.line, d.column, d.message.clone(), i))
+    }
+
+    #[test]
+    fn forbidden_references_are_found_wherever_the_file_may_hold_them() {
+        let suite = |inner: &str| format!("<testsuite name=\"s\">{inner}</testsuite>");
+        // In text: 49 bytes come before the reference (`<testsuite name="s">` 20,
+        // `<testcase name="a">` 19, `<failure>` 9, `x`), so it is at column 50.
+        let text = suite(r#"<testcase name="a"><failure>x&#27;</failure></testcase>"#);
+        let (line, column, message, _) = control_warning(&text).expect("a warning");
+        assert_eq!((line, column), (1, 50));
+        assert!(message.starts_with("1 control character(s)"), "{message}");
+        // In an attribute value: after 20 + 17 bytes.
+        let attr = suite(r#"<testcase name="a&#x1b;"/>"#);
+        assert_eq!(control_warning(&attr).map(|w| (w.0, w.1)), Some((1, 38)));
+        // In a processing instruction (after 20 + 4 bytes): not a reference to XML, but
+        // counted as before.
+        let pi = suite(r#"<?x &#27;?><testcase name="a"/>"#);
+        assert_eq!(control_warning(&pi).map(|w| (w.0, w.1)), Some((1, 25)));
+        // In a malformed attribute list, an attribute's key, an element's name, the XML
+        // declaration: no references to XML, but counted as before.
+        for elsewhere in [
+            suite(r#"<testcase name="a"/><testcase name="b" &#27;/>"#),
+            suite(r#"<testcase name="a" x&#27;="1"/>"#),
+            suite(r#"<testcase name="a"><x&#27;/></testcase>"#),
+            format!(
+                "<?xml version=\"1.0\" x=\"&#27;\"?>{}",
+                suite(r#"<testcase name="a"/>"#)
+            ),
+        ] {
+            assert!(control_warning(&elsewhere).is_some(), "{elsewhere}");
+        }
+        // After the point where a malformed file stops being read.
+        let broken = suite(r#"<testcase name="a"/></testsuite>&#27;<x>"#);
+        assert!(control_warning(&broken).is_some(), "{broken}");
+        // None: an allowed reference, references in CDATA and comments, no reference.
+        for none in [
+            suite(r#"<testcase name="a&#10;"><system-out>&#9;</system-out></testcase>"#),
+            suite(
+                r#"<testcase name="a"><system-out><![CDATA[&#27;]]><!-- &#27; --></system-out></testcase>"#,
+            ),
+            suite(r#"<testcase name="a"/>"#),
+        ] {
+            assert_eq!(control_warning(&none), None, "{none}");
+        }
+    }
+
+    #[test]
+    fn the_control_warning_comes_after_the_decoders_notes_and_before_the_readers() {
+        // A byte that is not UTF-8 (a decoder's note), a raw ESC, then a testcase without a
+        // name (the reader's warning).
+        let mut xml = b"<testsuite name=\"s\"><testcase name=\"a\"><system-out>\xff\x1b</system-out></testcase>".to_vec();
+        xml.extend_from_slice(b"<testcase/></testsuite>");
+        let out = read_report("r.xml", &xml);
+        let messages: Vec<&str> = out.diagnostics.iter().map(|d| d.message.as_str()).collect();
+        let at = |needle: &str| {
+            messages
+                .iter()
+                .position(|m| m.contains(needle))
+                .unwrap_or_else(|| panic!("no {needle:?} in {messages:?}"))
+        };
+        assert!(at("control character(s)") > 0, "{messages:?}");
+        assert!(
+            at("control character(s)") < at("has no name"),
+            "{messages:?}"
         );
     }
 
