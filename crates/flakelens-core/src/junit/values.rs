@@ -151,7 +151,7 @@ mod tests {
                 Some(f) => format!("{whole}.{f}"),
                 None => whole.clone(),
             };
-            let expected: f64 = text.parse().unwrap();
+            let expected: f64 = text.parse().expect("digits with at most one point");
             match short_decimal(&text) {
                 Some(v) => proptest::prop_assert_eq!(v.to_bits(), expected.to_bits(), "{}", text),
                 None => proptest::prop_assert!(text.len() - usize::from(fraction.is_some()) > 15),
