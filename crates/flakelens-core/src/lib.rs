@@ -48,6 +48,7 @@ pub mod report;
 pub mod share;
 mod text;
 mod u32_per_run;
+mod words;
 
 pub use analysis::{
     Analysis, AttemptDetail, Counts, FailureExample, IncrementalAnalysis, JoinedRuns, RunDetail,

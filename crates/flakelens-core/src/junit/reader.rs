@@ -17,6 +17,7 @@ use crate::diagnostic::{line_column, Diagnostic, Severity};
 use crate::model::{
     Attempt, Failure, FailureKind, Interner, Outcome, Property, Run, TestCase, TestKey,
 };
+use crate::words::zero_bytes;
 
 /// Elements deeper than this are not read: it bounds memory on hostile input.
 const MAX_DEPTH: usize = 4096;
@@ -1557,13 +1558,6 @@ fn forbidden_bytes(word: u64) -> u64 {
         | zero_bytes(word ^ (0x0A * EACH))
         | zero_bytes(word ^ (0x0D * EACH));
     below_0x20 & !allowed
-}
-
-/// The zero bytes of `v`, as the high bit of each: exact, as no sum carries from one byte
-/// into the next (Hacker's Delight, 6-1, the "zbytel" variant without the borrow).
-fn zero_bytes(v: u64) -> u64 {
-    const LOW_SEVEN_BITS: u64 = 0x7F7F_7F7F_7F7F_7F7F;
-    !(((v & LOW_SEVEN_BITS) + LOW_SEVEN_BITS) | v | LOW_SEVEN_BITS)
 }
 
 /// The code and length of a character reference (`&#27;`, `&#x1B;`) at the start of `text`.
