@@ -1266,14 +1266,18 @@ impl<'a> JunitReader<'a> {
         // Well-formed attributes, the usual case, are split with `memchr`; anything else is
         // left to quick-xml's iterator, which says what is wrong.
         let references = &mut self.char_references;
-        let split = split_attributes(e.attributes_raw(), |key, value| {
-            keep_attribute(
-                &mut list,
-                &mut problem,
-                references,
-                key,
-                Cow::Borrowed(value),
-            );
+        let split = split_attributes(e.attributes_raw(), |key, value, plain| {
+            if plain {
+                list.push((key, Cow::Borrowed(value)));
+            } else {
+                keep_attribute(
+                    &mut list,
+                    &mut problem,
+                    references,
+                    key,
+                    Cow::Borrowed(value),
+                );
+            }
         });
         if !split {
             // A tag this unusual may hold `&#` outside any value.
@@ -1372,7 +1376,7 @@ fn keep_attribute<'e>(
 /// around the `=` and between pairs; no `&` in a key): the caller then reads the tag with
 /// quick-xml, which reports what is wrong. A value's closing quote is found with `memchr`, where quick-xml
 /// visits each byte: values (test names, classnames) are most of a tag.
-fn split_attributes<'e>(raw: &'e str, mut found: impl FnMut(&'e str, &'e str)) -> bool {
+fn split_attributes<'e>(raw: &'e str, mut found: impl FnMut(&'e str, &'e str, bool)) -> bool {
     let bytes = raw.as_bytes();
     let mut at = 0;
     loop {
@@ -1408,19 +1412,48 @@ fn split_attributes<'e>(raw: &'e str, mut found: impl FnMut(&'e str, &'e str)) -
             _ => return false,
         };
         let value_start = at + 1;
-        let Some(value_end) = memchr::memchr(quote, &bytes[value_start..]).map(|p| value_start + p)
-        else {
+        let Some((length, plain)) = closing_quote(&bytes[value_start..], quote) else {
             return false;
         };
+        let value_end = value_start + length;
         // Every boundary is an ASCII byte, so both slices are whole characters.
         let (Some(key), Some(value)) =
             (raw.get(key_start..key_end), raw.get(value_start..value_end))
         else {
             return false;
         };
-        found(key, value);
+        found(key, value, plain);
         at = value_end + 1;
     }
+}
+
+/// Where `quote` first occurs in `bytes`, and whether the bytes before it are plain: no `&`
+/// and no byte below 0x20 (so attribute-value normalization has nothing to change). Eight
+/// bytes at a time: one pass instead of a search for the quote and two for what
+/// normalization changes. `None` when there is no `quote`.
+fn closing_quote(bytes: &[u8], quote: u8) -> Option<(usize, bool)> {
+    const EACH: u64 = 0x0101_0101_0101_0101;
+    let (words, _) = bytes.as_chunks::<8>();
+    for (i, &word) in words.iter().enumerate() {
+        let word = u64::from_le_bytes(word);
+        let special = zero_bytes(word ^ (u64::from(quote) * EACH))
+            | zero_bytes(word ^ (u64::from(b'&') * EACH))
+            | zero_bytes(word & (0xE0 * EACH));
+        if special != 0 {
+            // The first flagged byte (the lowest: words are read little-endian).
+            let first = i * 8 + (special.trailing_zeros() / 8) as usize;
+            if bytes[first] == quote {
+                return Some((first, true));
+            }
+            let end = memchr::memchr(quote, &bytes[first..])?;
+            return Some((first + end, false));
+        }
+    }
+    let tail_start = words.len() * 8;
+    let tail = &bytes[tail_start..];
+    let end = memchr::memchr(quote, tail)?;
+    let plain = !tail[..end].iter().any(|&b| b == b'&' || b < 0x20);
+    Some((tail_start + end, plain))
 }
 
 /// XML's whitespace: space, tab, line feed, carriage return (XML 1.0 §2.3, `S`).
@@ -1682,10 +1715,28 @@ mod tests {
 
     fn split(raw: &str) -> Option<Vec<(String, String)>> {
         let mut found = Vec::new();
-        split_attributes(raw, |k, v| found.push((k.to_owned(), v.to_owned()))).then_some(found)
+        split_attributes(raw, |k, v, plain| {
+            assert_eq!(plain, !v.bytes().any(|b| b == b'&' || b < 0x20), "{v:?}");
+            found.push((k.to_owned(), v.to_owned()));
+        })
+        .then_some(found)
     }
 
     proptest! {
+        /// The closing quote is the first, and "plain" means no `&` and no control before it.
+        #[test]
+        fn closing_quote_is_the_first_quote(
+            bytes in proptest::collection::vec(
+                prop_oneof![Just(b'"'), Just(b'&'), Just(b'\n'), Just(1u8), Just(b'a'), Just(0xC3u8), Just(0x80u8)],
+                0..40,
+            ),
+        ) {
+            let expected = bytes.iter().position(|&b| b == b'"').map(|end| {
+                (end, !bytes[..end].iter().any(|&b| b == b'&' || b < 0x20))
+            });
+            prop_assert_eq!(closing_quote(&bytes, b'"'), expected);
+        }
+
         /// Where the `memchr` split answers, it finds what quick-xml finds, and quick-xml
         /// reports no error; the tag's bytes are drawn from the characters that delimit.
         #[test]
