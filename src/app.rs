@@ -350,6 +350,12 @@ pub fn app() -> Html {
     // analysis (and query).
     let index_cache: Cache<(), Vec<String>> = use_mut_ref(|| None);
     let shown_cache: Cache<Query, Vec<usize>> = use_mut_ref(|| None);
+    if state.analysis.is_none() {
+        // Let go of what an analysis the page no longer shows left here (a re-analysis above
+        // the memory budget clears the analysis first so that it is not held twice).
+        *index_cache.borrow_mut() = None;
+        *shown_cache.borrow_mut() = None;
+    }
     let view = state.route.view.clone();
     let needs_list = matches!(view, View::Tests | View::Test(_) | View::Consistency);
     let shown: Rc<Vec<usize>> = match (&state.analysis, needs_list) {
