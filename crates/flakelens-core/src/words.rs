@@ -1,6 +1,14 @@
 //! Eight bytes at a time: bit tricks on `u64` words that the worker's wasm, built at
 //! opt-level `"z"` (no vectorizing), runs several times faster than byte-by-byte loops.
 
+/// The high bit of every byte of a word.
+pub(crate) const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+
+/// A word whose eight bytes are all `b`.
+pub(crate) const fn splat(b: u8) -> u64 {
+    b as u64 * 0x0101_0101_0101_0101
+}
+
 /// The zero bytes of `v`, as the high bit (0x80) of each such byte, every other bit clear.
 /// Exact: no sum carries from one byte into the next (H. S. Warren, *Hacker's Delight*, 2nd
 /// ed., §6-1, the variant without the borrow).

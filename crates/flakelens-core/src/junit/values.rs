@@ -158,7 +158,8 @@ mod tests {
             }
         }
 
-        /// Anything else is left to `str::parse`.
+        /// Anything else is left to `str::parse`. (It says nothing when the short path
+        /// declines: `short_decimals_read_as_parse_reads_them` checks where it must answer.)
         #[test]
         fn short_decimals_refuse_the_rest(text in "[-+eE.0-9 ,]{0,20}") {
             if let Some(v) = short_decimal(&text) {

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use super::stats;
 use crate::model::Outcome;
-use crate::words::zero_bytes;
+use crate::words::{zero_bytes, HIGH_BITS};
 
 /// Consistency of a set of runs.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -41,7 +41,9 @@ fn code(outcome: Option<Outcome>) -> u8 {
 /// and how many of those have the same code in both. Eight tests at a time (a word of codes);
 /// the pairs of runs grow as the square of the runs (500 runs: 124,750 pairs).
 fn agreement_counts(a: &[u8], b: &[u8]) -> (u64, u64) {
-    const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+    // Test by test: a column longer than the other has nothing to pair its last codes with.
+    let shared = a.len().min(b.len());
+    let (a, b) = (&a[..shared], &b[..shared]);
     let ((a_words, a_rest), (b_words, b_rest)) = (a.as_chunks::<8>(), b.as_chunks::<8>());
     let (mut common, mut same) = (0u64, 0u64);
     for (x, y) in a_words.iter().zip(b_words) {
@@ -114,10 +116,16 @@ mod tests {
     proptest! {
         /// Counted a word at a time, the same as test by test.
         #[test]
-        fn agreement_counts_are_those_of_each_test(pairs in proptest::collection::vec((0u8..5, 0u8..5), 0..70)) {
-            let (a, b): (Vec<u8>, Vec<u8>) = pairs.iter().copied().unzip();
+        fn agreement_counts_are_those_of_each_test(
+            pairs in proptest::collection::vec((0u8..5, 0u8..5), 0..70),
+            longer in proptest::collection::vec(0u8..5, 0..20),
+            first_longer: bool,
+        ) {
+            let (mut a, mut b): (Vec<u8>, Vec<u8>) = pairs.iter().copied().unzip();
             let common = pairs.iter().filter(|(x, y)| *x != 0 && *y != 0).count() as u64;
             let same = pairs.iter().filter(|(x, y)| *x != 0 && x == y).count() as u64;
+            // Codes past the other column's end pair with nothing.
+            if first_longer { a.extend(&longer) } else { b.extend(&longer) }
             prop_assert_eq!(agreement_counts(&a, &b), (common, same));
         }
     }
