@@ -419,7 +419,7 @@ impl State {
             self.criteria_config = Criteria::default();
         }
         Rc::make_mut(&mut self.diagnostics).extend(extra);
-        if self.analysis.is_some() && self.held.input_bytes > memory_budget() {
+        if adds_runs && self.analysis.is_some() && self.held.input_bytes > memory_budget() {
             // Files added above the memory budget: the analysis shown is let go before the
             // next one arrives, which would otherwise be held beside it (45 MB instead of
             // 24 MB at 332 MB; the page and its worker together must stay within a quarter

@@ -671,7 +671,7 @@ async function scenarioDiagnostics(page, base, scratch) {
 
 // The memory budget: `?budget=0` (MiB) makes any load pass it; the page warns and offers to
 // drop system-out/err, which the engine does without changing the figures.
-async function scenarioBudget(page, base, analysis) {
+async function scenarioBudget(page, base, analysis, scratch) {
   const label = 'memory budget (?budget=0)';
   await loadExample(page, base, analysis.totals.runs, '?budget=0');
   const warned = await page.waitForSelector('[data-testid=memory-warning]', { timeout: WAIT_MS }).then(() => true, () => false);
@@ -685,6 +685,17 @@ async function scenarioBudget(page, base, analysis) {
   const after = await page.evaluate(() => document.querySelector('[data-testid=summary-tests]')?.textContent.trim());
   check(`${label}: the figures stay (${before} tests)`, before === after && after === String(analysis.totals.tests), `${before} → ${after}`);
   await shot(page, 'memory-budget');
+  // A file added above the budget: the page lets go of the analysis it shows before the next
+  // one arrives (src/state.rs, `add`), then shows that one.
+  const extra = path.join(scratch, 'budget-extra-run.xml');
+  fs.copyFileSync(path.join(REPORTS, exampleNames()[0]), extra);
+  const want = analyzeWithCli([...exampleNames().map((n) => path.join(REPORTS, n)), extra]).totals;
+  const wanted = [want.runs, want.tests, want.flaky, want.broken].map(String);
+  await page.setInputFiles('#file-input', [extra]);
+  const added = await page.waitForFunction((n) => document.querySelector('[data-testid=summary-runs]')?.textContent.trim() === String(n)
+    && document.querySelector('#app[data-busy]') === null, want.runs, { timeout: WAIT_MS }).then(() => true, () => false);
+  const got = await page.evaluate(() => ['runs', 'tests', 'flaky', 'broken'].map((k) => document.querySelector(`[data-testid=summary-${k}]`)?.textContent.trim()));
+  check(`${label}: a file added then gives the CLI's figures (${wanted.join(' / ')})`, added && same(got, wanted), `page: ${show(got)}; CLI: ${show(wanted)}`);
 }
 
 async function scenarioVirtual(page, base, scratch) {
@@ -944,7 +955,7 @@ async function main() {
       await withPage((page) => scenarioThemes(page, base, analysis));
       await scenarioPhone(browser, base, analysis, track);
       await withPage((page) => scenarioDiagnostics(page, base, scratch));
-      await withPage((page) => scenarioBudget(page, base, analysis));
+      await withPage((page) => scenarioBudget(page, base, analysis, scratch));
       await withPage((page) => scenarioVirtual(page, base, scratch));
     }
     if (SCALE) await scenarioScale(browser, base, scratch, track);
