@@ -6,6 +6,7 @@ use std::collections::HashSet;
 use std::sync::Arc;
 
 use quick_xml::events::{BytesRef, BytesStart, Event};
+use quick_xml::utils::is_whitespace;
 use quick_xml::{Reader, XmlVersion};
 use rustc_hash::FxHashMap as HashMap;
 
@@ -1263,8 +1264,8 @@ impl<'a> JunitReader<'a> {
     fn attributes<'e>(&mut self, e: &'e BytesStart<'_>, at: u64) -> Attrs<'e> {
         let mut list = recycle(std::mem::take(&mut self.spare_attrs));
         let mut problem = None;
-        // Well-formed attributes, the usual case, are split with `memchr`; anything else is
-        // left to quick-xml's iterator, which says what is wrong.
+        // Well-formed attributes, the usual case, are split here (`split_attributes`); anything
+        // else is left to quick-xml's iterator, which says what is wrong.
         let references = &mut self.may_hold_char_references;
         let split = split_attributes(e.attributes_raw(), |key, value, plain| {
             if plain {
@@ -1384,15 +1385,14 @@ fn push_normalized_attribute<'e>(
 /// without the duplicate check) would find them. Returns false, having handed over some or
 /// none, when `raw` is anything but `key="value"` or `key='value'` pairs (whitespace allowed
 /// around the `=` and between pairs; no `&` in a key): the caller then reads the tag with
-/// quick-xml, which reports what is wrong. A value's closing quote is found with `memchr`, where quick-xml
-/// visits each byte: values (test names, classnames) are most of a tag.
+/// quick-xml, which reports what is wrong. A value is read eight bytes at a time
+/// ([`closing_quote`]), where quick-xml visits each byte: values (test names, classnames)
+/// are most of a tag. Whitespace is quick-xml's own (`quick_xml::utils::is_whitespace`).
 fn split_attributes<'e>(raw: &'e str, mut found: impl FnMut(&'e str, &'e str, bool)) -> bool {
     let bytes = raw.as_bytes();
     let mut at = 0;
     loop {
-        while bytes.get(at).is_some_and(|&b| is_xml_whitespace(b)) {
-            at += 1;
-        }
+        at = skip_whitespace(bytes, at);
         if at == bytes.len() {
             return true;
         }
@@ -1401,22 +1401,16 @@ fn split_attributes<'e>(raw: &'e str, mut found: impl FnMut(&'e str, &'e str, bo
         let key_start = at;
         let Some(key_end) = bytes[at..]
             .iter()
-            .position(|&b| b == b'=' || b == b'&' || is_xml_whitespace(b))
+            .position(|&b| b == b'=' || b == b'&' || is_whitespace(b))
             .map(|p| at + p)
         else {
             return false;
         };
-        at = key_end;
-        while bytes.get(at).is_some_and(|&b| is_xml_whitespace(b)) {
-            at += 1;
-        }
+        at = skip_whitespace(bytes, key_end);
         if key_end == key_start || bytes.get(at) != Some(&b'=') || bytes[key_end] == b'&' {
             return false;
         }
-        at += 1;
-        while bytes.get(at).is_some_and(|&b| is_xml_whitespace(b)) {
-            at += 1;
-        }
+        at = skip_whitespace(bytes, at + 1);
         let quote = match bytes.get(at) {
             Some(&q @ (b'"' | b'\'')) => q,
             _ => return false,
@@ -1466,9 +1460,13 @@ fn closing_quote(bytes: &[u8], quote: u8) -> Option<(usize, bool)> {
     Some((tail_start + end, plain))
 }
 
-/// XML's whitespace: space, tab, line feed, carriage return (XML 1.0 §2.3, `S`).
-fn is_xml_whitespace(b: u8) -> bool {
-    matches!(b, b' ' | b'\t' | b'\n' | b'\r')
+/// The first position at or after `at` that is not XML whitespace (XML 1.0 §2.3, `S`: space,
+/// tab, line feed, carriage return); `bytes.len()` when only whitespace is left.
+fn skip_whitespace(bytes: &[u8], mut at: usize) -> usize {
+    while bytes.get(at).is_some_and(|&b| is_whitespace(b)) {
+        at += 1;
+    }
+    at
 }
 
 /// An empty vector that keeps `v`'s allocation for another element type of the same size and
