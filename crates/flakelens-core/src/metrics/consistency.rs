@@ -108,6 +108,57 @@ pub fn consistency<'a>(
     }
 }
 
+/// How one run agrees with the other runs: a row of the run × run agreement matrix in
+/// short. With hundreds of runs the matrix is too large to read cell by cell; the runs that
+/// agree least with the rest are the ones to look at (a broken environment, a bad merge, a
+/// run of another suite).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunAgreement {
+    /// The run (its index in the analysis).
+    pub run: usize,
+    /// The mean of its agreement with each other run it shares a test with, a ratio in
+    /// \[0, 1\] (an unweighted mean over those runs).
+    pub mean: f64,
+    /// How many other runs share a test with it: the runs the mean is taken over.
+    pub compared_runs: usize,
+    /// The other run it agrees with least, and that agreement (the first such run on a tie).
+    pub least: (usize, f64),
+}
+
+/// Each run's [`RunAgreement`] from an agreement matrix (`agreement[i][j]`, see
+/// [`Consistency::agreement`]), the least agreeing first: by mean, then by run index. A run
+/// that shares no test with any other run is left out. Time: one pass over the matrix.
+pub fn run_agreements(agreement: &[Vec<Option<f64>>]) -> Vec<RunAgreement> {
+    let mut rows: Vec<RunAgreement> = agreement
+        .iter()
+        .enumerate()
+        .filter_map(|(run, row)| {
+            let others = row
+                .iter()
+                .enumerate()
+                .filter(|&(other, _)| other != run)
+                .filter_map(|(other, value)| Some((other, (*value)?)));
+            let (mut sum, mut compared_runs) = (0.0, 0usize);
+            let mut least: Option<(usize, f64)> = None;
+            for (other, value) in others {
+                sum += value;
+                compared_runs += 1;
+                if least.is_none_or(|(_, lowest)| value < lowest) {
+                    least = Some((other, value));
+                }
+            }
+            Some(RunAgreement {
+                run,
+                mean: sum / compared_runs as f64,
+                compared_runs,
+                least: least?,
+            })
+        })
+        .collect();
+    rows.sort_by(|a, b| a.mean.total_cmp(&b.mean).then(a.run.cmp(&b.run)));
+    rows
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -159,5 +210,46 @@ mod tests {
         assert_eq!(c.identical_share, None);
         assert_eq!(c.bound_95, None);
         assert!(c.agreement.is_empty());
+    }
+
+    #[test]
+    fn run_agreements_by_hand() {
+        // Four runs. Run 3 shares no test with the others (None off the diagonal).
+        let n = None;
+        let agreement = vec![
+            vec![Some(1.0), Some(0.9), Some(0.6), n],
+            vec![Some(0.9), Some(1.0), Some(0.8), n],
+            vec![Some(0.6), Some(0.8), Some(1.0), n],
+            vec![n, n, n, Some(1.0)],
+        ];
+        let rows = run_agreements(&agreement);
+        // Run 0: (0.9 + 0.6) / 2 = 0.75, least run 2 (0.6); run 1: (0.9 + 0.8) / 2 = 0.85,
+        // least run 2 (0.8); run 2: (0.6 + 0.8) / 2 = 0.7, least run 0 (0.6).
+        let got: Vec<(usize, f64, usize, (usize, f64))> = rows
+            .iter()
+            .map(|r| (r.run, r.mean, r.compared_runs, r.least))
+            .collect();
+        let expected = vec![
+            (2, (0.6 + 0.8) / 2.0, 2, (0, 0.6)),
+            (0, (0.9 + 0.6) / 2.0, 2, (2, 0.6)),
+            (1, (0.9 + 0.8) / 2.0, 2, (2, 0.8)),
+        ];
+        assert_eq!(got, expected);
+    }
+
+    #[test]
+    fn run_agreements_ties_go_to_the_lower_run() {
+        // Three runs agreeing 0.5 with each other: equal means, listed by index; each run's
+        // least agreeing run is the first other one.
+        let agreement = vec![
+            vec![Some(1.0), Some(0.5), Some(0.5)],
+            vec![Some(0.5), Some(1.0), Some(0.5)],
+            vec![Some(0.5), Some(0.5), Some(1.0)],
+        ];
+        let rows = run_agreements(&agreement);
+        let got: Vec<(usize, (usize, f64))> = rows.iter().map(|r| (r.run, r.least)).collect();
+        assert_eq!(got, vec![(0, (1, 0.5)), (1, (0, 0.5)), (2, (0, 0.5))]);
+        assert!(run_agreements(&[vec![Some(1.0)]]).is_empty());
+        assert!(run_agreements(&[]).is_empty());
     }
 }
