@@ -201,9 +201,71 @@ pub fn tests_per_row(tests: usize, max_rows: usize) -> usize {
     tests.div_ceil(max_rows.max(1)).max(1)
 }
 
+/// The canvas pixel under a pointer: `offset` CSS pixels into an element shown `shown` CSS
+/// pixels wide (or high) whose canvas is `pixels` wide (or high). The canvas may be scaled
+/// by CSS; the result is clamped to the canvas.
+pub fn canvas_pixel(offset: i32, shown: i32, pixels: usize) -> usize {
+    let scaled = f64::from(offset.max(0)) * pixels as f64 / f64::from(shown.max(1));
+    // Non-negative and finite, so the cast only truncates the fraction.
+    (scaled.floor() as usize).min(pixels.saturating_sub(1))
+}
+
+/// `hot` mixed into `cool` by `percent` (0 gives `cool`, 100 `hot`), channel by channel in
+/// sRGB as CSS `color-mix(in srgb, hot percent%, cool)` does, opaque.
+pub fn mix_colour(hot: [u8; 3], cool: [u8; 3], percent: u8) -> [u8; 4] {
+    let t = f64::from(percent.min(100)) / 100.0;
+    let channel = |h: u8, c: u8| (f64::from(c) + (f64::from(h) - f64::from(c)) * t).round() as u8;
+    [
+        channel(hot[0], cool[0]),
+        channel(hot[1], cool[1]),
+        channel(hot[2], cool[2]),
+        255,
+    ]
+}
+
+/// A CSS colour written `#rrggbb` (as the page's stylesheet writes its colours), or `None`.
+pub fn hex_colour(css: &str) -> Option<[u8; 3]> {
+    let hex = css.trim().strip_prefix('#')?;
+    if hex.len() != 6 || !hex.is_ascii() {
+        return None;
+    }
+    let channel = |i: usize| u8::from_str_radix(&hex[i..i + 2], 16).ok();
+    Some([channel(0)?, channel(2)?, channel(4)?])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn canvas_pixels_under_the_pointer() {
+        // A 500-pixel canvas shown 250 CSS pixels wide: each CSS pixel covers two.
+        assert_eq!(canvas_pixel(0, 250, 500), 0);
+        assert_eq!(canvas_pixel(1, 250, 500), 2);
+        assert_eq!(canvas_pixel(249, 250, 500), 498);
+        // Past the edge (a border), before it, or an element not laid out: clamped.
+        assert_eq!(canvas_pixel(260, 250, 500), 499);
+        assert_eq!(canvas_pixel(-3, 250, 500), 0);
+        assert_eq!(canvas_pixel(10, 0, 500), 499);
+        assert_eq!(canvas_pixel(10, 250, 0), 0);
+        // Shown at its own size.
+        assert_eq!(canvas_pixel(37, 500, 500), 37);
+    }
+
+    #[test]
+    fn colours_mixed_as_css_color_mix() {
+        let (hot, cool) = ([0xb7, 0x1c, 0x1c], [0xe6, 0xf4, 0xea]);
+        assert_eq!(mix_colour(hot, cool, 0), [0xe6, 0xf4, 0xea, 255]);
+        assert_eq!(mix_colour(hot, cool, 100), [0xb7, 0x1c, 0x1c, 255]);
+        // Half way: (183 + 230) / 2 = 206.5 → 207, (28 + 244) / 2 = 136, (28 + 234) / 2 = 131.
+        assert_eq!(mix_colour(hot, cool, 50), [207, 136, 131, 255]);
+        assert_eq!(mix_colour(hot, cool, 200), [0xb7, 0x1c, 0x1c, 255]);
+        assert_eq!(hex_colour(" #b71c1c"), Some([0xb7, 0x1c, 0x1c]));
+        assert_eq!(hex_colour("#FF6B68"), Some([0xff, 0x6b, 0x68]));
+        assert_eq!(hex_colour("#fff"), None);
+        assert_eq!(hex_colour("rgb(1, 2, 3)"), None);
+        assert_eq!(hex_colour("#ééé"), None);
+    }
 
     #[test]
     fn nice_steps() {

@@ -431,9 +431,38 @@ pub fn markdown_issue(analysis: &Analysis, test: &TestSummary) -> String {
     md
 }
 
+/// The stretches of consecutive runs with the same outcome, in run order: (first run, how
+/// many runs, the outcome's name, `absent` where the test is).
+pub fn outcome_stretches(outcomes: &[Option<Outcome>]) -> Vec<(usize, usize, &'static str)> {
+    let mut stretches: Vec<(usize, usize, &'static str)> = Vec::new();
+    for (i, o) in outcomes.iter().enumerate() {
+        let name = o.map_or("absent", Outcome::as_str);
+        match stretches.last_mut() {
+            Some((_, len, last)) if *last == name => *len += 1,
+            _ => stretches.push((i, 1, name)),
+        }
+    }
+    stretches
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn stretches_of_equal_outcomes() {
+        let (p, f) = (Some(Outcome::Passed), Some(Outcome::Failed));
+        assert_eq!(
+            outcome_stretches(&[p, p, f, None, None, p]),
+            vec![
+                (0, 2, "passed"),
+                (2, 1, "failed"),
+                (3, 2, "absent"),
+                (5, 1, "passed")
+            ]
+        );
+        assert!(outcome_stretches(&[]).is_empty());
+    }
 
     #[test]
     fn intervals_and_points() {

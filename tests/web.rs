@@ -30,7 +30,9 @@ mod worker;
 // An inline module with a path: its modules are read from src/components/.
 #[path = "../src/components"]
 mod components {
+    pub mod canvas;
     pub mod comparison;
+    pub mod consistency;
     pub mod diagnostics;
     pub mod filter_bar;
     pub mod flag_chips;
@@ -49,7 +51,7 @@ use std::time::Duration;
 
 use flakelens_core::junit::read_report;
 use flakelens_core::metrics::groups::{GroupComparison, TestComparison};
-use flakelens_core::{Analysis, Diagnostic, Severity};
+use flakelens_core::{Analysis, Diagnostic, Outcome, Severity};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 use web_sys::{Element, HtmlElement};
@@ -57,10 +59,12 @@ use yew::platform::time::sleep;
 use yew::prelude::*;
 
 use components::comparison::{ComparisonProps, ComparisonTable, COMPARISON_ROWS};
+use components::consistency::{ConsistencyPanel, ConsistencyProps, AGREEMENT_HTML_RUNS};
 use components::diagnostics::{DiagnosticsPanel, DiagnosticsProps};
 use components::filter_bar::{FilterBar, FilterBarProps};
 use components::lazy_text::{LazyText, LazyTextProps};
 use components::nav_bar::{NavBar, NavBarProps};
+use components::outcome_strip::{OutcomeStrip, OutcomeStripProps, CELL_PER_RUN_LIMIT};
 use components::rate_histogram::{RateHistogram, RateHistogramProps};
 use components::run_failures::{RunFailures, RunFailuresProps};
 use components::test_heatmap::{TestHeatmap, TestHeatmapProps};
@@ -416,6 +420,133 @@ async fn a_large_heat_map_is_drawn_on_a_canvas() {
     assert_eq!(attr(&canvas, "data-mode"), "canvas");
     assert_eq!(attr(&canvas, "data-tests-per-row"), "2");
     assert!(all(&root, "td").is_empty());
+}
+
+#[wasm_bindgen_test]
+async fn a_strip_of_many_runs_has_a_cell_per_stretch_of_equal_outcomes() {
+    let (p, f) = (Some(Outcome::Passed), Some(Outcome::Failed));
+    let files: Rc<Vec<String>> = Rc::new((0..61).map(|r| format!("run-{r}.xml")).collect());
+    // 60 runs: a cell per run, whatever the outcomes.
+    let root = render::<OutcomeStrip>(OutcomeStripProps {
+        outcomes: vec![p; CELL_PER_RUN_LIMIT],
+        files: files.clone(),
+    })
+    .await;
+    assert_eq!(all(&root, "[data-outcome]").len(), 60);
+    assert!(all(&root, "[data-runs]").is_empty());
+    // 61 runs, 30 passed, one failed, 29 passed and the last absent: four cells as wide as
+    // their runs.
+    let mut outcomes = vec![p; 61];
+    outcomes[30] = f;
+    outcomes[60] = None;
+    let root = render::<OutcomeStrip>(OutcomeStripProps { outcomes, files }).await;
+    let cells: Vec<(String, String, String)> = all(&root, "[data-outcome]")
+        .iter()
+        .map(|c| {
+            (
+                attr(c, "data-outcome"),
+                attr(c, "data-runs"),
+                attr(c, "style"),
+            )
+        })
+        .collect();
+    let cell = |o: &str, n: u32| (o.to_owned(), n.to_string(), format!("flex-grow: {n}"));
+    assert_eq!(
+        cells,
+        vec![
+            cell("passed", 30),
+            cell("failed", 1),
+            cell("passed", 29),
+            cell("absent", 1)
+        ]
+    );
+    let failed = root.query_selector("[data-outcome=failed]").ok().flatten();
+    assert_eq!(
+        failed.map(|c| attr(&c, "title")),
+        Some("run 31: failed (run-30.xml)".to_owned())
+    );
+}
+
+#[wasm_bindgen_test]
+async fn many_runs_agreement_is_a_canvas_and_the_least_agreeing_runs_are_listed() {
+    // `analysis(14, runs)`: tests 0 and 7 fail in odd runs only, test 11 always. Two even
+    // runs agree on all 14 tests, two odd runs too, an even and an odd run on 12 of 14.
+    let few = analysis(14, 3);
+    let root = render::<ConsistencyPanel>(ConsistencyProps { analysis: few }).await;
+    assert_eq!(all(&root, "table[data-testid=agreement] td.heat").len(), 9);
+    // Run 1 (odd) agrees 12/14 with runs 0 and 2; they agree (12/14 + 1) / 2 on average.
+    let listed: Vec<(String, String, String)> = all(&root, "[data-testid=least-agreeing] tbody tr")
+        .iter()
+        .map(|r| {
+            (
+                attr(r, "data-run"),
+                attr(r, "data-mean"),
+                r.query_selector("[data-least]")
+                    .ok()
+                    .flatten()
+                    .map(|c| attr(&c, "data-least"))
+                    .unwrap_or_default(),
+            )
+        })
+        .collect();
+    let row =
+        |run: &str, mean: &str, least: &str| (run.to_owned(), mean.to_owned(), least.to_owned());
+    assert_eq!(
+        listed,
+        vec![
+            row("1", "0.8571", "0"),
+            row("0", "0.9286", "1"),
+            row("2", "0.9286", "1")
+        ]
+    );
+
+    let runs = AGREEMENT_HTML_RUNS + 1;
+    let many = analysis(14, runs);
+    let root = render::<ConsistencyPanel>(ConsistencyProps { analysis: many }).await;
+    assert!(all(&root, "td.heat").is_empty());
+    let canvas = root
+        .query_selector("canvas[data-testid=agreement]")
+        .ok()
+        .flatten()
+        .expect("a canvas");
+    assert_eq!(attr(&canvas, "data-mode"), "canvas");
+    assert_eq!(attr(&canvas, "data-runs"), "61");
+    // 720 / 61 = 11 pixels per pair of runs.
+    assert_eq!(attr(&canvas, "data-cell"), "11");
+    assert_eq!(attr(&canvas, "width"), "671");
+    // 31 even runs, 30 odd. An odd run: 29 other odd runs at 1, 31 even ones at 12/14, a
+    // mean of (29 + 31 × 6/7) / 60 = 389/420 = 0.92619; an even run: (30 + 30 × 6/7) / 60
+    // = 13/14 = 0.92857. Ten listed, the odd runs first, by index; each agrees least with
+    // run 0 (the first even run).
+    let listed: Vec<(String, String)> = all(&root, "[data-testid=least-agreeing] tbody tr")
+        .iter()
+        .map(|r| (attr(r, "data-run"), attr(r, "data-mean")))
+        .collect();
+    let odd: Vec<(String, String)> = (0..10)
+        .map(|k| ((2 * k + 1).to_string(), "0.9262".to_owned()))
+        .collect();
+    assert_eq!(listed, odd);
+    // The pointer over the cell of runs 2 and 5 (an even and an odd run: 12/14).
+    let rect = canvas.get_bounding_client_rect();
+    let init = web_sys::MouseEventInit::new();
+    init.set_bubbles(true);
+    init.set_client_x((rect.left() + 11.0 * 5.0 + 5.0) as i32);
+    init.set_client_y((rect.top() + 11.0 * 2.0 + 5.0) as i32);
+    let moved =
+        web_sys::MouseEvent::new_with_mouse_event_init_dict("mousemove", &init).expect("an event");
+    canvas.dispatch_event(&moved).expect("dispatched");
+    settle().await;
+    let readout = root
+        .query_selector("[data-testid=agreement-readout]")
+        .ok()
+        .flatten()
+        .expect("a readout");
+    assert_eq!(attr(&readout, "data-pair"), "2 5");
+    assert_eq!(attr(&readout, "data-agreement"), "0.8571");
+    assert_eq!(
+        readout.text_content().unwrap_or_default(),
+        "#3 all (run-2.xml) vs #6 all (run-5.xml): 85.7% of shared tests agree"
+    );
 }
 
 #[wasm_bindgen_test]

@@ -1,11 +1,66 @@
-//! N-run consistency: how many tests behaved identically, what N runs can prove, and the
-//! run × run agreement matrix as a heat map.
+//! N-run consistency: how many tests behaved identically, what N runs can prove, the runs
+//! that agree least with the others, and the run × run agreement matrix as a heat map: HTML
+//! cells up to [`AGREEMENT_HTML_RUNS`] runs, a `<canvas>` beyond.
 
 use flakelens_core::format::{confidence, percent};
+use flakelens_core::metrics::consistency::run_agreements;
+use wasm_bindgen::JsCast;
+use web_sys::{HtmlCanvasElement, MouseEvent as WebMouseEvent};
 use yew::prelude::*;
 
+use crate::chart::{canvas_pixel, mix_colour};
+use crate::components::canvas::{css_colour, put_pixels};
 use crate::display::SharedAnalysis;
 use crate::display::{agreement_attr, heat, run_name};
+
+/// Above this many runs the agreement matrix is drawn on a canvas. As HTML, each cell is an
+/// element with its title: 500 runs' 250,000 cells took the page 4.1 s to build, and a second
+/// long task of 2.4 s followed (`bench/browser/many-runs.mjs`).
+pub const AGREEMENT_HTML_RUNS: usize = 60;
+/// How many of the least agreeing runs are listed.
+const LEAST_AGREEING_LISTED: usize = 10;
+/// The light theme's heat colours (`--heat-hot`, `--heat-cool` in `styles/main.css`), for a
+/// stylesheet that does not give them as `#rrggbb`.
+const HOT: [u8; 3] = [0xb7, 0x1c, 0x1c];
+const COOL: [u8; 3] = [0xe6, 0xf4, 0xea];
+
+/// What hovering the cell of runs `i` and `j` tells: both runs and their agreement.
+fn pair_text(names: &RunNames<'_>, i: usize, j: usize, value: Option<f64>) -> String {
+    let pair = format!(
+        "{} ({}) vs {} ({})",
+        names.name(i),
+        names.file(i),
+        names.name(j),
+        names.file(j)
+    );
+    match value {
+        Some(v) => format!("{pair}: {} of shared tests agree", percent(Some(v))),
+        None => format!("{pair}: no test in common"),
+    }
+}
+
+/// The runs' names and files, by index.
+struct RunNames<'a> {
+    labels: Vec<&'a str>,
+    files: Vec<&'a str>,
+}
+
+impl<'a> RunNames<'a> {
+    fn of(analysis: &'a flakelens_core::Analysis) -> RunNames<'a> {
+        RunNames {
+            labels: analysis.runs.iter().map(|r| r.label.as_str()).collect(),
+            files: analysis.runs.iter().map(|r| r.file.as_str()).collect(),
+        }
+    }
+
+    fn name(&self, i: usize) -> String {
+        run_name(i, self.labels.get(i).copied().unwrap_or(""))
+    }
+
+    fn file(&self, i: usize) -> &str {
+        self.files.get(i).copied().unwrap_or("")
+    }
+}
 
 /// Props of [`ConsistencyPanel`].
 #[derive(Properties, PartialEq)]
@@ -33,9 +88,10 @@ pub fn consistency_panel(props: &ConsistencyProps) -> Html {
     let c = &analysis.consistency;
     let level = confidence(analysis.options.confidence);
     let n = c.runs;
-    let labels: Vec<&str> = analysis.runs.iter().map(|r| r.label.as_str()).collect();
-    let files: Vec<&str> = analysis.runs.iter().map(|r| r.file.as_str()).collect();
-    let name = |i: usize| run_name(i, labels.get(i).copied().unwrap_or(""));
+    let names = RunNames::of(analysis);
+    let labels = &names.labels;
+    let name = |i: usize| names.name(i);
+    let least = run_agreements(&c.agreement);
     let bound = match c.bound_95 {
         Some(b) => format!(
             "a test that passed in all {n} runs has a failure rate below {} ({level})",
@@ -56,59 +112,176 @@ pub fn consistency_panel(props: &ConsistencyProps) -> Html {
             </p>
             <p class="bound" data-testid="consistency-bound">{bound}</p>
             if n > 0 {
-                <p class="hint">
-                    {"Agreement of two runs: the share of the tests present in both with the same outcome. \
-                      Darker cells mean the two runs disagree more; hover a cell for its figures."}
-                </p>
-                <div class="scroll">
-                    <table class="heatmap" data-testid="agreement" aria-label="Run by run agreement">
+                if n >= 3 && !least.is_empty() {
+                    <h3>{"Runs that agree least with the others"}</h3>
+                    <table class="least-agreeing" data-testid="least-agreeing">
                         <thead>
-                            if several_groups {
-                                <tr class="group-row">
-                                    <td></td>
-                                    { for label_spans(&labels).into_iter().map(|(label, span)| html! {
-                                        <th scope="colgroup" colspan={span.to_string()}>{label}</th>
-                                    }) }
-                                </tr>
-                            }
                             <tr>
-                                <td></td>
-                                { for (0..n).map(|j| html! {
-                                    <th scope="col" title={format!("{} · {}", name(j), files.get(j).copied().unwrap_or(""))}>
-                                        {j + 1}
-                                    </th>
-                                }) }
+                                <th scope="col">{"Run"}</th>
+                                <th scope="col">{"File"}</th>
+                                <th scope="col" class="num">{"Mean agreement"}</th>
+                                <th scope="col">{"Agrees least with"}</th>
                             </tr>
                         </thead>
                         <tbody>
-                            { for (0..n).map(|i| html! {
-                                <tr>
-                                    <th scope="row" title={files.get(i).copied().unwrap_or("").to_owned()}>{name(i)}</th>
-                                    { for (0..n).map(|j| {
-                                        let value = c.agreement.get(i).and_then(|row| row.get(j)).copied().flatten();
-                                        let pair = format!("{} ({}) vs {} ({})",
-                                            name(i), files.get(i).copied().unwrap_or(""),
-                                            name(j), files.get(j).copied().unwrap_or(""));
-                                        let (title, style) = match value {
-                                            Some(v) => (format!("{pair}: {} of shared tests agree", percent(Some(v))),
-                                                Some(format!("--heat: {}%", heat(v)))),
-                                            None => (format!("{pair}: no test in common"), None),
-                                        };
-                                        html! {
-                                            <td class={classes!("heat", value.is_none().then_some("none"))}
-                                                data-agreement={agreement_attr(value)} {title} {style}
-                                                aria-label={percent(value)}></td>
-                                        }
-                                    }) }
+                            { for least.iter().take(LEAST_AGREEING_LISTED).map(|r| html! {
+                                <tr data-run={r.run.to_string()} data-mean={agreement_attr(Some(r.mean))}>
+                                    <th scope="row">{name(r.run)}</th>
+                                    <td class="file"><code>{names.file(r.run)}</code></td>
+                                    <td class="num" title={format!("over the {} other runs that share a test with it", r.compared_runs)}>
+                                        {percent(Some(r.mean))}
+                                    </td>
+                                    <td data-least={r.least.0.to_string()}>
+                                        {format!("{} ({})", name(r.least.0), percent(Some(r.least.1)))}
+                                    </td>
                                 </tr>
                             }) }
                         </tbody>
                     </table>
-                </div>
+                }
+                <p class="hint">
+                    {"Agreement of two runs: the share of the tests present in both with the same outcome. \
+                      Darker cells mean the two runs disagree more; hover a cell for its figures."}
+                </p>
+                if n > AGREEMENT_HTML_RUNS {
+                    <AgreementCanvas analysis={analysis.clone()} />
+                } else {
+                    <div class="scroll">
+                        <table class="heatmap" data-testid="agreement" aria-label="Run by run agreement">
+                            <thead>
+                                if several_groups {
+                                    <tr class="group-row">
+                                        <td></td>
+                                        { for label_spans(labels).into_iter().map(|(label, span)| html! {
+                                            <th scope="colgroup" colspan={span.to_string()}>{label}</th>
+                                        }) }
+                                    </tr>
+                                }
+                                <tr>
+                                    <td></td>
+                                    { for (0..n).map(|j| html! {
+                                        <th scope="col" title={format!("{} · {}", name(j), names.file(j))}>
+                                            {j + 1}
+                                        </th>
+                                    }) }
+                                </tr>
+                            </thead>
+                            <tbody>
+                                { for (0..n).map(|i| html! {
+                                    <tr>
+                                        <th scope="row" title={names.file(i).to_owned()}>{name(i)}</th>
+                                        { for (0..n).map(|j| {
+                                            let value = c.agreement.get(i).and_then(|row| row.get(j)).copied().flatten();
+                                            let title = pair_text(&names, i, j, value);
+                                            let style = value.map(|v| format!("--heat: {}%", heat(v)));
+                                            html! {
+                                                <td class={classes!("heat", value.is_none().then_some("none"))}
+                                                    data-agreement={agreement_attr(value)} {title} {style}
+                                                    aria-label={percent(value)}></td>
+                                            }
+                                        }) }
+                                    </tr>
+                                }) }
+                            </tbody>
+                        </table>
+                    </div>
+                }
                 <p class="legend" aria-hidden="true">
                     <span>{"100% agree"}</span><span class="legend-bar"></span><span>{"50% or less"}</span>
                 </p>
             }
         </section>
+    }
+}
+
+/// Props of [`AgreementCanvas`].
+#[derive(Properties, PartialEq)]
+struct AgreementCanvasProps {
+    analysis: SharedAnalysis,
+}
+
+/// The agreement matrix as an image, one square of pixels per pair of runs, coloured as the
+/// HTML cells are; the pair under the pointer (or last clicked) is told beneath it.
+#[function_component(AgreementCanvas)]
+fn agreement_canvas(props: &AgreementCanvasProps) -> Html {
+    let canvas = use_node_ref();
+    let pointed = use_state(|| None::<(usize, usize)>);
+    let agreement = &props.analysis.consistency.agreement;
+    let n = agreement.len();
+    let cell = (720 / n.max(1)).clamp(1, 12);
+    let side = n * cell;
+    {
+        let canvas = canvas.clone();
+        use_effect_with(props.analysis.clone(), move |analysis| {
+            let matrix = &analysis.consistency.agreement;
+            let colour = |name, fallback| {
+                canvas
+                    .cast::<web_sys::Element>()
+                    .and_then(|el| css_colour(&el, name))
+                    .unwrap_or(fallback)
+            };
+            let (hot, cool) = (colour("--heat-hot", HOT), colour("--heat-cool", COOL));
+            let mut pixels = vec![0u8; side * side * 4];
+            for (i, row) in matrix.iter().enumerate() {
+                for (j, value) in row.iter().enumerate().take(n) {
+                    // A pair with no test in common stays transparent.
+                    let Some(v) = value else { continue };
+                    let rgba = mix_colour(hot, cool, heat(*v));
+                    for y in i * cell..(i + 1) * cell {
+                        for x in j * cell..(j + 1) * cell {
+                            let at = (y * side + x) * 4;
+                            pixels[at..at + 4].copy_from_slice(&rgba);
+                        }
+                    }
+                }
+            }
+            put_pixels(&canvas, &pixels, side, side);
+        });
+    }
+    let point = {
+        let pointed = pointed.clone();
+        Callback::from(move |e: WebMouseEvent| {
+            let Some(el) = e
+                .target()
+                .and_then(|t| t.dyn_into::<HtmlCanvasElement>().ok())
+            else {
+                return;
+            };
+            let i = canvas_pixel(e.offset_y(), el.client_height(), side) / cell;
+            let j = canvas_pixel(e.offset_x(), el.client_width(), side) / cell;
+            if *pointed != Some((i, j)) {
+                pointed.set(Some((i, j)));
+            }
+        })
+    };
+    let names = RunNames::of(&props.analysis);
+    let (readout, pair, value) = match *pointed {
+        Some((i, j)) if i < n && j < n => {
+            let value = agreement[i].get(j).copied().flatten();
+            (
+                pair_text(&names, i, j, value),
+                Some(format!("{i} {j}")),
+                Some(agreement_attr(value)),
+            )
+        }
+        _ => (
+            "Point at a cell, or click it, for its two runs and their agreement.".to_owned(),
+            None,
+            None,
+        ),
+    };
+    html! {
+        <>
+            <div class="scroll">
+                <canvas ref={canvas} class="agreement-canvas" data-testid="agreement" data-mode="canvas"
+                    data-runs={n.to_string()} data-cell={cell.to_string()}
+                    width={side.to_string()} height={side.to_string()} role="img"
+                    onmousemove={point.clone()} onclick={point}
+                    aria-label={format!("Run by run agreement of {n} runs, {cell} pixel(s) per pair; the runs that agree least are listed above")}>
+                </canvas>
+            </div>
+            <p class="agreement-readout" data-testid="agreement-readout" data-pair={pair}
+                data-agreement={value} aria-live="polite">{readout}</p>
+        </>
     }
 }

@@ -7,6 +7,7 @@ use web_sys::KeyboardEvent;
 
 pub mod attempt_strip;
 pub mod audit_download;
+pub mod canvas;
 pub mod categories;
 pub mod category_chart;
 pub mod clusters;

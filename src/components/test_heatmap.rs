@@ -6,13 +6,12 @@
 use std::rc::Rc;
 
 use flakelens_core::Outcome;
-use wasm_bindgen::{Clamped, JsCast};
-use web_sys::{
-    CanvasRenderingContext2d, HtmlCanvasElement, ImageData, MouseEvent as WebMouseEvent,
-};
+use wasm_bindgen::JsCast;
+use web_sys::{HtmlCanvasElement, MouseEvent as WebMouseEvent};
 use yew::prelude::*;
 
-use crate::chart::tests_per_row;
+use crate::chart::{canvas_pixel, tests_per_row};
+use crate::components::canvas::put_pixels;
 use crate::display::{run_name, SharedAnalysis};
 
 /// Above this many cells the heat map is drawn on a canvas.
@@ -160,20 +159,7 @@ fn heat_canvas(props: &HeatCanvasProps) -> Html {
                     }
                 }
             }
-            let context = canvas
-                .cast::<HtmlCanvasElement>()
-                .and_then(|c| c.get_context("2d").ok().flatten())
-                .and_then(|c| c.dyn_into::<CanvasRenderingContext2d>().ok());
-            let (w, h) = (
-                u32::try_from(width).unwrap_or(0),
-                u32::try_from(height).unwrap_or(0),
-            );
-            if let (Some(context), Ok(image)) = (
-                context,
-                ImageData::new_with_u8_clamped_array_and_sh(Clamped(&pixels), w, h),
-            ) {
-                let _ = context.put_image_data(&image, 0.0, 0.0);
-            }
+            put_pixels(&canvas, &pixels, width, height);
         });
     }
     let onclick = {
@@ -189,10 +175,8 @@ fn heat_canvas(props: &HeatCanvasProps) -> Html {
             else {
                 return;
             };
-            // The canvas may be scaled down by CSS: map the click back to canvas pixels.
-            let shown_h = f64::from(el.client_height().max(1));
-            let y = f64::from(e.offset_y()) * height as f64 / shown_h;
-            let bucket = (y / row_h as f64).floor().max(0.0) as usize;
+            // The canvas may be scaled down by CSS: the click maps back to canvas pixels.
+            let bucket = canvas_pixel(e.offset_y(), el.client_height(), height) / row_h;
             if let Some(&i) = shown.get(bucket * per_row) {
                 on_select.emit(analysis.tests[i].id.to_string());
             }
