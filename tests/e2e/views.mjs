@@ -6,7 +6,9 @@
 // search and sorting; the keyboard paths (`/`, `j`, `k`, Enter, Esc); both themes (system and
 // toggle) with a WCAG AA contrast measurement of every text on every view; a reload that
 // restores the view and the query from the hash; a 390 px phone; and a virtualized table of
-// 2,000 generated tests. Screenshots of every view go to <output>/views/.
+// 2,000 generated tests; and 500 runs of 200 generated tests (the agreement matrix on a canvas,
+// the runs that agree least, merged outcome strips). Screenshots of every view go to
+// <output>/views/.
 //
 // Then the scale check: 100,000 tests × 20 runs (`flakelens gen`, about 690 MB) dropped
 // through the file input, with PerformanceObserver long tasks recorded while loading, and a
@@ -744,6 +746,107 @@ async function scenarioVirtual(page, base, scratch) {
 }
 
 // ---------------------------------------------------------------------------------------
+// Many runs: 200 tests × 500 runs
+
+/** Each run's mean agreement with the other runs it shares a test with, and the run it agrees
+ *  least with, from an agreement matrix; least agreeing first (by mean, then run). */
+function runAgreements(agreement) {
+  const rows = [];
+  agreement.forEach((row, run) => {
+    let sum = 0;
+    let count = 0;
+    let least = null;
+    row.forEach((value, other) => {
+      if (other === run || value === null) return;
+      sum += value;
+      count += 1;
+      if (least === null || value < least[1]) least = [other, value];
+    });
+    if (least !== null) rows.push({ run, mean: sum / count, least });
+  });
+  return rows.sort((a, b) => a.mean - b.mean || a.run - b.run);
+}
+
+async function scenarioManyRuns(page, base, scratch) {
+  const label = 'many runs (200 tests × 500 runs)';
+  const dir = path.join(scratch, 'gen200x500');
+  const gen = spawnSync(CLI, ['gen', '--tests', '200', '--runs', '500', '-o', dir], { encoding: 'utf8', timeout: 120_000 });
+  if (!check(`${label}: flakelens gen writes the runs`, gen.status === 0, gen.stderr)) return;
+  const files = fs.readdirSync(dir).sort().map((f) => path.join(dir, f));
+  const analysis = analyzeWithCli(files);
+  await recordLongTasksAndHeap(page.context());
+  await page.goto(`${base}/`, { waitUntil: 'load' });
+  await page.setInputFiles('#file-input', files);
+  const late = await harness.waitForSummary(page, files.length, 300_000);
+  if (!check(`${label}: the page loads the 500 files`, late === null, late)) return;
+  // Times, in the page, from the nav link's click until the view shows.
+  const switchTo = (view) => page.evaluate(async (v) => {
+    const t0 = performance.now();
+    document.querySelector(`nav a[data-view=${v}]`).click();
+    await new Promise((resolve) => { const poll = () => (document.querySelector(`#app[data-view=${v}]`) ? resolve() : requestAnimationFrame(poll)); poll(); });
+    return performance.now() - t0;
+  }, view);
+  const consistencyMs = await switchTo('consistency');
+  const shown = await page.evaluate(() => {
+    const canvas = document.querySelector('canvas[data-testid=agreement]');
+    return {
+      mode: canvas?.getAttribute('data-mode'),
+      runs: canvas?.getAttribute('data-runs'),
+      cells: document.querySelectorAll('td.heat').length,
+      listed: [...document.querySelectorAll('[data-testid=least-agreeing] tbody tr')].map((tr) => ({
+        run: tr.getAttribute('data-run'), mean: tr.getAttribute('data-mean'), least: tr.querySelector('[data-least]')?.getAttribute('data-least'),
+      })),
+    };
+  });
+  check(`${label}: the run × run agreement matrix is drawn on a canvas, not as 250,000 cells`,
+    shown.mode === 'canvas' && shown.runs === '500' && shown.cells === 0, show(shown));
+  const expected = runAgreements(analysis.consistency.agreement).slice(0, 10)
+    .map((r) => ({ run: String(r.run), mean: r.mean.toFixed(4), least: String(r.least[0]) }));
+  check(`${label}: the ten runs that agree least, as the CLI's agreement matrix gives them`, same(shown.listed, expected),
+    `page: ${show(shown.listed)}\nCLI:  ${show(expected)}`);
+  // The pointer over the cell of the least agreeing run and the run it agrees least with.
+  const [i, j] = [Number(expected[0].run), Number(expected[0].least)];
+  const box = await page.evaluate(() => {
+    const canvas = document.querySelector('canvas[data-testid=agreement]');
+    canvas.scrollIntoView();
+    const r = canvas.getBoundingClientRect();
+    return { left: r.left + canvas.clientLeft, top: r.top + canvas.clientTop, scale: canvas.clientWidth / canvas.width, cell: Number(canvas.getAttribute('data-cell')) };
+  });
+  await page.mouse.move(box.left + (j + 0.5) * box.cell * box.scale, box.top + (i + 0.5) * box.cell * box.scale);
+  await page.waitForFunction(() => document.querySelector('[data-testid=agreement-readout]')?.hasAttribute('data-pair'), null, { timeout: 5000 }).catch(() => {});
+  const readout = await page.evaluate(() => {
+    const el = document.querySelector('[data-testid=agreement-readout]');
+    return { pair: el?.getAttribute('data-pair'), agreement: el?.getAttribute('data-agreement') };
+  });
+  // At 500 runs a pair is one pixel (or less, scaled down to fit): the pointer lands on the
+  // cell aimed at or a neighbour, and the readout must give the CLI's figure for the pair it
+  // names. The mapping itself is checked exactly by the component test with 11-pixel cells.
+  const [pi, pj] = (readout.pair ?? '').split(' ').map(Number);
+  const near = Math.abs(pi - i) <= 1 && Math.abs(pj - j) <= 1;
+  const value = near ? analysis.consistency.agreement[pi][pj] : undefined;
+  check(`${label}: pointing at the cell of runs ${i + 1} and ${j + 1} tells the agreement of the pair under the pointer, as the CLI's`,
+    near && readout.agreement === (value === null ? 'none' : value?.toFixed(4)), `${show(readout)}; CLI: ${value}`);
+  const testsMs = await switchTo('tests');
+  const strips = await page.evaluate(() => [...document.querySelectorAll('[data-testid=tests] tr[data-test-id]')].slice(0, 5).map((tr) => ({
+    id: tr.getAttribute('data-test-id'),
+    outcomes: [...tr.querySelectorAll('[data-outcome]')].flatMap((c) => Array(Number(c.getAttribute('data-runs') || 1)).fill(c.getAttribute('data-outcome'))).join(' '),
+    cells: tr.querySelectorAll('[data-outcome]').length,
+  })));
+  const byId = new Map(analysis.tests.map((t) => [t.id, t]));
+  const stripsOk = strips.length === 5 && strips.every((row) => row.outcomes === byId.get(row.id)?.outcomes.map((o) => o ?? 'absent').join(' ') && row.cells < 500);
+  check(`${label}: each row's outcome strip has a cell per stretch of equal outcomes, and they spell the CLI's 500 outcomes`,
+    stripsOk, show(strips.map((r) => ({ ...r, outcomes: r.outcomes.slice(0, 80) }))));
+  const runsMs = await switchTo('runs');
+  const rows = await page.evaluate(() => document.querySelectorAll('[data-testid=runs] tbody tr').length);
+  check(`${label}: the runs view lists the 500 runs`, rows === 500, `rows: ${rows}`);
+  const tasks = await page.evaluate(() => window.__longTasks);
+  console.log(`       FIGURES: switch to consistency ${consistencyMs.toFixed(0)} ms, to tests ${testsMs.toFixed(0)} ms, to runs ${runsMs.toFixed(0)} ms; long tasks since the page opened: ${tasks.map((t) => t.toFixed(0)).join(' ') || 'none'}`);
+  await shot(page, 'runs-500', false);
+  await switchTo('consistency');
+  await shot(page, 'consistency-500');
+}
+
+// ---------------------------------------------------------------------------------------
 // Scale: 100,000 tests × 20 runs
 
 async function scenarioScale(browser, base, scratch, track) {
@@ -957,6 +1060,7 @@ async function main() {
       await withPage((page) => scenarioDiagnostics(page, base, scratch));
       await withPage((page) => scenarioBudget(page, base, analysis, scratch));
       await withPage((page) => scenarioVirtual(page, base, scratch));
+      await withPage((page) => scenarioManyRuns(page, base, scratch));
     }
     if (SCALE) await scenarioScale(browser, base, scratch, track);
     else console.log('(scale check skipped: FLAKELENS_E2E_SCALE=0)');
