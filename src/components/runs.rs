@@ -1,14 +1,28 @@
 //! The runs: one row per report file, in run order. Each run's group label can be changed
-//! and each run left out of the analysis; both re-analyze.
+//! and each run left out of the analysis; both re-analyze. Above [`ALL_ROWS_UP_TO`] runs the
+//! table is windowed: rows have a fixed height and only those in view (and a few either side)
+//! are in the DOM, between two spacer rows.
 
 use std::rc::Rc;
 
 use flakelens_core::format::seconds;
 use flakelens_core::RunSummary;
-use web_sys::HtmlInputElement;
+use web_sys::{Element, HtmlInputElement};
 use yew::prelude::*;
 
+use crate::chart::virtual_window;
 use crate::display::SharedAnalysis;
+
+/// Up to this many runs every row is in the DOM. At 500 runs, 500 rows (each with a checkbox
+/// and a text field) took about 110 ms to build and a 250 ms layout after it.
+pub const ALL_ROWS_UP_TO: usize = 100;
+/// A windowed table's row height in pixels (`.runs-table.windowed tbody tr` in the
+/// stylesheet says the same).
+const ROW_HEIGHT: f64 = 40.0;
+/// Rows rendered beyond each edge of the visible part.
+const OVERSCAN: usize = 10;
+/// The height assumed before the scroll container is measured.
+const DEFAULT_VIEWPORT: f64 = 900.0;
 
 /// Props of [`RunsTable`].
 #[derive(Properties, PartialEq)]
@@ -28,6 +42,8 @@ pub struct RunsProps {
 /// File, group label and where it came from, dialect, timestamp, counts and partial.
 #[function_component(RunsTable)]
 pub fn runs_table(props: &RunsProps) -> Html {
+    let scroll_top = use_state(|| 0.0_f64);
+    let viewport = use_state(|| DEFAULT_VIEWPORT);
     let runs = &props.analysis.runs;
     // Each file's first run, found once: 500 files searched row by row were 125,000
     // comparisons.
@@ -35,14 +51,34 @@ pub fn runs_table(props: &RunsProps) -> Html {
     for (i, run) in runs.iter().enumerate() {
         run_of.entry(run.file.as_str()).or_insert(i);
     }
+    let total = props.files.len();
+    let windowed = total > ALL_ROWS_UP_TO;
+    let (start, end) = if windowed {
+        virtual_window(*scroll_top, *viewport, ROW_HEIGHT, total, OVERSCAN)
+    } else {
+        (0, total)
+    };
+    let onscroll = windowed.then(|| {
+        let (scroll_top, viewport) = (scroll_top.clone(), viewport.clone());
+        Callback::from(move |e: Event| {
+            let el = e.target_unchecked_into::<Element>();
+            scroll_top.set(f64::from(el.scroll_top()));
+            let height = f64::from(el.client_height());
+            if height > 0.0 && (height - *viewport).abs() > 1.0 {
+                viewport.set(height);
+            }
+        })
+    });
     html! {
         <section class="runs" data-testid="runs" aria-labelledby="runs-title">
             <h2 id="runs-title">{"Runs"}</h2>
             <p class="hint">
                 {"Untick a run to leave it out; type a group label and press Enter to move a run to another group (such as sequential or parallel). Each change analyzes again."}
             </p>
-            <div class="scroll">
-                <table>
+            <div class={classes!("scroll", windowed.then_some("table-scroll"))} {onscroll}
+                data-testid="runs-scroll">
+                <table class={classes!("runs-table", windowed.then_some("windowed"))}
+                    aria-rowcount={(total + 1).to_string()}>
                     <thead>
                         <tr>
                             <th scope="col" title="Included in the analysis">{"Use"}</th>
@@ -61,7 +97,12 @@ pub fn runs_table(props: &RunsProps) -> Html {
                         </tr>
                     </thead>
                     <tbody>
-                        { for props.files.iter().map(|file| {
+                        if start > 0 {
+                            <tr class="spacer" aria-hidden="true" style={format!("height: {}px", start as f64 * ROW_HEIGHT)}>
+                                <td colspan="13"></td>
+                            </tr>
+                        }
+                        { for props.files[start..end].iter().map(|file| {
                             let checkbox = include_box(file, &props.on_include, props.excluded.contains(file));
                             match run_of.get(file.as_str()).copied() {
                                 Some(i) => run_row(i, &runs[i], checkbox, &props.on_label),
@@ -82,6 +123,11 @@ pub fn runs_table(props: &RunsProps) -> Html {
                                 }
                             }
                         }) }
+                        if end < total {
+                            <tr class="spacer" aria-hidden="true" style={format!("height: {}px", (total - end) as f64 * ROW_HEIGHT)}>
+                                <td colspan="13"></td>
+                            </tr>
+                        }
                     </tbody>
                 </table>
             </div>
