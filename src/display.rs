@@ -445,9 +445,51 @@ pub fn outcome_stretches(outcomes: &[Option<Outcome>]) -> Vec<(usize, usize, &'s
     stretches
 }
 
+/// Runs by name, consecutive runs with the same label as one range: `#1–#250 seq, #251 par,
+/// #253 par`, or "none". At 500 runs a co-failure cluster of broken tests listed every run
+/// one by one. `labels[i]` is run i's label; `indices` ascending.
+pub fn run_ranges(indices: &[usize], labels: &[&str]) -> String {
+    if indices.is_empty() {
+        return "none".to_owned();
+    }
+    let label = |i: usize| labels.get(i).copied().unwrap_or("");
+    let mut ranges: Vec<(usize, usize)> = Vec::new();
+    for &i in indices {
+        match ranges.last_mut() {
+            Some((_, last)) if *last + 1 == i && label(*last) == label(i) => *last = i,
+            _ => ranges.push((i, i)),
+        }
+    }
+    ranges
+        .iter()
+        .map(|&(first, last)| match first == last {
+            true => run_name(first, label(first)),
+            false => format!("#{}–{}", first + 1, run_name(last, label(last))),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn runs_named_in_ranges_of_one_label() {
+        let labels = ["seq", "seq", "seq", "par", "par", "par"];
+        assert_eq!(
+            run_ranges(&[0, 1, 2, 3, 4], &labels),
+            "#1–#3 seq, #4–#5 par"
+        );
+        assert_eq!(
+            run_ranges(&[0, 2, 3, 5], &labels),
+            "#1 seq, #3 seq, #4 par, #6 par"
+        );
+        assert_eq!(run_ranges(&[4], &labels), "#5 par");
+        assert_eq!(run_ranges(&[], &labels), "none");
+        // A run past the labels has none.
+        assert_eq!(run_ranges(&[6, 7], &labels), "#7–#8 ");
+    }
 
     #[test]
     fn stretches_of_equal_outcomes() {

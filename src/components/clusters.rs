@@ -12,7 +12,7 @@ use flakelens_core::Analysis;
 use web_sys::{Document, Element};
 use yew::prelude::*;
 
-use crate::display::run_name;
+use crate::display::run_ranges;
 use crate::display::{per_analysis, PerAnalysis, SharedAnalysis};
 
 /// Props of [`Clusters`].
@@ -27,16 +27,11 @@ thread_local! {
     static BUILT: PerAnalysis<Option<Element>> = const { RefCell::new(None) };
 }
 
-/// The runs `indices` by name (`#3 label`), or "none".
+/// The runs `indices` by name (`#3 label`), consecutive runs of one label as a range
+/// (`#1–#500 all`), or "none".
 fn run_names(analysis: &Analysis, indices: &[usize]) -> String {
-    if indices.is_empty() {
-        return "none".to_owned();
-    }
-    indices
-        .iter()
-        .map(|&i| run_name(i, analysis.runs.get(i).map_or("", |r| r.label.as_str())))
-        .collect::<Vec<_>>()
-        .join(", ")
+    let labels: Vec<&str> = analysis.runs.iter().map(|r| r.label.as_str()).collect();
+    run_ranges(indices, &labels)
 }
 
 /// `<ol>` with one `<li data-testid="cluster">` per cluster: a line with the shared and the
