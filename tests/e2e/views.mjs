@@ -826,6 +826,22 @@ async function scenarioManyRuns(page, base, scratch) {
   const value = near ? analysis.consistency.agreement[pi][pj] : undefined;
   check(`${label}: pointing at the cell of runs ${i + 1} and ${j + 1} tells the agreement of the pair under the pointer, as the CLI's`,
     near && readout.agreement === (value === null ? 'none' : value?.toFixed(4)), `${show(readout)}; CLI: ${value}`);
+  // The co-failure clusters' runs, consecutive runs of one label as a range.
+  const rangesOf = (runs) => {
+    const labelOf = (i) => analysis.runs[i]?.label ?? '';
+    const out = [];
+    for (const i of runs) {
+      const last = out.at(-1);
+      if (last && last[1] + 1 === i && labelOf(last[1]) === labelOf(i)) last[1] = i;
+      else out.push([i, i]);
+    }
+    return out.length === 0 ? 'none' : out.map(([a, b]) => (a === b ? `#${a + 1} ${labelOf(a)}` : `#${a + 1}–#${b + 1} ${labelOf(b)}`)).join(', ');
+  };
+  await page.waitForSelector('[data-testid=cluster-shared]', { timeout: WAIT_MS }).catch(() => {});
+  const clusterRuns = await page.evaluate(() => [...document.querySelectorAll('[data-testid=cluster-shared]')].map((el) => el.textContent));
+  const expectedRuns = analysis.clusters.map((c) => rangesOf(c.shared_runs));
+  check(`${label}: each co-failure cluster's shared runs, in ranges ("${(expectedRuns[0] ?? '').slice(0, 40)}")`,
+    expectedRuns.length > 0 && same(clusterRuns, expectedRuns), `page: ${show(clusterRuns)}\nCLI:  ${show(expectedRuns)}`);
   const testsMs = await switchTo('tests');
   const strips = await page.evaluate(() => [...document.querySelectorAll('[data-testid=tests] tr[data-test-id]')].slice(0, 5).map((tr) => ({
     id: tr.getAttribute('data-test-id'),
@@ -837,8 +853,17 @@ async function scenarioManyRuns(page, base, scratch) {
   check(`${label}: each row's outcome strip has a cell per stretch of equal outcomes, and they spell the CLI's 500 outcomes`,
     stripsOk, show(strips.map((r) => ({ ...r, outcomes: r.outcomes.slice(0, 80) }))));
   const runsMs = await switchTo('runs');
-  const rows = await page.evaluate(() => document.querySelectorAll('[data-testid=runs] tbody tr').length);
-  check(`${label}: the runs view lists the 500 runs`, rows === 500, `rows: ${rows}`);
+  const runRows = () => page.evaluate(() => ({
+    rows: document.querySelectorAll('[data-testid=runs] tbody tr[data-run]').length,
+    last: [...document.querySelectorAll('[data-testid=runs] tbody tr[data-run]')].pop()?.getAttribute('data-run'),
+    rowcount: document.querySelector('[data-testid=runs] table')?.getAttribute('aria-rowcount'),
+  }));
+  const top = await runRows();
+  await page.evaluate(() => { const el = document.querySelector('[data-testid=runs-scroll]'); el.scrollTop = el.scrollHeight; });
+  await page.waitForFunction(() => [...document.querySelectorAll('[data-testid=runs] tbody tr[data-run]')].pop()?.getAttribute('data-run') === '499', null, { timeout: 5000 }).catch(() => {});
+  const bottom = await runRows();
+  check(`${label}: the runs view renders only the rows in view (${top.rows} of 500), aria-rowcount says all, and scrolled to the end shows run 500`,
+    top.rows > 0 && top.rows < 100 && top.rowcount === '501' && bottom.last === '499' && bottom.rows < 100, show({ top, bottom }));
   const tasks = await page.evaluate(() => window.__longTasks);
   console.log(`       FIGURES: switch to consistency ${consistencyMs.toFixed(0)} ms, to tests ${testsMs.toFixed(0)} ms, to runs ${runsMs.toFixed(0)} ms; long tasks since the page opened: ${tasks.map((t) => t.toFixed(0)).join(' ') || 'none'}`);
   await shot(page, 'runs-500', false);
