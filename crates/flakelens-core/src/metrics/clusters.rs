@@ -71,15 +71,17 @@ pub fn co_failure_clusters<'a>(
     // Compared by ascending size: |A ∩ B| / |A ∪ B| ≤ |A| / |B| for |A| ≤ |B|, so once that
     // bound falls under the threshold, no larger set can reach it.
     distinct.sort_by_key(|&i| failing[i].1.len());
-    for (k, &i) in distinct.iter().enumerate() {
-        let a = failing[i].1.len();
-        for &j in &distinct[k + 1..] {
-            let b = failing[j].1.len();
-            if (a as f64) / (b as f64) < similarity {
-                break;
-            }
-            if jaccard(&bits[i], &bits[j]) >= similarity {
-                link(&mut parent, i, j);
+    if similarity > 0.0 {
+        link_similar_by_prefix(&failing, &bits, &distinct, similarity, |i, j| {
+            link(&mut parent, i, j)
+        });
+    } else {
+        // Every pair is similar enough, sharing a run or not.
+        for (k, &i) in distinct.iter().enumerate() {
+            for &j in &distinct[k + 1..] {
+                if jaccard(&bits[i], &bits[j]) >= similarity {
+                    link(&mut parent, i, j);
+                }
             }
         }
     }
@@ -109,6 +111,78 @@ pub fn co_failure_clusters<'a>(
         .collect();
     clusters.sort_by_key(|c| std::cmp::Reverse(c.tests.len()));
     clusters
+}
+
+/// Calls `link(j, i)` for each pair of the sets `distinct` (indices into `failing`, by
+/// ascending size) whose Jaccard similarity is at least `similarity` (> 0), without comparing
+/// every pair: the prefix filter of all-pairs similarity search (Bayardo, Ma and Srikant,
+/// "Scaling up all pairs similarity search", WWW 2007; Chaudhuri, Ganti and Kaushik, ICDE
+/// 2006). With the runs in one global order, two sets with |A ∩ B| ≥ α share a run among
+/// the first |A| − α + 1 runs of A and the first |B| − α + 1 runs of B; similarity t gives
+/// |A ∩ B| ≥ ⌈t · max(|A|, |B|)⌉, so each set's first |S| − ⌊t · |S|⌋ + 1 runs (a prefix at
+/// least that long, also when t · |S| is rounded) are enough. Each set is compared with the
+/// earlier (smaller) sets that share a run of its prefix, once, and only when the size
+/// bound allows. The runs are ordered rarest first, so the lists per run stay short. At
+/// 100,000 tests × 20 runs, comparing every pair of equal-sized sets took a quarter of the
+/// analysis's own time in the worker.
+fn link_similar_by_prefix(
+    failing: &[(&str, Vec<usize>)],
+    bits: &[Vec<u64>],
+    distinct: &[usize],
+    similarity: f64,
+    mut link: impl FnMut(usize, usize),
+) {
+    let runs = distinct
+        .iter()
+        .filter_map(|&i| failing[i].1.last())
+        .max()
+        .map_or(0, |&r| r + 1);
+    let mut sets_with = vec![0usize; runs];
+    for &i in distinct {
+        for &r in &failing[i].1 {
+            sets_with[r] += 1;
+        }
+    }
+    // rank[r]: run r's place in the global order, the rarest first (ties by run).
+    let mut order: Vec<usize> = (0..runs).collect();
+    order.sort_by_key(|&r| (sets_with[r], r));
+    let mut rank = vec![0usize; runs];
+    for (place, &r) in order.iter().enumerate() {
+        rank[r] = place;
+    }
+    // The sets already seen whose prefix holds each run (positions in `distinct`).
+    let mut with_run: Vec<Vec<usize>> = vec![Vec::new(); runs];
+    // The set compared with last, per set, so a candidate found through several runs is
+    // compared once.
+    let mut compared_with = vec![usize::MAX; distinct.len()];
+    let mut ordered: Vec<usize> = Vec::new();
+    for (k, &i) in distinct.iter().enumerate() {
+        ordered.clear();
+        ordered.extend(failing[i].1.iter().copied());
+        ordered.sort_by_key(|&r| rank[r]);
+        let a = ordered.len();
+        // In [0, a] after the clamp: the cast cannot truncate beyond the fraction.
+        let sure = ((similarity * a as f64).floor().clamp(0.0, a as f64)) as usize;
+        let prefix = &ordered[..(a - sure + 1).min(a)];
+        for &r in prefix {
+            for &m in &with_run[r] {
+                if compared_with[m] == k {
+                    continue;
+                }
+                compared_with[m] = k;
+                let j = distinct[m];
+                let b = failing[j].1.len();
+                if (b as f64) / (a as f64) >= similarity
+                    && jaccard(&bits[i], &bits[j]) >= similarity
+                {
+                    link(j, i);
+                }
+            }
+        }
+        for &r in prefix {
+            with_run[r].push(k);
+        }
+    }
 }
 
 /// A set of run indices as bits, 64 runs a word.
