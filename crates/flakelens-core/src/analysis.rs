@@ -2067,13 +2067,19 @@ fn note_unrelated_runs(
         return;
     }
     let mut shared = vec![false; runs.len()];
+    let mut unshared = runs.len();
     for test in tests {
-        let present: Vec<usize> = (0..runs.len())
-            .filter(|&r| test.outcomes[r].is_some())
-            .collect();
-        if present.len() > 1 {
-            for r in present {
-                shared[r] = true;
+        if unshared == 0 {
+            // Every run shares a test with another: most analyses stop at the first test.
+            break;
+        }
+        let present = || (0..runs.len()).filter(|&r| test.outcomes[r].is_some());
+        if present().nth(1).is_some() {
+            for r in present() {
+                if !shared[r] {
+                    shared[r] = true;
+                    unshared -= 1;
+                }
             }
         }
     }

@@ -71,12 +71,17 @@ pub struct TestMetrics {
 /// The runs in which a test executed, in run order: true where it failed or errored.
 /// Skipped runs and absences are left out.
 pub fn executed_failures(outcomes: &[Option<Outcome>]) -> Vec<bool> {
-    outcomes
-        .iter()
-        .flatten()
-        .filter(|o| o.is_executed())
-        .map(|o| o.is_failure())
-        .collect()
+    // Sized for every run at once: collected from a filter, the vector grew by doubling (four
+    // reallocations at 20 runs, for each of 100,000 tests).
+    let mut executed = Vec::with_capacity(outcomes.len());
+    executed.extend(
+        outcomes
+            .iter()
+            .flatten()
+            .filter(|o| o.is_executed())
+            .map(|o| o.is_failure()),
+    );
+    executed
 }
 
 /// Computes the metrics of one test from its outcomes and durations, one entry per run in
@@ -160,11 +165,8 @@ fn outcome_metrics(executed: &[bool], options: &AnalysisOptions) -> TestMetrics 
 /// The statistics of the finite durations (seconds), `None` when there are none; the times
 /// are sorted once for the median and the 95th percentile.
 fn duration_stats(durations: &DurationsPerRun) -> Option<DurationStats> {
-    let mut times: Vec<f64> = durations
-        .iter()
-        .flatten()
-        .filter(|t| t.is_finite())
-        .collect();
+    let mut times: Vec<f64> = Vec::with_capacity(durations.len());
+    times.extend(durations.iter().flatten().filter(|t| t.is_finite()));
     if times.is_empty() {
         return None;
     }
