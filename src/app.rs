@@ -552,7 +552,7 @@ pub fn app() -> Html {
             },
             View::Consistency => html! {
                 <>
-                    <ConsistencyPanel analysis={analysis.clone()} />
+                    <ConsistencyPanel analysis={analysis.clone()} theme={state.theme} />
                     <TestHeatmap analysis={analysis.clone()} shown={shown.clone()}
                         filtered={!state.route.query.is_unfiltered()} on_select={(*on_select).clone()} />
                     <Groups analysis={analysis.clone()} />

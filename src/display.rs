@@ -431,12 +431,17 @@ pub fn markdown_issue(analysis: &Analysis, test: &TestSummary) -> String {
     md
 }
 
+/// An outcome's name, `absent` where the test is not in the run.
+pub fn outcome_name(outcome: Option<Outcome>) -> &'static str {
+    outcome.map_or("absent", Outcome::as_str)
+}
+
 /// The stretches of consecutive runs with the same outcome, in run order: (first run, how
 /// many runs, the outcome's name, `absent` where the test is).
 pub fn outcome_stretches(outcomes: &[Option<Outcome>]) -> Vec<(usize, usize, &'static str)> {
     let mut stretches: Vec<(usize, usize, &'static str)> = Vec::new();
     for (i, o) in outcomes.iter().enumerate() {
-        let name = o.map_or("absent", Outcome::as_str);
+        let name = outcome_name(*o);
         match stretches.last_mut() {
             Some((_, len, last)) if *last == name => *len += 1,
             _ => stretches.push((i, 1, name)),
@@ -470,9 +475,57 @@ pub fn run_ranges(indices: &[usize], labels: &[&str]) -> String {
         .join(", ")
 }
 
+/// The colour theme the user chose with the toggle; without a choice the page follows
+/// `prefers-color-scheme`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Theme {
+    /// Dark text on light backgrounds.
+    Light,
+    /// Light text on dark backgrounds.
+    Dark,
+}
+
+impl Theme {
+    /// The `data-theme` value and the localStorage value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Theme::Light => "light",
+            Theme::Dark => "dark",
+        }
+    }
+
+    /// Reads a stored value.
+    pub fn parse(text: &str) -> Option<Theme> {
+        match text {
+            "light" => Some(Theme::Light),
+            "dark" => Some(Theme::Dark),
+            _ => None,
+        }
+    }
+
+    /// The other theme.
+    pub fn flipped(self) -> Theme {
+        match self {
+            Theme::Light => Theme::Dark,
+            Theme::Dark => Theme::Light,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn themes_are_stored_by_name() {
+        for theme in [Theme::Light, Theme::Dark] {
+            assert_eq!(Theme::parse(theme.as_str()), Some(theme));
+            assert_ne!(theme.flipped(), theme);
+            assert_eq!(theme.flipped().flipped(), theme);
+        }
+        assert_eq!(Theme::parse("dark"), Some(Theme::Dark));
+        assert_eq!(Theme::parse("sepia"), None);
+    }
 
     #[test]
     fn runs_named_in_ranges_of_one_label() {

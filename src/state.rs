@@ -41,42 +41,7 @@ pub fn memory_budget() -> u64 {
         .map_or(MEMORY_BUDGET_BYTES, |mib| mib << 20)
 }
 
-/// The colour theme the user chose with the toggle; without a choice the page follows
-/// `prefers-color-scheme`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Theme {
-    /// Dark text on light backgrounds.
-    Light,
-    /// Light text on dark backgrounds.
-    Dark,
-}
-
-impl Theme {
-    /// The `data-theme` value and the localStorage value.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Theme::Light => "light",
-            Theme::Dark => "dark",
-        }
-    }
-
-    /// Reads a stored value.
-    pub fn parse(text: &str) -> Option<Theme> {
-        match text {
-            "light" => Some(Theme::Light),
-            "dark" => Some(Theme::Dark),
-            _ => None,
-        }
-    }
-
-    /// The other theme.
-    pub fn flipped(self) -> Theme {
-        match self {
-            Theme::Light => Theme::Dark,
-            Theme::Dark => Theme::Light,
-        }
-    }
-}
+pub use crate::display::Theme;
 
 /// Everything the page shows.
 #[derive(Clone, Default, PartialEq)]

@@ -27,13 +27,6 @@ thread_local! {
     static BUILT: PerAnalysis<Option<Element>> = const { RefCell::new(None) };
 }
 
-/// The runs `indices` by name (`#3 label`), consecutive runs of one label as a range
-/// (`#1–#500 all`), or "none".
-fn run_names(analysis: &Analysis, indices: &[usize]) -> String {
-    let labels: Vec<&str> = analysis.runs.iter().map(|r| r.label.as_str()).collect();
-    run_ranges(indices, &labels)
-}
-
 /// `<ol>` with one `<li data-testid="cluster">` per cluster: a line with the shared and the
 /// any-failed runs, then every test id in `<ul><li><code>`.
 fn build(document: &Document, analysis: &Analysis) -> Option<Element> {
@@ -43,6 +36,8 @@ fn build(document: &Document, analysis: &Analysis) -> Option<Element> {
     let item = element("li")?;
     let code = element("code")?;
     item.append_child(&code).ok()?;
+    // The runs named by label, consecutive runs of one label as a range (`#1–#500 all`).
+    let labels: Vec<&str> = analysis.runs.iter().map(|r| r.label.as_str()).collect();
     for cluster in &analysis.clusters {
         let li = element("li")?;
         li.set_attribute("data-testid", "cluster").ok()?;
@@ -51,11 +46,11 @@ fn build(document: &Document, analysis: &Analysis) -> Option<Element> {
             .ok()?;
         let shared = element("span")?;
         shared.set_attribute("data-testid", "cluster-shared").ok()?;
-        shared.set_text_content(Some(&run_names(analysis, &cluster.shared_runs)));
+        shared.set_text_content(Some(&run_ranges(&cluster.shared_runs, &labels)));
         p.append_child(&shared).ok()?;
         p.append_with_str_1("; any failed in: ").ok()?;
         let any = element("span")?;
-        any.set_text_content(Some(&run_names(analysis, &cluster.any_runs)));
+        any.set_text_content(Some(&run_ranges(&cluster.any_runs, &labels)));
         p.append_child(&any).ok()?;
         li.append_child(&p).ok()?;
         let ul = element("ul")?;

@@ -4,18 +4,19 @@
 
 use flakelens_core::format::{confidence, percent};
 use flakelens_core::metrics::consistency::run_agreements;
+use gloo_events::EventListener;
 use wasm_bindgen::JsCast;
-use web_sys::{HtmlCanvasElement, MouseEvent as WebMouseEvent};
+use web_sys::{HtmlCanvasElement, KeyboardEvent, MouseEvent as WebMouseEvent};
 use yew::prelude::*;
 
 use crate::chart::{canvas_pixel, mix_colour};
 use crate::components::canvas::{css_colour, put_pixels};
 use crate::display::SharedAnalysis;
-use crate::display::{agreement_attr, heat, run_name};
+use crate::display::{agreement_attr, heat, run_name, run_ranges, Theme};
 
 /// Above this many runs the agreement matrix is drawn on a canvas. As HTML, each cell is an
-/// element with its title: 500 runs' 250,000 cells took the page 4.1 s to build, and a second
-/// long task of 2.4 s followed (`bench/browser/many-runs.mjs`).
+/// element with its title: 500 runs' 250,000 cells took the page 4.1–4.9 s to build, and a
+/// second long task of 2.4–3.7 s followed (`bench/browser/many-runs.mjs`).
 pub const AGREEMENT_HTML_RUNS: usize = 60;
 /// How many of the least agreeing runs are listed.
 const LEAST_AGREEING_LISTED: usize = 10;
@@ -67,6 +68,9 @@ impl<'a> RunNames<'a> {
 pub struct ConsistencyProps {
     /// The analysis whose consistency to show.
     pub analysis: SharedAnalysis,
+    /// The theme chosen (`None`: the system's), so the canvas is drawn again in its colours.
+    #[prop_or_default]
+    pub theme: Option<Theme>,
 }
 
 /// Contiguous runs with one label, for the header row above the matrix: (label, how many).
@@ -131,8 +135,8 @@ pub fn consistency_panel(props: &ConsistencyProps) -> Html {
                                     <td class="num" title={format!("over the {} other runs that share a test with it", r.compared_runs)}>
                                         {percent(Some(r.mean))}
                                     </td>
-                                    <td data-least={r.least.0.to_string()}>
-                                        {format!("{} ({})", name(r.least.0), percent(Some(r.least.1)))}
+                                    <td data-least={r.least_agreeing.to_string()}>
+                                        {format!("{} ({})", name(r.least_agreeing), percent(Some(r.least_agreement)))}
                                     </td>
                                 </tr>
                             }) }
@@ -144,7 +148,13 @@ pub fn consistency_panel(props: &ConsistencyProps) -> Html {
                       Darker cells mean the two runs disagree more; hover a cell for its figures."}
                 </p>
                 if n > AGREEMENT_HTML_RUNS {
-                    <AgreementCanvas analysis={analysis.clone()} />
+                    <AgreementCanvas analysis={analysis.clone()} theme={props.theme}
+                        listed={n >= 3 && !least.is_empty()} />
+                    if several_groups {
+                        <p class="hint" data-testid="agreement-groups">
+                            {"Runs by group: "}{run_ranges(&(0..n).collect::<Vec<_>>(), labels)}
+                        </p>
+                    }
                 } else {
                     <div class="scroll">
                         <table class="heatmap" data-testid="agreement" aria-label="Run by run agreement">
@@ -198,21 +208,45 @@ pub fn consistency_panel(props: &ConsistencyProps) -> Html {
 #[derive(Properties, PartialEq)]
 struct AgreementCanvasProps {
     analysis: SharedAnalysis,
+    /// The theme chosen; the canvas is drawn again when it changes.
+    theme: Option<Theme>,
+    /// True when the runs that agree least are listed above the canvas.
+    listed: bool,
 }
 
 /// The agreement matrix as an image, one square of pixels per pair of runs, coloured as the
-/// HTML cells are; the pair under the pointer (or last clicked) is told beneath it.
+/// HTML cells are (the theme's `--heat-hot` and `--heat-cool`); the pair under the pointer,
+/// last clicked or moved to with the arrow keys (the canvas takes focus) is told beneath it.
 #[function_component(AgreementCanvas)]
 fn agreement_canvas(props: &AgreementCanvasProps) -> Html {
     let canvas = use_node_ref();
-    let pointed = use_state(|| None::<(usize, usize)>);
+    // The pair told, and whether the keyboard chose it (then the readout is announced).
+    let pointed = use_state_eq(|| None::<((usize, usize), bool)>);
+    // Bumped when the system's colour scheme changes, to draw again in the theme's colours.
+    let scheme_changes = use_state(|| 0u32);
+    {
+        let scheme_changes = scheme_changes.clone();
+        use_effect_with((), move |_| {
+            let listener = web_sys::window()
+                .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
+                .map(|query| {
+                    EventListener::new(&query, "change", move |_| {
+                        scheme_changes.set(*scheme_changes + 1)
+                    })
+                });
+            move || drop(listener)
+        });
+    }
     let agreement = &props.analysis.consistency.agreement;
     let n = agreement.len();
     let cell = (720 / n.max(1)).clamp(1, 12);
     let side = n * cell;
     {
-        let canvas = canvas.clone();
-        use_effect_with(props.analysis.clone(), move |analysis| {
+        let (canvas, pointed) = (canvas.clone(), pointed.clone());
+        let deps = (props.analysis.clone(), props.theme, *scheme_changes);
+        use_effect_with(deps, move |(analysis, _, _)| {
+            // Another analysis may have other runs at those places.
+            pointed.set(None);
             let matrix = &analysis.consistency.agreement;
             let colour = |name, fallback| {
                 canvas
@@ -249,39 +283,62 @@ fn agreement_canvas(props: &AgreementCanvasProps) -> Html {
             };
             let i = canvas_pixel(e.offset_y(), el.client_height(), side) / cell;
             let j = canvas_pixel(e.offset_x(), el.client_width(), side) / cell;
-            if *pointed != Some((i, j)) {
-                pointed.set(Some((i, j)));
-            }
+            pointed.set(Some(((i, j), false)));
+        })
+    };
+    let onkeydown = {
+        let pointed = pointed.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            let ((i, j), _) = (*pointed).unwrap_or(((0, 0), true));
+            let last = n.saturating_sub(1);
+            let moved = match e.key().as_str() {
+                "ArrowUp" => (i.saturating_sub(1), j),
+                "ArrowDown" => ((i + 1).min(last), j),
+                "ArrowLeft" => (i, j.saturating_sub(1)),
+                "ArrowRight" => (i, (j + 1).min(last)),
+                "Home" => (i, 0),
+                "End" => (i, last),
+                _ => return,
+            };
+            e.prevent_default();
+            pointed.set(Some((moved, true)));
         })
     };
     let names = RunNames::of(&props.analysis);
-    let (readout, pair, value) = match *pointed {
-        Some((i, j)) if i < n && j < n => {
+    let (readout, pair, value, announced) = match *pointed {
+        Some(((i, j), by_keyboard)) if i < n && j < n => {
             let value = agreement[i].get(j).copied().flatten();
             (
                 pair_text(&names, i, j, value),
                 Some(format!("{i} {j}")),
                 Some(agreement_attr(value)),
+                by_keyboard,
             )
         }
         _ => (
-            "Point at a cell, or click it, for its two runs and their agreement.".to_owned(),
+            "Point at a cell, click it, or focus the image and use the arrow keys, for its two runs and their agreement.".to_owned(),
             None,
             None,
+            false,
         ),
+    };
+    let listed = if props.listed {
+        "; the runs that agree least with the others are listed above"
+    } else {
+        ""
     };
     html! {
         <>
             <div class="scroll">
                 <canvas ref={canvas} class="agreement-canvas" data-testid="agreement" data-mode="canvas"
                     data-runs={n.to_string()} data-cell={cell.to_string()}
-                    width={side.to_string()} height={side.to_string()} role="img"
-                    onmousemove={point.clone()} onclick={point}
-                    aria-label={format!("Run by run agreement of {n} runs, {cell} pixel(s) per pair; the runs that agree least are listed above")}>
+                    width={side.to_string()} height={side.to_string()} role="img" tabindex="0"
+                    onmousemove={point.clone()} onclick={point} {onkeydown}
+                    aria-label={format!("Run by run agreement of {n} runs, {cell} pixel(s) per pair; arrow keys move between pairs{listed}")}>
                 </canvas>
             </div>
             <p class="agreement-readout" data-testid="agreement-readout" data-pair={pair}
-                data-agreement={value} aria-live="polite">{readout}</p>
+                data-agreement={value} aria-live={if announced { "polite" } else { "off" }}>{readout}</p>
         </>
     }
 }

@@ -6,12 +6,12 @@ use std::rc::Rc;
 use flakelens_core::Outcome;
 use yew::prelude::*;
 
-use crate::display::outcome_stretches;
+use crate::display::{outcome_name, outcome_stretches};
 
-/// Above this many runs a strip merges each stretch of consecutive runs with the same outcome
+/// Up to this many runs a strip has a cell per run; above, it merges each stretch of consecutive runs with the same outcome
 /// into one cell, as wide as the runs it stands for. One element per run made the tests view
 /// build 20,000 cells for 40 rows at 500 runs (about 120 ms of the switch, and as much layout).
-pub const CELL_PER_RUN_LIMIT: usize = 60;
+pub const CELL_PER_RUN_UP_TO: usize = 60;
 
 /// Props of [`OutcomeStrip`].
 #[derive(Properties, PartialEq)]
@@ -23,12 +23,12 @@ pub struct OutcomeStripProps {
 }
 
 /// A row of cells coloured by outcome: one per run, or one per stretch of runs with the same
-/// outcome above [`CELL_PER_RUN_LIMIT`] runs. Each cell's `data-outcome` names the outcome,
+/// outcome above [`CELL_PER_RUN_UP_TO`] runs. Each cell's `data-outcome` names the outcome,
 /// and a merged cell's `data-runs` says how many runs it stands for.
 #[function_component(OutcomeStrip)]
 pub fn outcome_strip(props: &OutcomeStripProps) -> Html {
     let file = |i: usize| props.files.get(i).map(String::as_str).unwrap_or("");
-    if props.outcomes.len() > CELL_PER_RUN_LIMIT {
+    if props.outcomes.len() > CELL_PER_RUN_UP_TO {
         let stretches = outcome_stretches(&props.outcomes);
         let described: Vec<String> = stretches
             .iter()
@@ -54,9 +54,9 @@ pub fn outcome_strip(props: &OutcomeStripProps) -> Html {
     }
     html! {
         <span class="strip" role="img"
-            aria-label={props.outcomes.iter().map(|o| label(*o)).collect::<Vec<_>>().join(", ")}>
+            aria-label={props.outcomes.iter().map(|o| outcome_name(*o)).collect::<Vec<_>>().join(", ")}>
             { for props.outcomes.iter().enumerate().map(|(i, o)| {
-                let name = label(*o);
+                let name = outcome_name(*o);
                 html! {
                     <span class={classes!("cell", name)} data-outcome={name}
                         title={format!("run {} ({}): {name}", i + 1, file(i))}></span>
@@ -64,8 +64,4 @@ pub fn outcome_strip(props: &OutcomeStripProps) -> Html {
             }) }
         </span>
     }
-}
-
-fn label(outcome: Option<Outcome>) -> &'static str {
-    outcome.map_or("absent", Outcome::as_str)
 }

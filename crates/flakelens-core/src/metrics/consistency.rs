@@ -133,8 +133,10 @@ pub struct RunAgreement {
     pub mean: f64,
     /// How many other runs share a test with it: the runs the mean is taken over.
     pub compared_runs: usize,
-    /// The other run it agrees with least, and that agreement (the first such run on a tie).
-    pub least: (usize, f64),
+    /// The other run it agrees with least (the first such run on a tie).
+    pub least_agreeing: usize,
+    /// Its agreement with that run, a ratio in \[0, 1\].
+    pub least_agreement: f64,
 }
 
 /// Each run's [`RunAgreement`] from an agreement matrix (`agreement[i][j]`, see
@@ -159,11 +161,13 @@ pub fn run_agreements(agreement: &[Vec<Option<f64>>]) -> Vec<RunAgreement> {
                     least = Some((other, value));
                 }
             }
+            let (least_agreeing, least_agreement) = least?;
             Some(RunAgreement {
                 run,
                 mean: sum / compared_runs as f64,
                 compared_runs,
-                least: least?,
+                least_agreeing,
+                least_agreement,
             })
         })
         .collect();
@@ -291,7 +295,14 @@ mod tests {
         // least run 2 (0.8); run 2: (0.6 + 0.8) / 2 = 0.7, least run 0 (0.6).
         let got: Vec<(usize, f64, usize, (usize, f64))> = rows
             .iter()
-            .map(|r| (r.run, r.mean, r.compared_runs, r.least))
+            .map(|r| {
+                (
+                    r.run,
+                    r.mean,
+                    r.compared_runs,
+                    (r.least_agreeing, r.least_agreement),
+                )
+            })
             .collect();
         let expected = vec![
             (2, (0.6 + 0.8) / 2.0, 2, (0, 0.6)),
@@ -311,7 +322,10 @@ mod tests {
             vec![Some(0.5), Some(0.5), Some(1.0)],
         ];
         let rows = run_agreements(&agreement);
-        let got: Vec<(usize, (usize, f64))> = rows.iter().map(|r| (r.run, r.least)).collect();
+        let got: Vec<(usize, (usize, f64))> = rows
+            .iter()
+            .map(|r| (r.run, (r.least_agreeing, r.least_agreement)))
+            .collect();
         assert_eq!(got, vec![(0, (1, 0.5)), (1, (0, 0.5)), (2, (0, 0.5))]);
         assert!(run_agreements(&[vec![Some(1.0)]]).is_empty());
         assert!(run_agreements(&[]).is_empty());
