@@ -42,27 +42,43 @@ pub struct RunsProps {
 /// File, group label and where it came from, dialect, timestamp, counts and partial.
 #[function_component(RunsTable)]
 pub fn runs_table(props: &RunsProps) -> Html {
-    let scroll_top = use_state(|| 0.0_f64);
-    let viewport = use_state(|| DEFAULT_VIEWPORT);
+    // The first row in view and how many rows fit: a scroll within a row changes neither,
+    // and renders nothing.
+    let first_row = use_state_eq(|| 0usize);
+    let viewport = use_state_eq(|| DEFAULT_VIEWPORT);
     let runs = &props.analysis.runs;
-    // Each file's first run, found once: 500 files searched row by row were 125,000
-    // comparisons.
-    let mut run_of: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
-    for (i, run) in runs.iter().enumerate() {
-        run_of.entry(run.file.as_str()).or_insert(i);
-    }
+    // Each file's first run, found once per analysis: 500 files searched row by row were
+    // 125,000 comparisons.
+    let run_of = use_memo(props.analysis.clone(), |analysis| {
+        let mut run_of: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+        for (i, run) in analysis.runs.iter().enumerate() {
+            run_of.entry(run.file.clone()).or_insert(i);
+        }
+        run_of
+    });
     let total = props.files.len();
     let windowed = total > ALL_ROWS_UP_TO;
     let (start, end) = if windowed {
-        virtual_window(*scroll_top, *viewport, ROW_HEIGHT, total, OVERSCAN)
+        // Fewer files than before (a smaller load) leave the first row past the end until
+        // the browser's own scroll event: the window is taken from the last rows then.
+        let visible = (*viewport / ROW_HEIGHT).ceil() as usize;
+        let first = (*first_row).min(total.saturating_sub(visible));
+        virtual_window(
+            first as f64 * ROW_HEIGHT,
+            *viewport,
+            ROW_HEIGHT,
+            total,
+            OVERSCAN,
+        )
     } else {
         (0, total)
     };
     let onscroll = windowed.then(|| {
-        let (scroll_top, viewport) = (scroll_top.clone(), viewport.clone());
+        let (first_row, viewport) = (first_row.clone(), viewport.clone());
         Callback::from(move |e: Event| {
             let el = e.target_unchecked_into::<Element>();
-            scroll_top.set(f64::from(el.scroll_top()));
+            // Non-negative, so the cast only drops the fraction.
+            first_row.set((f64::from(el.scroll_top().max(0)) / ROW_HEIGHT).floor() as usize);
             let height = f64::from(el.client_height());
             if height > 0.0 && (height - *viewport).abs() > 1.0 {
                 viewport.set(height);
@@ -80,7 +96,7 @@ pub fn runs_table(props: &RunsProps) -> Html {
                 <table class={classes!("runs-table", windowed.then_some("windowed"))}
                     aria-rowcount={(total + 1).to_string()}>
                     <thead>
-                        <tr>
+                        <tr aria-rowindex="1">
                             <th scope="col" title="Included in the analysis">{"Use"}</th>
                             <th scope="col" class="num">{"#"}</th>
                             <th scope="col">{"File"}</th>
@@ -96,16 +112,28 @@ pub fn runs_table(props: &RunsProps) -> Html {
                             <th scope="col" title="Malformed file: only the testcases before the fault were read">{"Partial"}</th>
                         </tr>
                     </thead>
-                    <tbody>
-                        if start > 0 {
-                            <tr class="spacer" aria-hidden="true" style={format!("height: {}px", start as f64 * ROW_HEIGHT)}>
+                    // The spacers sit in tbody elements of their own, always there in a
+                    // windowed table (0 px high at an end): Yew matches a list of siblings by
+                    // key only when every one has a key, else by place from the end, which
+                    // rebuilt every row the window moved past (and dropped the text typed in
+                    // its field).
+                    if windowed {
+                        <tbody class="spacer" aria-hidden="true">
+                            <tr class="spacer" style={format!("height: {}px", start as f64 * ROW_HEIGHT)}>
                                 <td colspan="13"></td>
                             </tr>
-                        }
-                        { for props.files[start..end].iter().map(|file| {
+                        </tbody>
+                    }
+                    <tbody>
+                        { for props.files[start..end].iter().enumerate().map(|(k, file)| {
+                            // Keyed by place and file, so a row scrolled into view is never
+                            // another run's row reused, with the text typed in its field.
+                            let place = start + k;
+                            let key = format!("{place}:{file}");
+                            let row_index = (place + 2).to_string();
                             let checkbox = include_box(file, &props.on_include, props.excluded.contains(file));
                             match run_of.get(file.as_str()).copied() {
-                                Some(i) => run_row(i, &runs[i], checkbox, &props.on_label),
+                                Some(i) => run_row(i, &runs[i], checkbox, &props.on_label, key, row_index),
                                 None => {
                                     let why = if props.excluded.contains(file) {
                                         "left out of the analysis"
@@ -113,7 +141,7 @@ pub fn runs_table(props: &RunsProps) -> Html {
                                         "merged with other shards into one run"
                                     };
                                     html! {
-                                        <tr class="excluded" data-file={file.clone()}>
+                                        <tr class="excluded" data-file={file.clone()} {key} aria-rowindex={row_index}>
                                             <td>{checkbox}</td>
                                             <td class="num">{"—"}</td>
                                             <td class="file"><code>{file}</code></td>
@@ -123,12 +151,14 @@ pub fn runs_table(props: &RunsProps) -> Html {
                                 }
                             }
                         }) }
-                        if end < total {
-                            <tr class="spacer" aria-hidden="true" style={format!("height: {}px", (total - end) as f64 * ROW_HEIGHT)}>
+                    </tbody>
+                    if windowed {
+                        <tbody class="spacer" aria-hidden="true">
+                            <tr class="spacer" style={format!("height: {}px", (total - end) as f64 * ROW_HEIGHT)}>
                                 <td colspan="13"></td>
                             </tr>
-                        }
-                    </tbody>
+                        </tbody>
+                    }
                 </table>
             </div>
         </section>
@@ -151,11 +181,15 @@ fn include_box(file: &str, on_include: &Callback<(String, bool)>, excluded: bool
     }
 }
 
+/// Run `i`'s row; `key` and `row_index` (its `aria-rowindex`) come from its place in the
+/// table.
 fn run_row(
     i: usize,
     r: &RunSummary,
     checkbox: Html,
     on_label: &Callback<(String, String)>,
+    key: String,
+    row_index: String,
 ) -> Html {
     let onchange = {
         let file = r.file.clone();
@@ -178,7 +212,7 @@ fn run_row(
         }
     });
     html! {
-        <tr data-run={i.to_string()} data-file={r.file.clone()}>
+        <tr data-run={i.to_string()} data-file={r.file.clone()} {key} aria-rowindex={row_index}>
             <td>{checkbox}</td>
             <td class="num">{i + 1}</td>
             <td class="file"><code>{&r.file}</code></td>

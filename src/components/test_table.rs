@@ -244,25 +244,31 @@ pub fn test_table(props: &TestTableProps) -> Html {
                     <thead>
                         <tr aria-rowindex="1">{ for COLUMNS.into_iter().map(header) }</tr>
                     </thead>
+                    // The spacers (and the empty note) sit in tbody elements of their own,
+                    // always there: Yew matches the keyed rows by key only when every sibling
+                    // has a key, else by place from the end, which rebuilt every row the
+                    // window moved past.
+                    <tbody class="spacer" aria-hidden="true">
+                        <tr class="spacer" style={format!("height: {}px", start as f64 * ROW_HEIGHT)}>
+                            <td colspan="11"></td>
+                        </tr>
+                    </tbody>
                     <tbody>
-                        if total == 0 {
-                            <tr class="empty"><td colspan="11" class="muted">{"No test matches."}</td></tr>
-                        }
-                        if start > 0 {
-                            <tr class="spacer" aria-hidden="true" style={format!("height: {}px", start as f64 * ROW_HEIGHT)}>
-                                <td colspan="11"></td>
-                            </tr>
-                        }
                         { for props.shown[start..end].iter().enumerate().map(|(k, &i)| {
                             let test = &analysis.tests[i];
                             let open = props.selected.as_deref() == Some(&*test.id);
                             let cursor = props.cursor.as_deref() == Some(&*test.id);
                             row(analysis, test, &files, start + k, open, cursor, &props.on_select)
                         }) }
-                        if end < total {
-                            <tr class="spacer" aria-hidden="true" style={format!("height: {}px", (total - end) as f64 * ROW_HEIGHT)}>
-                                <td colspan="11"></td>
-                            </tr>
+                    </tbody>
+                    <tbody class="spacer" aria-hidden="true">
+                        <tr class="spacer" style={format!("height: {}px", (total - end) as f64 * ROW_HEIGHT)}>
+                            <td colspan="11"></td>
+                        </tr>
+                    </tbody>
+                    <tbody>
+                        if total == 0 {
+                            <tr class="empty"><td colspan="11" class="muted">{"No test matches."}</td></tr>
                         }
                     </tbody>
                 </table>
