@@ -64,7 +64,7 @@ use components::diagnostics::{DiagnosticsPanel, DiagnosticsProps};
 use components::filter_bar::{FilterBar, FilterBarProps};
 use components::lazy_text::{LazyText, LazyTextProps};
 use components::nav_bar::{NavBar, NavBarProps};
-use components::outcome_strip::{OutcomeStrip, OutcomeStripProps, CELL_PER_RUN_LIMIT};
+use components::outcome_strip::{OutcomeStrip, OutcomeStripProps, CELL_PER_RUN_UP_TO};
 use components::rate_histogram::{RateHistogram, RateHistogramProps};
 use components::run_failures::{RunFailures, RunFailuresProps};
 use components::test_heatmap::{TestHeatmap, TestHeatmapProps};
@@ -282,8 +282,50 @@ async fn the_test_table_renders_only_the_rows_in_view() {
         .flatten()
         .expect("a table");
     assert_eq!(attr(&table, "aria-rowcount"), "5001");
-    let spacer = all(&root, "tr.spacer");
-    assert_eq!(spacer.len(), 1, "one spacer below the rendered rows");
+    // A spacer above (0 px at the top) and one below the rendered rows, for the rest.
+    let spacers: Vec<String> = all(&root, "tr.spacer")
+        .iter()
+        .map(|s| attr(s, "style"))
+        .collect();
+    assert_eq!(
+        spacers,
+        vec![
+            "height: 0px".to_owned(),
+            format!("height: {}px", (5_000 - rows.len()) * 64)
+        ]
+    );
+    // Scrolled by twenty rows (past the eight rendered beyond the edge), the rows still in
+    // view are the same elements, not rebuilt (a row's focus and state stay with its test).
+    let style = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.create_element("style").ok())
+        .expect("a style element");
+    style.set_text_content(Some(
+        ".table-scroll { max-height: 600px; overflow: auto; } .test-table tbody tr:not(.spacer) { height: 64px; }",
+    ));
+    root.append_child(&style).expect("appended");
+    let kept = rows[15].clone();
+    let id = attr(&kept, "data-test-id");
+    let scroller = root
+        .query_selector(".table-scroll")
+        .ok()
+        .flatten()
+        .expect("a scroller");
+    scroller.set_scroll_top(20 * 64);
+    scroller
+        .dispatch_event(&web_sys::Event::new("scroll").expect("an event"))
+        .expect("dispatched");
+    settle().await;
+    let first = all(&root, "tr[data-test-id]")
+        .first()
+        .map(|r| attr(r, "data-test-id"));
+    assert_ne!(
+        first.as_deref(),
+        Some(attr(&rows[0], "data-test-id").as_str()),
+        "the window moved"
+    );
+    assert!(kept.is_connected(), "the row of {id} was rebuilt");
+    assert_eq!(attr(&kept, "data-test-id"), id);
 }
 
 #[wasm_bindgen_test]
@@ -428,7 +470,7 @@ async fn a_strip_of_many_runs_has_a_cell_per_stretch_of_equal_outcomes() {
     let files: Rc<Vec<String>> = Rc::new((0..61).map(|r| format!("run-{r}.xml")).collect());
     // 60 runs: a cell per run, whatever the outcomes.
     let root = render::<OutcomeStrip>(OutcomeStripProps {
-        outcomes: vec![p; CELL_PER_RUN_LIMIT],
+        outcomes: vec![p; CELL_PER_RUN_UP_TO],
         files: files.clone(),
     })
     .await;
@@ -472,7 +514,11 @@ async fn many_runs_agreement_is_a_canvas_and_the_least_agreeing_runs_are_listed(
     // `analysis(14, runs)`: tests 0 and 7 fail in odd runs only, test 11 always. Two even
     // runs agree on all 14 tests, two odd runs too, an even and an odd run on 12 of 14.
     let few = analysis(14, 3);
-    let root = render::<ConsistencyPanel>(ConsistencyProps { analysis: few }).await;
+    let root = render::<ConsistencyPanel>(ConsistencyProps {
+        analysis: few,
+        theme: None,
+    })
+    .await;
     assert_eq!(all(&root, "table[data-testid=agreement] td.heat").len(), 9);
     // Run 1 (odd) agrees 12/14 with runs 0 and 2; they agree (12/14 + 1) / 2 on average.
     let listed: Vec<(String, String, String)> = all(&root, "[data-testid=least-agreeing] tbody tr")
@@ -502,7 +548,11 @@ async fn many_runs_agreement_is_a_canvas_and_the_least_agreeing_runs_are_listed(
 
     let runs = AGREEMENT_HTML_RUNS + 1;
     let many = analysis(14, runs);
-    let root = render::<ConsistencyPanel>(ConsistencyProps { analysis: many }).await;
+    let root = render::<ConsistencyPanel>(ConsistencyProps {
+        analysis: many,
+        theme: None,
+    })
+    .await;
     assert!(all(&root, "td.heat").is_empty());
     let canvas = root
         .query_selector("canvas[data-testid=agreement]")
@@ -547,6 +597,44 @@ async fn many_runs_agreement_is_a_canvas_and_the_least_agreeing_runs_are_listed(
         readout.text_content().unwrap_or_default(),
         "#3 all (run-2.xml) vs #6 all (run-5.xml): 85.7% of shared tests agree"
     );
+    assert_eq!(attr(&readout, "aria-live"), "off");
+    // What is drawn: the pair of runs 2 and 5 (12/14 agree) and the diagonal (all agree), in
+    // the light theme's heat colours (no stylesheet here: the fallback colours).
+    let context: web_sys::CanvasRenderingContext2d = canvas
+        .clone()
+        .dyn_into::<web_sys::HtmlCanvasElement>()
+        .expect("a canvas")
+        .get_context("2d")
+        .ok()
+        .flatten()
+        .expect("a 2d context")
+        .dyn_into()
+        .expect("a 2d context");
+    let pixel = |i: f64, j: f64| -> Vec<u8> {
+        context
+            .get_image_data(11.0 * j + 5.0, 11.0 * i + 5.0, 1.0, 1.0)
+            .expect("pixels")
+            .data()
+            .0
+    };
+    let (hot, cool) = ([0xb7, 0x1c, 0x1c], [0xe6, 0xf4, 0xea]);
+    assert_eq!(
+        pixel(2.0, 5.0),
+        chart::mix_colour(hot, cool, display::heat(12.0 / 14.0)).to_vec()
+    );
+    assert_eq!(pixel(5.0, 2.0), pixel(2.0, 5.0));
+    assert_eq!(pixel(3.0, 3.0), vec![0xe6, 0xf4, 0xea, 255]);
+    // The keyboard: the arrow keys move from the pair told, and the readout is announced.
+    let init = web_sys::KeyboardEventInit::new();
+    init.set_key("ArrowRight");
+    init.set_bubbles(true);
+    let key = web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init)
+        .expect("an event");
+    canvas.dispatch_event(&key).expect("dispatched");
+    settle().await;
+    assert_eq!(attr(&readout, "data-pair"), "2 6");
+    assert_eq!(attr(&readout, "aria-live"), "polite");
+    assert_eq!(attr(&canvas, "tabindex"), "0");
 }
 
 #[wasm_bindgen_test]
