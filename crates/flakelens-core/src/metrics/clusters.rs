@@ -115,16 +115,14 @@ pub fn co_failure_clusters<'a>(
 
 /// Calls `link(j, i)` for each pair of the sets `distinct` (indices into `failing`, by
 /// ascending size) whose Jaccard similarity is at least `similarity` (> 0), without comparing
-/// every pair: the prefix filter of all-pairs similarity search (Bayardo, Ma and Srikant,
-/// "Scaling up all pairs similarity search", WWW 2007; Chaudhuri, Ganti and Kaushik, ICDE
-/// 2006). With the runs in one global order, two sets with |A ∩ B| ≥ α share a run among
-/// the first |A| − α + 1 runs of A and the first |B| − α + 1 runs of B; similarity t gives
-/// |A ∩ B| ≥ ⌈t · max(|A|, |B|)⌉, so each set's first |S| − ⌊t · |S|⌋ + 1 runs (a prefix at
-/// least that long, also when t · |S| is rounded) are enough. Each set is compared with the
-/// earlier (smaller) sets that share a run of its prefix, once, and only when the size
-/// bound allows. The runs are ordered rarest first, so the lists per run stay short. At
-/// 100,000 tests × 20 runs, comparing every pair of equal-sized sets took a quarter of the
-/// analysis's own time in the worker.
+/// every pair: the prefix filter of all-pairs similarity search (Chaudhuri, Ganti and
+/// Kaushik, ICDE 2006; Bayardo, Ma and Srikant, WWW 2007). With the runs in one order (here
+/// their own), two sets with |A ∩ B| ≥ α share a run among the first |A| − α + 1 runs of A
+/// and the first |B| − α + 1 runs of B; similarity t gives |A ∩ B| ≥ ⌈t · max(|A|, |B|)⌉,
+/// so each set's first |S| − ⌊t · |S|⌋ + 1 runs (a prefix at least that long, also when
+/// t · |S| is rounded) are enough. Each set is compared once with each earlier (smaller) set
+/// that shares a run of its prefix, when the size bound allows. At 100,000 tests × 20 runs,
+/// comparing every pair of equal-sized sets took a quarter of the analysis's own time.
 fn link_similar_by_prefix(
     failing: &[(&str, Vec<usize>)],
     bits: &[Vec<u64>],
@@ -132,40 +130,19 @@ fn link_similar_by_prefix(
     similarity: f64,
     mut link: impl FnMut(usize, usize),
 ) {
-    let runs = distinct
-        .iter()
-        .filter_map(|&i| failing[i].1.last())
-        .max()
-        .map_or(0, |&r| r + 1);
-    let mut sets_with = vec![0usize; runs];
-    for &i in distinct {
-        for &r in &failing[i].1 {
-            sets_with[r] += 1;
-        }
-    }
-    // rank[r]: run r's place in the global order, the rarest first (ties by run).
-    let mut order: Vec<usize> = (0..runs).collect();
-    order.sort_by_key(|&r| (sets_with[r], r));
-    let mut rank = vec![0usize; runs];
-    for (place, &r) in order.iter().enumerate() {
-        rank[r] = place;
-    }
     // The sets already seen whose prefix holds each run (positions in `distinct`).
-    let mut with_run: Vec<Vec<usize>> = vec![Vec::new(); runs];
-    // The set compared with last, per set, so a candidate found through several runs is
-    // compared once.
+    let mut with_run: Vec<Vec<usize>> = Vec::new();
+    // The set each was compared with last, so a set found through several runs is compared
+    // once.
     let mut compared_with = vec![usize::MAX; distinct.len()];
-    let mut ordered: Vec<usize> = Vec::new();
     for (k, &i) in distinct.iter().enumerate() {
-        ordered.clear();
-        ordered.extend(failing[i].1.iter().copied());
-        ordered.sort_by_key(|&r| rank[r]);
-        let a = ordered.len();
-        // In [0, a] after the clamp: the cast cannot truncate beyond the fraction.
-        let sure = ((similarity * a as f64).floor().clamp(0.0, a as f64)) as usize;
-        let prefix = &ordered[..(a - sure + 1).min(a)];
+        let runs = &failing[i].1;
+        let a = runs.len();
+        // In [0, a] after the clamp: the cast only drops the fraction.
+        let sure = (similarity * a as f64).floor().clamp(0.0, a as f64) as usize;
+        let prefix = &runs[..(a - sure + 1).min(a)];
         for &r in prefix {
-            for &m in &with_run[r] {
+            for &m in with_run.get(r).map_or(&[][..], Vec::as_slice) {
                 if compared_with[m] == k {
                     continue;
                 }
@@ -180,6 +157,9 @@ fn link_similar_by_prefix(
             }
         }
         for &r in prefix {
+            if with_run.len() <= r {
+                with_run.resize_with(r + 1, Vec::new);
+            }
             with_run[r].push(k);
         }
     }
