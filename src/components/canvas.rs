@@ -2,8 +2,10 @@
 //! too many for HTML elements.
 
 use wasm_bindgen::{Clamped, JsCast};
-use web_sys::{CanvasRenderingContext2d, Element, HtmlCanvasElement, ImageData};
+use web_sys::{CanvasRenderingContext2d, Element, HtmlCanvasElement, ImageData, MouseEvent};
 use yew::NodeRef;
+
+use crate::chart::canvas_pixel;
 
 /// Puts `pixels` (RGBA, `width` × `height`, row by row) onto the canvas behind `canvas`.
 /// Does nothing when the canvas is not mounted or the sizes do not match.
@@ -28,4 +30,14 @@ pub fn put_pixels(canvas: &NodeRef, pixels: &[u8], width: usize, height: usize) 
 pub fn css_colour(element: &Element, name: &str) -> Option<[u8; 3]> {
     let style = web_sys::window()?.get_computed_style(element).ok()??;
     crate::chart::hex_colour(&style.get_property_value(name).ok()?)
+}
+
+/// The pixel (x, y) of a `width` × `height` canvas under the pointer of `e`, an event on the
+/// canvas; the canvas may be scaled by CSS. `None` when the event's target is no canvas.
+pub fn pixel_under(e: &MouseEvent, width: usize, height: usize) -> Option<(usize, usize)> {
+    let canvas = e.target()?.dyn_into::<HtmlCanvasElement>().ok()?;
+    Some((
+        canvas_pixel(e.offset_x(), canvas.client_width(), width),
+        canvas_pixel(e.offset_y(), canvas.client_height(), height),
+    ))
 }

@@ -5,12 +5,11 @@
 use flakelens_core::format::{confidence, percent};
 use flakelens_core::metrics::consistency::run_agreements;
 use gloo_events::EventListener;
-use wasm_bindgen::JsCast;
-use web_sys::{HtmlCanvasElement, KeyboardEvent, MouseEvent as WebMouseEvent};
+use web_sys::{KeyboardEvent, MouseEvent as WebMouseEvent};
 use yew::prelude::*;
 
-use crate::chart::{canvas_pixel, mix_colour};
-use crate::components::canvas::{css_colour, put_pixels};
+use crate::chart::mix_colour;
+use crate::components::canvas::{css_colour, pixel_under, put_pixels};
 use crate::display::SharedAnalysis;
 use crate::display::{agreement_attr, heat, run_name, run_ranges, Theme};
 
@@ -275,15 +274,9 @@ fn agreement_canvas(props: &AgreementCanvasProps) -> Html {
     let point = {
         let pointed = pointed.clone();
         Callback::from(move |e: WebMouseEvent| {
-            let Some(el) = e
-                .target()
-                .and_then(|t| t.dyn_into::<HtmlCanvasElement>().ok())
-            else {
-                return;
-            };
-            let i = canvas_pixel(e.offset_y(), el.client_height(), side) / cell;
-            let j = canvas_pixel(e.offset_x(), el.client_width(), side) / cell;
-            pointed.set(Some(((i, j), false)));
+            if let Some((x, y)) = pixel_under(&e, side, side) {
+                pointed.set(Some(((y / cell, x / cell), false)));
+            }
         })
     };
     let onkeydown = {

@@ -6,12 +6,11 @@
 use std::rc::Rc;
 
 use flakelens_core::Outcome;
-use wasm_bindgen::JsCast;
-use web_sys::{HtmlCanvasElement, MouseEvent as WebMouseEvent};
+use web_sys::MouseEvent as WebMouseEvent;
 use yew::prelude::*;
 
-use crate::chart::{canvas_pixel, tests_per_row};
-use crate::components::canvas::put_pixels;
+use crate::chart::tests_per_row;
+use crate::components::canvas::{pixel_under, put_pixels};
 use crate::display::{run_name, SharedAnalysis};
 
 /// Above this many cells the heat map is drawn on a canvas.
@@ -169,15 +168,11 @@ fn heat_canvas(props: &HeatCanvasProps) -> Html {
             props.on_select.clone(),
         );
         Callback::from(move |e: WebMouseEvent| {
-            let Some(el) = e
-                .target()
-                .and_then(|t| t.dyn_into::<HtmlCanvasElement>().ok())
-            else {
+            // The canvas may be scaled down by CSS: the click maps back to canvas pixels.
+            let Some((_, y)) = pixel_under(&e, width, height) else {
                 return;
             };
-            // The canvas may be scaled down by CSS: the click maps back to canvas pixels.
-            let bucket = canvas_pixel(e.offset_y(), el.client_height(), height) / row_h;
-            if let Some(&i) = shown.get(bucket * per_row) {
+            if let Some(&i) = shown.get(y / row_h * per_row) {
                 on_select.emit(analysis.tests[i].id.to_string());
             }
         })
