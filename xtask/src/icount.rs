@@ -1,7 +1,8 @@
 //! `cargo xtask icount [--update]`: the instruction-count regression check.
 //!
 //! Builds `crates/flakelens-core/examples/icount.rs` in release and runs each of its modes
-//! (parse, analysis, whole job, on a fixed generated input of 2,000 tests × 5 runs) under
+//! (parse, analysis, whole job, on a fixed generated input of 2,000 tests × 5 runs; the
+//! analysis again on 100 tests × 500 runs) under
 //! `valgrind --tool=callgrind`, counting only the measured part (`--toggle-collect`). Each
 //! count (`Ir`, instructions executed) is compared with the committed baseline
 //! [`BASELINE`] as a ratio: above `1 + TOLERANCE` fails; below `1 - TOLERANCE` passes with a
@@ -24,12 +25,12 @@ pub const BASELINE: &str = "bench/icount-baseline.json";
 /// (faster).
 pub const TOLERANCE: f64 = 0.10;
 /// The example's modes, each counted separately.
-const MODES: [&str; 3] = ["parse", "analysis", "whole"];
+const MODES: [&str; 4] = ["parse", "analysis", "whole", "many-runs"];
 /// What the baseline measures, written into it.
 const ABOUT: &str =
     "callgrind Ir (instructions executed) of crates/flakelens-core/examples/icount.rs \
-on 2,000 tests x 5 runs (seed 1), release profile; checked by `cargo xtask icount`, \
-rewritten by `cargo xtask icount --update`";
+on 2,000 tests x 5 runs (seed 1; many-runs: the analysis of 100 tests x 500 runs), release \
+profile; checked by `cargo xtask icount`, rewritten by `cargo xtask icount --update`";
 
 /// How a measured count compares with its baseline.
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -1,4 +1,4 @@
-//! `icount <parse|analysis|whole>`: one part of the job on a fixed small input, for counting
+//! `icount <parse|analysis|whole|many-runs>`: one part of the job on a fixed small input, for counting
 //! instructions under callgrind (`cargo xtask icount`, baseline `bench/icount-baseline.json`).
 //!
 //! Input: [`TESTS`] tests × [`RUNS`] runs, seed [`SEED`], generated in memory by
@@ -11,6 +11,9 @@
 //! - `analysis`: `Analysis::from_runs` on the parsed runs (metrics, categories, clusters).
 //! - `whole`: `input::read_input` on every file, then `Analysis::from_reads`, as the CLI and
 //!   the page do.
+//! - `many-runs`: `Analysis::from_runs` on [`MANY_RUNS_TESTS`] tests × [`MANY_RUNS`] runs
+//!   (seed [`SEED`], about 19 MB, parsed outside the count): the parts of the analysis that
+//!   grow with the runs (the run × run agreement matrix, the co-failure clusters).
 //!
 //! Prints the number of tests found, so a broken input shows up as a wrong count.
 
@@ -27,6 +30,10 @@ const TESTS: usize = 2_000;
 const RUNS: usize = 5;
 /// Generator seed of the fixed input.
 const SEED: u64 = 1;
+/// Tests per run in the `many-runs` input.
+const MANY_RUNS_TESTS: usize = 100;
+/// Runs in the `many-runs` input: as many as users run a suite to measure it.
+const MANY_RUNS: usize = 500;
 
 fn main() {
     let mode = std::env::args().nth(1).unwrap_or_default();
@@ -47,8 +54,22 @@ fn main() {
             counted_analysis(black_box(&runs))
         }
         "whole" => counted_whole(black_box(&files)),
+        "many-runs" => {
+            let spec = GenSpec {
+                tests: MANY_RUNS_TESTS,
+                runs: MANY_RUNS,
+                seed: SEED,
+            };
+            let runs: Vec<Run> = (0..MANY_RUNS)
+                .filter_map(|r| {
+                    let file = generate_run(&spec, r);
+                    read_report(&format!("run-{r}.xml"), file.as_bytes()).run
+                })
+                .collect();
+            counted_analysis(black_box(&runs))
+        }
         _ => {
-            eprintln!("usage: icount <parse|analysis|whole>");
+            eprintln!("usage: icount <parse|analysis|whole|many-runs>");
             std::process::exit(2);
         }
     };
