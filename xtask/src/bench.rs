@@ -3,7 +3,9 @@
 //! 1. Builds the release CLI and the programs of `bench/rust` (the quick-xml tokenize-only
 //!    limit and the `quick-junit` crate's reader).
 //! 2. Generates the input with `flakelens gen --tests N --runs R` (default 20,000 × 10, about
-//!    66 MB) into `<target>/bench-input/NxR`.
+//!    66 MB) into `<target>/bench-input/NxR`, and the same runs with `--flat` into
+//!    `<target>/bench-input/NxR-flat` for the quick-junit crate's reader, which skips nested
+//!    suites; flakelens runs on that copy too, and the reader is compared with that run.
 //! 3. Installs the peers when missing or out of date: `bench/peers/.venv` from
 //!    `requirements.txt` (pip), `bench/peers/node_modules` from `package-lock.json` (`npm ci`).
 //! 4. Runs every tool on the directory under `/usr/bin/time -f '%e %M'`, round-robin so that
@@ -125,8 +127,9 @@ struct Tool {
     best: Option<Measure>,
     runs: usize,
     note: Option<String>,
-    /// Why the tool may read no testcase of the generated files, said when it reads none.
-    why_zero: Option<&'static str>,
+    /// Runs on the flat copy of the input (`flakelens gen --flat`), and is compared with
+    /// flakelens on that copy.
+    flat: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -231,10 +234,28 @@ pub fn bench(root: &Path, opts: &Options) -> Result<()> {
             .arg(&input),
         root,
     )?;
-    let bytes = dir_bytes(&input)?;
+    // The same runs with one level of suites, for the quick-junit crate's reader, which
+    // skips nested suites (and so reads no testcase of the nested files).
+    let flat_input = input.with_file_name(format!("{}x{}-flat", opts.tests, opts.runs));
+    if flat_input.exists() {
+        std::fs::remove_dir_all(&flat_input)
+            .with_context(|| format!("cannot clear {}", flat_input.display()))?;
+    }
+    cmd::run(
+        Command::new(&flakelens)
+            .args(["gen", "--flat", "--tests", &opts.tests.to_string()])
+            .args(["--runs", &opts.runs.to_string(), "-o"])
+            .arg(&flat_input),
+        root,
+    )?;
+    let bytes = Sizes {
+        nested: dir_bytes(&input)?,
+        flat: dir_bytes(&flat_input)?,
+    };
     let work = target.join("bench-work");
     std::fs::create_dir_all(&work)?;
     let audit = work.join("flakelens-audit.json");
+    let flat_audit = work.join("flakelens-audit-flat.json");
 
     // 3. Peers.
     let python = install_python_peers(&peers)?;
@@ -242,14 +263,22 @@ pub fn bench(root: &Path, opts: &Options) -> Result<()> {
 
     // 4. Measurements.
     let load_before = load_average();
-    let mut tools = tool_list(&flakelens, &bins, &python, &peers, &input, &audit, root);
+    let inputs = Inputs {
+        nested: &input,
+        flat: &flat_input,
+        audit: &audit,
+        flat_audit: &flat_audit,
+    };
+    let mut tools = tool_list(&flakelens, &bins, &python, &peers, &inputs, root);
     for rep in 0..opts.reps {
         for tool in &mut tools {
             let slow = tool.best.as_ref().is_some_and(|m| m.wall >= SLOW_SECONDS);
             if rep > 0 && slow {
                 continue;
             }
-            let m = measure(tool, &audit).with_context(|| format!("running `{}`", tool.name))?;
+            let tool_audit = if tool.flat { &flat_audit } else { &audit };
+            let m =
+                measure(tool, tool_audit).with_context(|| format!("running `{}`", tool.name))?;
             println!(
                 "bench: {:<28} run {}: {:>8.3} s  {:>7.0} MB peak RSS  {}",
                 tool.name,
@@ -303,16 +332,34 @@ pub fn bench(root: &Path, opts: &Options) -> Result<()> {
     Ok(())
 }
 
-#[allow(clippy::too_many_arguments)]
+/// What the tools read and where flakelens writes its audits.
+struct Inputs<'a> {
+    /// `flakelens gen`'s files, nested suites.
+    nested: &'a Path,
+    /// The same runs written with `--flat`.
+    flat: &'a Path,
+    /// flakelens' audit of `nested`.
+    audit: &'a Path,
+    /// flakelens' audit of `flat`.
+    flat_audit: &'a Path,
+}
+
+/// The bytes of each input, for MB/s.
+#[derive(Debug, Clone, Copy)]
+struct Sizes {
+    nested: u64,
+    flat: u64,
+}
+
 fn tool_list(
     flakelens: &Path,
     bins: &Path,
     python: &Path,
     peers: &Path,
-    input: &Path,
-    audit: &Path,
+    inputs: &Inputs,
     root: &Path,
 ) -> Vec<Tool> {
+    let input = inputs.nested;
     let tool = |name: &str, program: &Path, args: Vec<OsString>, dir: &Path, count| Tool {
         name: name.to_owned(),
         program: program.as_os_str().to_owned(),
@@ -322,31 +369,27 @@ fn tool_list(
         best: None,
         runs: 0,
         note: None,
-        why_zero: None,
+        flat: false,
     };
     let on_input = |script: &str| vec![OsString::from(script), input.as_os_str().to_owned()];
     let node = Path::new("node");
-    let mut quick_junit = tool(
-        "quick-junit reader",
-        &bins.join("quick-junit-read"),
-        vec![input.as_os_str().to_owned()],
-        root,
-        Count::Testcases,
-    );
-    quick_junit.why_zero = Some(
-        "its reader skips a `<testsuite>` nested in another one (read_to_end_into), and \
-         `flakelens gen` nests the class suites inside module suites",
-    );
+    let analyze = |dir: &Path, audit: &Path| -> Vec<OsString> {
+        vec![
+            "analyze".into(),
+            dir.as_os_str().to_owned(),
+            "-o".into(),
+            audit.as_os_str().to_owned(),
+        ]
+    };
+    let flat = |mut tool: Tool| {
+        tool.flat = true;
+        tool
+    };
     vec![
         tool(
             "flakelens CLI (analyze -o)",
             flakelens,
-            vec![
-                "analyze".into(),
-                input.as_os_str().to_owned(),
-                "-o".into(),
-                audit.as_os_str().to_owned(),
-            ],
+            analyze(input, inputs.audit),
             root,
             Count::Audit,
         ),
@@ -357,7 +400,6 @@ fn tool_list(
             root,
             Count::Events,
         ),
-        quick_junit,
         tool(
             "Python ElementTree iterparse",
             python,
@@ -386,6 +428,20 @@ fn tool_list(
             peers,
             Count::Testcases,
         ),
+        flat(tool(
+            "flakelens CLI (analyze -o), flat copy",
+            flakelens,
+            analyze(inputs.flat, inputs.flat_audit),
+            root,
+            Count::Audit,
+        )),
+        flat(tool(
+            "quick-junit reader, flat copy",
+            &bins.join("quick-junit-read"),
+            vec![inputs.flat.as_os_str().to_owned()],
+            root,
+            Count::Testcases,
+        )),
     ]
 }
 
@@ -443,12 +499,11 @@ fn measure(tool: &mut Tool, audit: &Path) -> Result<Measure> {
             let n = json_number(&stdout, "testcases").context("no `testcases` in the output")?;
             let rejected = json_number(&stdout, "rejected").unwrap_or(0.0);
             if n == 0.0 && rejected == 0.0 {
-                tool.note = Some(format!(
+                tool.note = Some(
                     "accepted every file but read 0 testcases, so its time is not a \
-                     comparable figure{}",
-                    tool.why_zero
-                        .map_or(String::new(), |why| format!(": {why}"))
-                ));
+                     comparable figure"
+                        .into(),
+                );
                 format!("{n} testcases (see the notes)")
             } else if rejected > 0.0 {
                 let first = stderr.lines().next().unwrap_or("");
@@ -633,17 +688,23 @@ fn versions(root: &Path, python: &Path, peers: &Path) -> Vec<String> {
 fn render(
     root: &Path,
     opts: &Options,
-    bytes: u64,
+    bytes: Sizes,
     tools: &[Tool],
     wasm: &Wasm,
     versions: &[String],
     load: (String, String),
 ) -> String {
-    let mb = bytes as f64 / 1e6;
-    let flakelens = tools
-        .first()
-        .and_then(|t| t.best.as_ref())
-        .map_or(f64::NAN, |m| m.wall);
+    let mb = bytes.nested as f64 / 1e6;
+    let flat_mb = bytes.flat as f64 / 1e6;
+    // flakelens' time on each input: the first row of each.
+    let flakelens_on = |flat: bool| {
+        tools
+            .iter()
+            .find(|t| t.flat == flat)
+            .and_then(|t| t.best.as_ref())
+            .map_or(f64::NAN, |m| m.wall)
+    };
+    let flakelens = flakelens_on(false);
     let wall_of = |name: &str| {
         tools
             .iter()
@@ -664,8 +725,10 @@ fn render(
     let _ = writeln!(
         s,
         "- Input: `flakelens gen --tests {} --runs {}`: {} files, {:.1} MB, read from the page \
-         cache",
-        opts.tests, opts.runs, opts.runs, mb
+         cache; the rows marked \"flat copy\" read `flakelens gen --flat` with the same \
+         arguments ({:.1} MB: the same testcases, byte for byte, in one level of suites) and \
+         are compared with flakelens on that copy",
+        opts.tests, opts.runs, opts.runs, mb, flat_mb
     );
     let runs = if opts.reps == 1 {
         "one run per tool".to_owned()
@@ -692,19 +755,20 @@ fn render(
     let _ = writeln!(s, "- Versions: {}\n", versions.join("; "));
     let _ = writeln!(
         s,
-        "| tool | wall s | MB/s | peak RSS MB | time ÷ flakelens | runs | read |"
+        "| tool | wall s | MB/s | peak RSS MB | time ÷ flakelens (on the same input) | runs | read |"
     );
     let _ = writeln!(s, "|---|---:|---:|---:|---:|---:|---|");
     for tool in tools {
         let Some(m) = &tool.best else { continue };
+        let size = if tool.flat { flat_mb } else { mb };
         let _ = writeln!(
             s,
             "| {} | {:.3} | {:.1} | {:.0} | {} | {} | {} |",
             tool.name,
             m.wall,
-            mb / m.wall,
+            size / m.wall,
             kib_to_mb(m.rss_kib),
-            ratio(m.wall / flakelens),
+            ratio(m.wall / flakelens_on(tool.flat)),
             tool.runs,
             m.read
         );

@@ -14,7 +14,7 @@ use clap::{Parser, Subcommand};
 use flakelens_core::audit::{
     looks_like_audit, markdown_summary, Audit, AuditMerger, MAX_AUDIT_BYTES,
 };
-use flakelens_core::generate::{generate_run, GenSpec};
+use flakelens_core::generate::{generate_run_laid_out, GenSpec, SuiteLayout};
 use flakelens_core::{
     input, junit, Analysis, AnalysisOptions, Diagnostic, IncrementalAnalysis, Severity,
 };
@@ -117,7 +117,7 @@ enum Command {
     },
     /// Write deterministic, realistic JUnit runs for benchmarks and scale tests.
     ///
-    /// Nested suites, 40–80-character names, about 3% failures with stack traces, 2% skipped,
+    /// Nested suites (or flat ones, `--flat`), 40–80-character names, about 3% failures with stack traces, 2% skipped,
     /// 5% with 1–4 KB of system-out, properties, and some tests flaky across runs. 50 runs of
     /// 20,000 tests are about 300 MB. Same arguments, same bytes.
     Gen {
@@ -130,6 +130,12 @@ enum Command {
         /// Seed of the pseudo-random choices.
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// One level of suites, one per class (as Maven Surefire writes them), each with the
+        /// module's hostname and properties, instead of class suites nested in module suites.
+        /// The testcases are the same, byte for byte. For readers that skip nested suites,
+        /// such as the quick-junit crate's.
+        #[arg(long)]
+        flat: bool,
         /// Folder to write run-001.xml, run-002.xml, ... into (created if missing).
         #[arg(short, long, value_name = "DIR")]
         output: PathBuf,
@@ -200,8 +206,16 @@ fn main() -> ExitCode {
             tests,
             runs,
             seed,
+            flat,
             output,
-        } => run_gen(GenSpec { tests, runs, seed }, &output),
+        } => {
+            let layout = if flat {
+                SuiteLayout::Flat
+            } else {
+                SuiteLayout::Nested
+            };
+            run_gen(GenSpec { tests, runs, seed }, layout, &output)
+        }
         Command::Summary {
             inputs,
             view_url,
@@ -639,11 +653,11 @@ fn read_audit(path: &Path) -> Result<Option<Audit>, String> {
         .map_err(|e| format!("audit {}: {e}", path.display()))
 }
 
-fn run_gen(spec: GenSpec, dir: &Path) -> Result<ExitCode, String> {
+fn run_gen(spec: GenSpec, layout: SuiteLayout, dir: &Path) -> Result<ExitCode, String> {
     std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     let mut bytes = 0usize;
     for run in 0..spec.runs {
-        let xml = generate_run(&spec, run);
+        let xml = generate_run_laid_out(&spec, run, layout);
         bytes += xml.len();
         write_file(&dir.join(format!("run-{:03}.xml", run + 1)), &xml)?;
         if spec.runs >= 10 && ((run + 1) % 10 == 0 || run + 1 == spec.runs) {

@@ -3,7 +3,9 @@
 //! Same spec and seed, same bytes, on every machine. The shape follows what big suites write:
 //! nested suites (package → class), 40–80-character test names, about 3% failures with
 //! stack-trace bodies (2% of tests always fail, 5% are flaky and fail 20% of the time),
-//! about 2% skipped, 5% with 1–4 KB of `system-out`, and suite properties.
+//! about 2% skipped, 5% with 1–4 KB of `system-out`, and suite properties. The same tests and
+//! outcomes can be laid out as one level of suites instead ([`SuiteLayout::Flat`]), for
+//! readers that skip nested suites.
 
 /// What to generate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -14,6 +16,18 @@ pub struct GenSpec {
     pub runs: usize,
     /// Seed of the pseudo-random choices.
     pub seed: u64,
+}
+
+/// How [`generate_run_laid_out`] lays out the suites of a run. Both layouts hold the same
+/// testcases, byte for byte, in the same order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SuiteLayout {
+    /// A module suite (`com.example.module000`, with a `hostname` and two properties) holding
+    /// one suite per class, as Gradle's and Maven's aggregated reports nest them.
+    Nested,
+    /// One suite per class directly under `<testsuites>`, each with the module's `hostname`
+    /// and properties, as Maven Surefire's per-class reports and pytest write them.
+    Flat,
 }
 
 /// SplitMix64 (Steele, Lea, Flood, "Fast splittable pseudorandom number generators",
@@ -127,8 +141,15 @@ pub fn read_generated(
         .collect()
 }
 
-/// Generates run `run` (0-based) of `spec` as JUnit XML.
+/// Generates run `run` (0-based) of `spec` as JUnit XML, with nested suites
+/// ([`SuiteLayout::Nested`]).
 pub fn generate_run(spec: &GenSpec, run: usize) -> String {
+    generate_run_laid_out(spec, run, SuiteLayout::Nested)
+}
+
+/// Generates run `run` (0-based) of `spec` as JUnit XML, its suites laid out as `layout`
+/// says.
+pub fn generate_run_laid_out(spec: &GenSpec, run: usize, layout: SuiteLayout) -> String {
     let tests = tests_of(spec);
     let mut rng = SplitMix(spec.seed ^ (run as u64 + 1).wrapping_mul(0xA076_1D64_78BD_642F));
     let mut xml = String::with_capacity(spec.tests * 320);
@@ -139,26 +160,46 @@ pub fn generate_run(spec: &GenSpec, run: usize) -> String {
         (run / 60) % 24,
         run % 60
     ));
+    // The module's attributes and properties: on the module suite when nested, on each class
+    // suite when flat.
+    let module_details = |package: usize| {
+        (
+            format!("hostname=\"ci-runner-{}\"", run % 7),
+            format!(
+                "<properties>\n      <property name=\"java.version\" value=\"21.0.{}\"/>\n      <property name=\"run.index\" value=\"{run}\"/>\n    </properties>\n",
+                package % 9
+            ),
+        )
+    };
     let mut i = 0;
     while i < tests.len() {
         let package = tests[i].package;
-        xml.push_str(&format!(
-            "  <testsuite name=\"com.example.module{package:03}\" hostname=\"ci-runner-{}\">\n    <properties>\n      <property name=\"java.version\" value=\"21.0.{}\"/>\n      <property name=\"run.index\" value=\"{run}\"/>\n    </properties>\n",
-            run % 7,
-            package % 9
-        ));
+        let (hostname, properties) = module_details(package);
+        if layout == SuiteLayout::Nested {
+            xml.push_str(&format!(
+                "  <testsuite name=\"com.example.module{package:03}\" {hostname}>\n    {properties}"
+            ));
+        }
         while i < tests.len() && tests[i].package == package {
             let class = tests[i].class;
-            xml.push_str(&format!(
-                "    <testsuite name=\"com.example.module{package:03}.Feature{class:05}Test\">\n"
-            ));
+            let suite = format!("com.example.module{package:03}.Feature{class:05}Test");
+            match layout {
+                SuiteLayout::Nested => {
+                    xml.push_str(&format!("    <testsuite name=\"{suite}\">\n"));
+                }
+                SuiteLayout::Flat => xml.push_str(&format!(
+                    "    <testsuite name=\"{suite}\" {hostname}>\n    {properties}"
+                )),
+            }
             while i < tests.len() && tests[i].class == class {
                 write_case(&mut xml, &tests[i], package, class, &mut rng);
                 i += 1;
             }
             xml.push_str("    </testsuite>\n");
         }
-        xml.push_str("  </testsuite>\n");
+        if layout == SuiteLayout::Nested {
+            xml.push_str("  </testsuite>\n");
+        }
     }
     xml.push_str("</testsuites>\n");
     xml
@@ -258,6 +299,62 @@ mod tests {
             .testcases
             .iter()
             .all(|t| (40..=80).contains(&t.key.name().len())));
+    }
+
+    #[test]
+    fn flat_layout_holds_the_same_testcases_in_one_level_of_suites() {
+        let spec = GenSpec {
+            tests: 4_100,
+            runs: 2,
+            seed: 3,
+        };
+        let nested = generate_run(&spec, 1);
+        let flat = generate_run_laid_out(&spec, 1, SuiteLayout::Flat);
+        // Without the suites' own lines, both are the same testcase lines, byte for byte.
+        let case_lines = |xml: &str| -> Vec<String> {
+            xml.lines()
+                .filter(|l| {
+                    !["testsuite", "<propert", "</propert"]
+                        .iter()
+                        .any(|t| l.contains(t))
+                })
+                .map(str::to_owned)
+                .collect()
+        };
+        let nested_lines = case_lines(&nested);
+        assert_eq!(
+            nested_lines
+                .iter()
+                .filter(|l| l.contains("<testcase "))
+                .count(),
+            4_100
+        );
+        assert_eq!(case_lines(&flat), nested_lines);
+
+        // Read: the same tests, outcomes, times and texts; suites one level deep, each with
+        // the module's hostname and properties. 4,100 tests are 103 classes of 40 in 3 modules.
+        let nested = read_report("n.xml", nested.as_bytes()).run.expect("a run");
+        let flat_read = read_report("f.xml", flat.as_bytes());
+        assert!(
+            flat_read.diagnostics.is_empty(),
+            "{:?}",
+            flat_read.diagnostics
+        );
+        let flat_run = flat_read.run.expect("a run");
+        assert_eq!(flat_run.testcases.len(), nested.testcases.len());
+        for (f, n) in flat_run.testcases.iter().zip(&nested.testcases) {
+            assert_eq!(f.key, n.key);
+            assert_eq!(f.outcome, n.outcome);
+            assert_eq!(f.time_seconds, n.time_seconds);
+            assert_eq!(f.attempts, n.attempts);
+            let class = f.key.classname();
+            let module = class.split(".Feature").next().expect("a module");
+            assert_eq!(&*f.suite_path, format!("generated › {class}"));
+            assert_eq!(&*n.suite_path, format!("generated › {module} › {class}"));
+        }
+        assert_eq!(flat.matches("<testsuite ").count(), 103);
+        assert_eq!(flat.matches("hostname=\"ci-runner-1\"").count(), 103);
+        assert_eq!(flat.matches("name=\"run.index\" value=\"1\"").count(), 103);
     }
 
     #[test]
