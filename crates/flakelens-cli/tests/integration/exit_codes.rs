@@ -349,3 +349,54 @@ fn an_audit_that_cannot_be_written_exits_2_naming_the_file() {
     }
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn gen_flat_writes_the_same_tests_in_one_level_of_suites() {
+    let dir = temp_dir("gen-flat");
+    let (nested, flat) = (dir.join("nested"), dir.join("flat"));
+    for (folder, extra) in [(&nested, None), (&flat, Some("--flat"))] {
+        let mut args = vec!["gen", "--tests", "300", "--runs", "4", "--seed", "5"];
+        args.extend(extra);
+        args.extend(["-o", folder.to_str().expect("utf-8")]);
+        let out = flakelens(&args);
+        assert!(out.status.success(), "{out:?}");
+    }
+    // One level of suites: no <testsuite> opens before the last one closed.
+    let first = std::fs::read_to_string(flat.join("run-001.xml")).expect("a flat run");
+    let mut depth = 0i32;
+    for line in first.lines().map(str::trim_start) {
+        if line.starts_with("<testsuite ") {
+            depth += 1;
+            assert_eq!(depth, 1, "a nested suite: {line}");
+        } else if line.starts_with("</testsuite>") {
+            depth -= 1;
+        }
+    }
+    assert_eq!(
+        first.matches("<testsuite ").count(),
+        8,
+        "300 tests are 8 classes"
+    );
+    // The same tests with the same outcomes: only the suite part of each id differs.
+    let tests_of = |folder: &std::path::Path| -> Vec<(String, String, serde_json::Value)> {
+        let audit = analyze_json(&[folder.to_str().expect("utf-8")]);
+        let mut tests: Vec<_> = audit["tests"]
+            .as_array()
+            .expect("tests")
+            .iter()
+            .map(|t| {
+                (
+                    t["classname"].as_str().expect("a classname").to_owned(),
+                    t["name"].as_str().expect("a name").to_owned(),
+                    t["outcomes"].clone(),
+                )
+            })
+            .collect();
+        tests.sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
+        tests
+    };
+    let nested_tests = tests_of(&nested);
+    assert_eq!(nested_tests.len(), 300);
+    assert_eq!(tests_of(&flat), nested_tests);
+    std::fs::remove_dir_all(&dir).ok();
+}
