@@ -12,7 +12,8 @@
 //!    other load on the machine spreads over all of them: the best of `--reps` (default 3)
 //!    runs for a tool whose first run took under [`SLOW_SECONDS`], one run otherwise.
 //! 5. Runs `node bench/wasm/run.mjs DIR` when that script exists (flakelens compiled to wasm,
-//!    in headless Chromium) and adds its row.
+//!    in headless Chromium) and adds its row, installing what it needs when missing (the
+//!    wasm32 target, wasm-bindgen-cli, Chromium, the e2e npm packages).
 //! 6. Writes `bench/results/latest.md` and `bench/results/NxR.md` (machine, load, date,
 //!    input, the table, the targets of the performance issue) and the table into README.md and BENCHMARKS.md between the
 //!    `<!-- bench:side-by-side:begin -->` and `<!-- bench:side-by-side:end -->` markers, and
@@ -535,6 +536,9 @@ fn wasm_row(root: &Path, input: &Path) -> Wasm {
     let script = root.join("bench/wasm/run.mjs");
     if !script.is_file() {
         return Wasm::Missing("bench/wasm/run.mjs does not exist yet".into());
+    }
+    if let Err(e) = crate::tools::setup_wasm_bench(root) {
+        return Wasm::Missing(format!("what bench/wasm/run.mjs needs is missing: {e:#}"));
     }
     println!("$ node bench/wasm/run.mjs {}", input.display());
     let child = Command::new("node")

@@ -70,6 +70,16 @@ pub fn setup(root: &Path, needs: Needs) -> Result<()> {
     Ok(())
 }
 
+/// What `bench/wasm/run.mjs` needs (the wasm32 target and wasm-bindgen-cli to build its
+/// module, Chromium and the e2e npm packages to run it), installed when missing. Not trunk:
+/// the benchmark's module is built without it.
+pub fn setup_wasm_bench(root: &Path) -> Result<()> {
+    wasm_target(root)?;
+    wasm_bindgen(root)?;
+    chromium()?;
+    e2e_packages(root)
+}
+
 /// Prepends `$CARGO_HOME/bin` to `PATH` (for this process and its children) when missing,
 /// so tools that `cargo install` just put there are found.
 pub fn put_cargo_bin_on_path() {
