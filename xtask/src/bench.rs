@@ -10,7 +10,8 @@
 //!    `requirements.txt` (pip), `bench/peers/node_modules` from `package-lock.json` (`npm ci`).
 //! 4. Runs every tool on the directory under `/usr/bin/time -f '%e %M'`, round-robin so that
 //!    other load on the machine spreads over all of them: the best of `--reps` (default 3)
-//!    runs for a tool whose first run took under [`SLOW_SECONDS`], one run otherwise.
+//!    runs for a tool whose first run took under [`SLOW_SECONDS`], one run otherwise; each
+//!    timed run right after an untimed one of the same tool ([`warm_then_measure`]).
 //! 5. Runs `node bench/wasm/run.mjs DIR` when that script exists (flakelens compiled to wasm,
 //!    in headless Chromium) and adds its row, installing what it needs when missing (the
 //!    wasm32 target, wasm-bindgen-cli, Chromium, the e2e npm packages).
@@ -278,8 +279,8 @@ pub fn bench(root: &Path, opts: &Options) -> Result<()> {
                 continue;
             }
             let tool_audit = if tool.flat { &flat_audit } else { &audit };
-            let m =
-                measure(tool, tool_audit).with_context(|| format!("running `{}`", tool.name))?;
+            let m = warm_then_measure(tool, tool_audit)
+                .with_context(|| format!("running `{}`", tool.name))?;
             println!(
                 "bench: {:<28} run {}: {:>8.3} s  {:>7.0} MB peak RSS  {}",
                 tool.name,
@@ -386,6 +387,10 @@ fn tool_list(
         tool.flat = true;
         tool
     };
+    // The flat copy's two rows come right after flakelens' own, so that both flakelens runs
+    // meet the machine in the same state: on a virtual machine, the cost of memory a process
+    // touches first moves with what ran before (after xml2js' 700 MB, flakelens' same run
+    // took up to 1.6x as long; BENCHMARKS.md, "Fresh memory").
     vec![
         tool(
             "flakelens CLI (analyze -o)",
@@ -394,6 +399,20 @@ fn tool_list(
             root,
             Count::Audit,
         ),
+        flat(tool(
+            "flakelens CLI (analyze -o), flat copy",
+            flakelens,
+            analyze(inputs.flat, inputs.flat_audit),
+            root,
+            Count::Audit,
+        )),
+        flat(tool(
+            "quick-junit reader, flat copy",
+            &bins.join("quick-junit-read"),
+            vec![inputs.flat.as_os_str().to_owned()],
+            root,
+            Count::Testcases,
+        )),
         tool(
             "quick-xml tokenize-only",
             &bins.join("tokenize-only"),
@@ -429,21 +448,17 @@ fn tool_list(
             peers,
             Count::Testcases,
         ),
-        flat(tool(
-            "flakelens CLI (analyze -o), flat copy",
-            flakelens,
-            analyze(inputs.flat, inputs.flat_audit),
-            root,
-            Count::Audit,
-        )),
-        flat(tool(
-            "quick-junit reader, flat copy",
-            &bins.join("quick-junit-read"),
-            vec![inputs.flat.as_os_str().to_owned()],
-            root,
-            Count::Testcases,
-        )),
     ]
+}
+
+/// Runs `tool` once untimed, then once timed ([`measure`]). On the virtual machines this was
+/// measured on, the time a process takes to touch memory for the first time moves with what
+/// ran before it: the same flakelens run took 0.25 s right after another flakelens run and
+/// 0.36-0.49 s after xml2js' 700 MB (BENCHMARKS.md, "Fresh memory"). A warm-up puts every
+/// tool in the same state, its own previous run, whatever the order of the rows.
+fn warm_then_measure(tool: &mut Tool, audit: &Path) -> Result<Measure> {
+    measure(tool, audit)?;
+    measure(tool, audit)
 }
 
 fn measure(tool: &mut Tool, audit: &Path) -> Result<Measure> {
@@ -735,11 +750,12 @@ fn render(
         opts.tests, opts.runs, opts.runs, mb, flat_mb
     );
     let runs = if opts.reps == 1 {
-        "one run per tool".to_owned()
+        "one run per tool, right after an untimed warm-up run of it".to_owned()
     } else {
         format!(
             "best of {} runs for a tool whose first run took under {SLOW_SECONDS} s, else one \
-             run; runs interleaved across tools",
+             run; runs interleaved across tools, each right after an untimed warm-up run of the \
+             same tool",
             opts.reps
         )
     };
