@@ -450,6 +450,95 @@ pub fn outcome_stretches(outcomes: &[Option<Outcome>]) -> Vec<(usize, usize, &'s
     stretches
 }
 
+/// The outcomes a cell of a merged strip can show, the first present in its runs winning:
+/// a failure is never hidden by the passes around it.
+const SHOWN_FIRST: [&str; 5] = ["failed", "errored", "skipped", "absent", "passed"];
+
+/// One cell of an outcome strip with many runs: runs `first..first + runs`, how many of them
+/// had each outcome (in [`SHOWN_FIRST`] order, none with 0), and the outcome it shows, the
+/// first of [`SHOWN_FIRST`] among them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StripCell {
+    /// The first run (0-based).
+    pub first: usize,
+    /// How many runs it stands for.
+    pub runs: usize,
+    /// The outcome it is coloured by.
+    pub shown: &'static str,
+    /// Runs per outcome name, in [`SHOWN_FIRST`] order, only those with runs.
+    pub counts: Vec<(&'static str, usize)>,
+}
+
+impl StripCell {
+    /// More than one outcome among its runs.
+    pub fn is_mixed(&self) -> bool {
+        self.counts.len() > 1
+    }
+
+    /// The share of its runs with the outcome it shows, in [0, 1].
+    pub fn shown_share(&self) -> f64 {
+        let shown = self
+            .counts
+            .iter()
+            .find(|(name, _)| *name == self.shown)
+            .map_or(0, |&(_, n)| n);
+        shown as f64 / self.runs.max(1) as f64
+    }
+}
+
+/// The cells of an outcome strip of many runs, at most `max_cells` of them (`max_cells` ≥ 1):
+/// one per stretch of equal outcomes while there are at most `max_cells` stretches; else the
+/// runs in `max_cells` groups of equal size (the last one shorter), each showing the first
+/// outcome of [`SHOWN_FIRST`] among its runs, and neighbouring groups showing the same pure
+/// outcome merged. A strip of 500 runs of a test that fails one run in five had about 160
+/// stretches, one element each; the groups keep the elements a row has to a bound whatever
+/// the runs, and keep every failure visible.
+pub fn strip_cells(outcomes: &[Option<Outcome>], max_cells: usize) -> Vec<StripCell> {
+    let stretches = outcome_stretches(outcomes);
+    if stretches.len() <= max_cells {
+        return stretches
+            .into_iter()
+            .map(|(first, runs, name)| StripCell {
+                first,
+                runs,
+                shown: name,
+                counts: vec![(name, runs)],
+            })
+            .collect();
+    }
+    let group = outcomes.len().div_ceil(max_cells.max(1));
+    let mut cells: Vec<StripCell> = Vec::new();
+    for (g, runs) in outcomes.chunks(group).enumerate() {
+        let mut per_name = [0usize; SHOWN_FIRST.len()];
+        for o in runs {
+            let name = outcome_name(*o);
+            if let Some(k) = SHOWN_FIRST.iter().position(|n| *n == name) {
+                per_name[k] += 1;
+            }
+        }
+        let counts: Vec<(&'static str, usize)> = SHOWN_FIRST
+            .iter()
+            .zip(per_name)
+            .filter(|&(_, n)| n > 0)
+            .map(|(&name, n)| (name, n))
+            .collect();
+        let cell = StripCell {
+            first: g * group,
+            runs: runs.len(),
+            shown: counts.first().map_or("absent", |&(name, _)| name),
+            counts,
+        };
+        match cells.last_mut() {
+            Some(last) if !last.is_mixed() && !cell.is_mixed() && last.shown == cell.shown => {
+                last.runs += cell.runs;
+                last.counts[0].1 += cell.runs;
+            }
+            _ => cells.push(cell),
+        }
+    }
+    cells
+}
+
 /// Runs by name, consecutive runs with the same label as one range: `#1–#250 seq, #251 par,
 /// #253 par`, or "none". At 500 runs a co-failure cluster of broken tests listed every run
 /// one by one. `labels[i]` is run i's label; `indices` ascending.
@@ -557,6 +646,116 @@ mod tests {
             ]
         );
         assert!(outcome_stretches(&[]).is_empty());
+    }
+
+    #[test]
+    fn strip_cells_are_the_stretches_while_they_fit() {
+        let (p, f) = (Some(Outcome::Passed), Some(Outcome::Failed));
+        let cells = strip_cells(&[p, p, f, None, None, p], 4);
+        let cell = |first, runs, shown| StripCell {
+            first,
+            runs,
+            shown,
+            counts: vec![(shown, runs)],
+        };
+        assert_eq!(
+            cells,
+            vec![
+                cell(0, 2, "passed"),
+                cell(2, 1, "failed"),
+                cell(3, 2, "absent"),
+                cell(5, 1, "passed")
+            ]
+        );
+        assert!(strip_cells(&[], 4).is_empty());
+    }
+
+    #[test]
+    fn strip_cells_group_runs_beyond_the_bound_and_keep_every_failure() {
+        let (p, f, e, s) = (
+            Some(Outcome::Passed),
+            Some(Outcome::Failed),
+            Some(Outcome::Errored),
+            Some(Outcome::Skipped),
+        );
+        // 23 runs, 3 cells at most: groups of 8, 8 and 7 runs. Group 1 (runs 0-7) has one
+        // failure among passes; group 2 (8-15) passes only; group 3 (16-22) has an error, a
+        // skip and an absence.
+        let mut outcomes = vec![p; 23];
+        outcomes[5] = f;
+        outcomes[17] = e;
+        outcomes[18] = s;
+        outcomes[22] = None;
+        let cells = strip_cells(&outcomes, 3);
+        assert_eq!(
+            cells,
+            vec![
+                StripCell {
+                    first: 0,
+                    runs: 8,
+                    shown: "failed",
+                    counts: vec![("failed", 1), ("passed", 7)]
+                },
+                StripCell {
+                    first: 8,
+                    runs: 8,
+                    shown: "passed",
+                    counts: vec![("passed", 8)]
+                },
+                StripCell {
+                    first: 16,
+                    runs: 7,
+                    shown: "errored",
+                    counts: vec![("errored", 1), ("skipped", 1), ("absent", 1), ("passed", 4)]
+                },
+            ]
+        );
+        assert!(cells[0].is_mixed() && !cells[1].is_mixed());
+        assert!((cells[0].shown_share() - 1.0 / 8.0).abs() < 1e-12);
+        // 500 runs failing in every fifth run: at most 60 cells, each of 9 runs (the last 5)
+        // showing its failures, their runs adding up to 500.
+        let outcomes: Vec<_> = (0..500).map(|r| if r % 5 == 0 { f } else { p }).collect();
+        let cells = strip_cells(&outcomes, 60);
+        assert_eq!(cells.len(), 56);
+        assert!(cells.iter().all(|c| c.shown == "failed" && c.is_mixed()));
+        assert_eq!(cells.iter().map(|c| c.runs).sum::<usize>(), 500);
+        assert_eq!(cells.last().map(|c| (c.first, c.runs)), Some((495, 5)));
+        // One failure in 500 runs: in one cell, the whole strip; in two of 250 runs, the
+        // second; with room for three, its three stretches exactly.
+        let mut outcomes = vec![p; 500];
+        outcomes[250] = f;
+        let cells = |max| -> Vec<_> {
+            strip_cells(&outcomes, max)
+                .iter()
+                .map(|c| (c.first, c.runs, c.shown))
+                .collect()
+        };
+        assert_eq!(cells(1), vec![(0, 500, "failed")]);
+        assert_eq!(cells(2), vec![(0, 250, "passed"), (250, 250, "failed")]);
+        assert_eq!(
+            cells(3),
+            vec![(0, 250, "passed"), (250, 1, "failed"), (251, 249, "passed")]
+        );
+        // Pure neighbouring groups merge: failing in every fifth run of the first 400 (160
+        // stretches), then passing. Groups of 9: the 44 up to run 395 each hold a failure,
+        // the 12 from run 396 on pass only and are one cell.
+        let outcomes: Vec<_> = (0..500)
+            .map(|r| if r < 400 && r % 5 == 0 { f } else { p })
+            .collect();
+        let cells = strip_cells(&outcomes, 60);
+        assert_eq!(cells.len(), 45);
+        assert!(cells[..44]
+            .iter()
+            .all(|c| c.shown == "failed" && c.runs == 9));
+        assert_eq!(
+            cells[44],
+            StripCell {
+                first: 396,
+                runs: 104,
+                shown: "passed",
+                counts: vec![("passed", 104)]
+            }
+        );
     }
 
     #[test]

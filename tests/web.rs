@@ -64,7 +64,9 @@ use components::diagnostics::{DiagnosticsPanel, DiagnosticsProps};
 use components::filter_bar::{FilterBar, FilterBarProps};
 use components::lazy_text::{LazyText, LazyTextProps};
 use components::nav_bar::{NavBar, NavBarProps};
-use components::outcome_strip::{OutcomeStrip, OutcomeStripProps, CELL_PER_RUN_UP_TO};
+use components::outcome_strip::{
+    OutcomeStrip, OutcomeStripProps, CELL_PER_RUN_UP_TO, MERGED_CELLS_AT_MOST,
+};
 use components::rate_histogram::{RateHistogram, RateHistogramProps};
 use components::run_failures::{RunFailures, RunFailuresProps};
 use components::test_heatmap::{TestHeatmap, TestHeatmapProps};
@@ -507,6 +509,33 @@ async fn a_strip_of_many_runs_has_a_cell_per_stretch_of_equal_outcomes() {
         failed.map(|c| attr(&c, "title")),
         Some("run 31: failed (run-30.xml)".to_owned())
     );
+    assert!(all(&root, ".mixed, [data-counts]").is_empty());
+
+    // 120 runs failing in every other one: 120 stretches, more than MERGED_CELLS_AT_MOST
+    // (60), so 60 groups of two runs, each one failure and one pass, filled half.
+    assert_eq!(MERGED_CELLS_AT_MOST, 60);
+    let files: Rc<Vec<String>> = Rc::new((0..120).map(|r| format!("run-{r}.xml")).collect());
+    let outcomes: Vec<_> = (0..120).map(|r| if r % 2 == 0 { f } else { p }).collect();
+    let root = render::<OutcomeStrip>(OutcomeStripProps { outcomes, files }).await;
+    let cells = all(&root, "[data-outcome]");
+    assert_eq!(cells.len(), 60);
+    for (k, c) in cells.iter().enumerate() {
+        assert_eq!(attr(c, "data-outcome"), "failed");
+        assert_eq!(attr(c, "data-runs"), "2");
+        assert_eq!(attr(c, "data-counts"), "failed:1 passed:1");
+        assert_eq!(attr(c, "style"), "flex-grow: 2; --share: 50.0%");
+        assert!(attr(c, "class").split(' ').any(|class| class == "mixed"));
+        assert_eq!(
+            attr(c, "title"),
+            format!(
+                "runs {}–{}: 1 failed, 1 passed (run-{}.xml … run-{}.xml)",
+                2 * k + 1,
+                2 * k + 2,
+                2 * k,
+                2 * k + 1
+            )
+        );
+    }
 }
 
 #[wasm_bindgen_test]
