@@ -319,8 +319,11 @@ async fn read_items(
             }
         };
         // Earlier files' answers come first (answers are collected in the files' order), as
-        // many as this file needs room for.
-        let size = bytes.as_ref().map_or(0, |b| b.byte_length() as usize);
+        // many as this file needs room for; all of them before a file that cannot be read,
+        // whose diagnostic then follows theirs.
+        let size = bytes
+            .as_ref()
+            .map_or(usize::MAX, |b| b.byte_length() as usize);
         while in_flight.full_for(size) {
             settle_oldest(&mut in_flight, &mut collector, &mut state).await;
         }
@@ -447,7 +450,8 @@ impl InFlight {
     /// True when a file of `size` bytes must wait for the oldest answer before it is sent.
     fn full_for(&self, size: usize) -> bool {
         !self.files.is_empty()
-            && (self.files.len() >= Self::AHEAD_FILES || self.bytes + size > Self::AHEAD_BYTES)
+            && (self.files.len() >= Self::AHEAD_FILES
+                || self.bytes.saturating_add(size) > Self::AHEAD_BYTES)
     }
 
     fn push(&mut self, name: String, pending: engine::Pending, size: usize) {
