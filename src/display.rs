@@ -475,6 +475,17 @@ impl StripCell {
         self.counts.len() > 1
     }
 
+    /// The outcome of the rest of its runs, drawn above the share it shows: `passed` when
+    /// any of them passed, else the next outcome after the one it shows; `None` when it is
+    /// not mixed.
+    pub fn rest(&self) -> Option<&'static str> {
+        if !self.is_mixed() {
+            return None;
+        }
+        let passed = self.counts.iter().any(|(name, _)| *name == "passed");
+        Some(if passed { "passed" } else { self.counts[1].0 })
+    }
+
     /// The share of its runs with the outcome it shows, in [0, 1].
     pub fn shown_share(&self) -> f64 {
         let shown = self
@@ -488,9 +499,9 @@ impl StripCell {
 
 /// The cells of an outcome strip of many runs, at most `max_cells` of them (`max_cells` ≥ 1):
 /// one per stretch of equal outcomes while there are at most `max_cells` stretches; else the
-/// runs in `max_cells` groups of equal size (the last one shorter), each showing the first
-/// outcome of [`SHOWN_FIRST`] among its runs, and neighbouring groups showing the same pure
-/// outcome merged. A strip of 500 runs of a test that fails one run in five had about 160
+/// runs in groups of ⌈runs / `max_cells`⌉ (so at most `max_cells` groups, the last one
+/// shorter), each showing the first outcome of [`SHOWN_FIRST`] among its runs, and
+/// neighbouring groups of one and the same outcome merged. A strip of 500 runs of a test that fails one run in five had about 160
 /// stretches, one element each; the groups keep the elements a row has to a bound whatever
 /// the runs, and keep every failure visible.
 pub fn strip_cells(outcomes: &[Option<Outcome>], max_cells: usize) -> Vec<StripCell> {
@@ -711,6 +722,14 @@ mod tests {
             ]
         );
         assert!(cells[0].is_mixed() && !cells[1].is_mixed());
+        assert_eq!(
+            (cells[0].rest(), cells[1].rest(), cells[2].rest()),
+            (Some("passed"), None, Some("passed"))
+        );
+        // No pass in a group: the rest is the next outcome.
+        let cell = &strip_cells(&[f, s, f, s, s, f], 1)[0];
+        assert_eq!(cell.counts, vec![("failed", 3), ("skipped", 3)]);
+        assert_eq!((cell.shown, cell.rest()), ("failed", Some("skipped")));
         assert!((cells[0].shown_share() - 1.0 / 8.0).abs() < 1e-12);
         // 500 runs failing in every fifth run: at most 60 cells, each of 9 runs (the last 5)
         // showing its failures, their runs adding up to 500.

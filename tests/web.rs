@@ -524,7 +524,15 @@ async fn a_strip_of_many_runs_has_a_cell_per_stretch_of_equal_outcomes() {
         assert_eq!(attr(c, "data-runs"), "2");
         assert_eq!(attr(c, "data-counts"), "failed:1 passed:1");
         assert_eq!(attr(c, "style"), "flex-grow: 2; --share: 50.0%");
-        assert!(attr(c, "class").split(' ').any(|class| class == "mixed"));
+        let classes = attr(c, "class");
+        assert!(
+            classes.split(' ').any(|class| class == "mixed"),
+            "{classes}"
+        );
+        assert!(
+            classes.split(' ').any(|class| class == "rest-passed"),
+            "{classes}"
+        );
         assert_eq!(
             attr(c, "title"),
             format!(

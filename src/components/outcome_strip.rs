@@ -8,16 +8,17 @@ use yew::prelude::*;
 
 use crate::display::{outcome_name, strip_cells, StripCell};
 
-/// Up to this many runs a strip has a cell per run; above, it merges each stretch of consecutive runs with the same outcome
-/// into one cell, as wide as the runs it stands for. One element per run made the tests view
-/// build 20,000 cells for 40 rows at 500 runs (about 120 ms of the switch, and as much layout).
+/// Up to this many runs a strip has a cell per run; above, a cell stands for several runs, as
+/// wide as they are: a stretch of runs with the same outcome, or a group of runs
+/// ([`MERGED_CELLS_AT_MOST`]). One element per run made the tests view build 20,000 cells for
+/// 40 rows at 500 runs (about 120 ms of the switch then, and as much layout).
 pub const CELL_PER_RUN_UP_TO: usize = 60;
 
 /// Above [`CELL_PER_RUN_UP_TO`] runs a strip has at most this many cells: one per stretch of
 /// equal outcomes while they fit, else one per group of runs ([`strip_cells`]). A test that
 /// fails one run in five has about 160 stretches in 500 runs, and the tests view built them
 /// all for each of its 40 rows (77-100 ms to switch to it at 5,000 tests × 500 runs, most of
-/// it in the DOM).
+/// it in the DOM, after the cell per run had gone).
 pub const MERGED_CELLS_AT_MOST: usize = 60;
 
 /// Props of [`OutcomeStrip`].
@@ -34,7 +35,8 @@ pub struct OutcomeStripProps {
 /// outcome or for a group of runs. Each cell's `data-outcome` names the outcome it shows, a
 /// merged cell's `data-runs` says how many runs it stands for, and a group with more than one
 /// outcome (class `mixed`) says how many runs had each in `data-counts` (`failed:1
-/// passed:8`), and fills the share of its runs with the outcome it shows (`--share`).
+/// passed:8`), fills the share of its runs with the outcome it shows (`--share`), and the
+/// rest with passes, or with the next outcome when none passed (class `rest-NAME`).
 #[function_component(OutcomeStrip)]
 pub fn outcome_strip(props: &OutcomeStripProps) -> Html {
     let file = |i: usize| props.files.get(i).map(String::as_str).unwrap_or("");
@@ -49,6 +51,7 @@ pub fn outcome_strip(props: &OutcomeStripProps) -> Html {
                         1 => file(cell.first).to_owned(),
                         _ => format!("{} … {}", file(cell.first), file(last)),
                     };
+                    let rest = cell.rest().map(|name| format!("rest-{name}"));
                     let (mixed, counts, style) = if cell.is_mixed() {
                         let counts = cell.counts.iter().map(|(name, n)| format!("{name}:{n}"));
                         (
@@ -60,7 +63,7 @@ pub fn outcome_strip(props: &OutcomeStripProps) -> Html {
                         (None, None, format!("flex-grow: {}", cell.runs))
                     };
                     html! {
-                        <span class={classes!("cell", cell.shown, mixed)} data-outcome={cell.shown}
+                        <span class={classes!("cell", cell.shown, mixed, rest)} data-outcome={cell.shown}
                             data-runs={cell.runs.to_string()} data-counts={counts}
                             style={style} title={format!("{text} ({files})")}></span>
                     }

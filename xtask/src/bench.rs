@@ -390,7 +390,7 @@ fn tool_list(
     // The flat copy's two rows come right after flakelens' own, so that both flakelens runs
     // meet the machine in the same state: on a virtual machine, the cost of memory a process
     // touches first moves with what ran before (after xml2js' 700 MB, flakelens' same run
-    // took up to 1.6x as long; BENCHMARKS.md, "Fresh memory").
+    // took up to twice as long; BENCHMARKS.md, "Fresh memory").
     vec![
         tool(
             "flakelens CLI (analyze -o)",
@@ -453,8 +453,9 @@ fn tool_list(
 
 /// Runs `tool` once untimed, then once timed ([`measure`]). On the virtual machines this was
 /// measured on, the time a process takes to touch memory for the first time moves with what
-/// ran before it: the same flakelens run took 0.25 s right after another flakelens run and
-/// 0.36-0.49 s after xml2js' 700 MB (BENCHMARKS.md, "Fresh memory"). A warm-up puts every
+/// ran before it: the same flakelens run took 0.24-0.25 s right after another flakelens run
+/// and 0.35-0.49 s, up to twice as long, after xml2js' 700 MB (BENCHMARKS.md, "Fresh
+/// memory"). A warm-up puts every
 /// tool in the same state, its own previous run, whatever the order of the rows.
 fn warm_then_measure(tool: &mut Tool, audit: &Path) -> Result<Measure> {
     measure(tool, audit)?;
@@ -959,6 +960,7 @@ fn revision(root: &Path) -> String {
     };
     match git(&["rev-parse", "--short=12", "HEAD"]) {
         Some(commit) => {
+            // flakelens' code and the harness that measures it (not the results it writes).
             let changed: Vec<String> = git(&[
                 "status",
                 "--porcelain",
@@ -966,6 +968,9 @@ fn revision(root: &Path) -> String {
                 "crates",
                 "Cargo.toml",
                 "Cargo.lock",
+                "xtask",
+                "bench",
+                ":(exclude)bench/results",
             ])
             .unwrap_or_default()
             .lines()
