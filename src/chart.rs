@@ -210,6 +210,23 @@ pub fn canvas_pixel(offset: i32, shown: i32, pixels: usize) -> usize {
     (scaled.floor() as usize).min(pixels.saturating_sub(1))
 }
 
+/// Paints the pixels `xs` × `ys` of an RGBA image `width` pixels wide (row by row, four
+/// bytes a pixel) in `rgba`: a cell of a heat map drawn on a canvas.
+pub fn fill_rect(
+    pixels: &mut [u8],
+    width: usize,
+    xs: std::ops::Range<usize>,
+    ys: std::ops::Range<usize>,
+    rgba: [u8; 4],
+) {
+    for y in ys {
+        let row = &mut pixels[(y * width + xs.start) * 4..(y * width + xs.end) * 4];
+        for pixel in row.chunks_exact_mut(4) {
+            pixel.copy_from_slice(&rgba);
+        }
+    }
+}
+
 /// `hot` mixed into `cool` by `percent` (0 gives `cool`, 100 `hot`), channel by channel in
 /// sRGB as CSS `color-mix(in srgb, hot percent%, cool)` does, opaque.
 pub fn mix_colour(hot: [u8; 3], cool: [u8; 3], percent: u8) -> [u8; 4] {
@@ -250,6 +267,19 @@ mod tests {
         assert_eq!(canvas_pixel(10, 250, 0), 0);
         // Shown at its own size.
         assert_eq!(canvas_pixel(37, 500, 500), 37);
+    }
+
+    #[test]
+    fn rectangles_filled_in_an_rgba_image() {
+        // A 3 × 2 image: columns 1-2 of row 1 painted, the rest left as it was.
+        let mut pixels = vec![0u8; 3 * 2 * 4];
+        fill_rect(&mut pixels, 3, 1..3, 1..2, [1, 2, 3, 4]);
+        let mut expected = vec![0u8; 16];
+        expected.extend([1, 2, 3, 4, 1, 2, 3, 4]);
+        assert_eq!(pixels, expected);
+        // An empty range paints nothing.
+        fill_rect(&mut pixels, 3, 2..2, 0..2, [9; 4]);
+        assert_eq!(pixels, expected);
     }
 
     #[test]

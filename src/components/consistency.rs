@@ -8,7 +8,7 @@ use gloo_events::EventListener;
 use web_sys::{KeyboardEvent, MouseEvent as WebMouseEvent};
 use yew::prelude::*;
 
-use crate::chart::mix_colour;
+use crate::chart::{fill_rect, mix_colour};
 use crate::components::canvas::{css_colour, pixel_under, put_pixels};
 use crate::display::SharedAnalysis;
 use crate::display::{agreement_attr, heat, run_name, run_ranges, Theme};
@@ -260,12 +260,13 @@ fn agreement_canvas(props: &AgreementCanvasProps) -> Html {
                     // A pair with no test in common stays transparent.
                     let Some(v) = value else { continue };
                     let rgba = mix_colour(hot, cool, heat(*v));
-                    for y in i * cell..(i + 1) * cell {
-                        for x in j * cell..(j + 1) * cell {
-                            let at = (y * side + x) * 4;
-                            pixels[at..at + 4].copy_from_slice(&rgba);
-                        }
-                    }
+                    fill_rect(
+                        &mut pixels,
+                        side,
+                        j * cell..(j + 1) * cell,
+                        i * cell..(i + 1) * cell,
+                        rgba,
+                    );
                 }
             }
             put_pixels(&canvas, &pixels, side, side);

@@ -9,7 +9,7 @@ use flakelens_core::Outcome;
 use web_sys::MouseEvent as WebMouseEvent;
 use yew::prelude::*;
 
-use crate::chart::tests_per_row;
+use crate::chart::{fill_rect, tests_per_row};
 use crate::components::canvas::{pixel_under, put_pixels};
 use crate::display::{run_name, SharedAnalysis};
 
@@ -148,14 +148,10 @@ fn heat_canvas(props: &HeatCanvasProps) -> Html {
                         }
                     }
                     let colour = bucket_colour(failures, executed, present);
-                    for y in b * row_h..(b + 1) * row_h {
-                        // One pixel of gap between runs when cells are wide enough.
-                        let right = if cell_w > 4 { cell_w - 1 } else { cell_w };
-                        for x in run * cell_w..run * cell_w + right {
-                            let at = (y * width + x) * 4;
-                            pixels[at..at + 4].copy_from_slice(&colour);
-                        }
-                    }
+                    // One pixel of gap between runs when cells are wide enough.
+                    let right = if cell_w > 4 { cell_w - 1 } else { cell_w };
+                    let xs = run * cell_w..run * cell_w + right;
+                    fill_rect(&mut pixels, width, xs, b * row_h..(b + 1) * row_h, colour);
                 }
             }
             put_pixels(&canvas, &pixels, width, height);
