@@ -43,6 +43,7 @@ mod components {
     pub mod run_failures;
     pub mod test_heatmap;
     pub mod test_table;
+    pub mod windowed;
 }
 
 use std::cell::RefCell;

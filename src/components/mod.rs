@@ -40,6 +40,7 @@ pub mod test_detail;
 pub mod test_heatmap;
 pub mod test_table;
 pub mod theme_toggle;
+pub mod windowed;
 
 /// Calls `on_key` for every `keydown` on the window until the returned listener is dropped
 /// (a hook drops it when its effect is cleaned up). Not passive: handlers may call

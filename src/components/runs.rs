@@ -11,6 +11,7 @@ use web_sys::{Element, HtmlInputElement};
 use yew::prelude::*;
 
 use crate::chart::virtual_window;
+use crate::components::windowed::{measure_viewport, spacer};
 use crate::display::SharedAnalysis;
 
 /// Up to this many runs every row is in the DOM. At 500 runs, 500 rows (each with a checkbox
@@ -79,10 +80,7 @@ pub fn runs_table(props: &RunsProps) -> Html {
             let el = e.target_unchecked_into::<Element>();
             // Non-negative, so the cast only drops the fraction.
             first_row.set((f64::from(el.scroll_top().max(0)) / ROW_HEIGHT).floor() as usize);
-            let height = f64::from(el.client_height());
-            if height > 0.0 && (height - *viewport).abs() > 1.0 {
-                viewport.set(height);
-            }
+            measure_viewport(&el, &viewport);
         })
     });
     html! {
@@ -112,17 +110,8 @@ pub fn runs_table(props: &RunsProps) -> Html {
                             <th scope="col" title="Malformed file: only the testcases before the fault were read">{"Partial"}</th>
                         </tr>
                     </thead>
-                    // The spacers sit in tbody elements of their own, always there in a
-                    // windowed table (0 px high at an end): Yew matches a list of siblings by
-                    // key only when every one has a key, else by place from the end, which
-                    // rebuilt every row the window moved past (and dropped the text typed in
-                    // its field).
                     if windowed {
-                        <tbody class="spacer" aria-hidden="true">
-                            <tr class="spacer" style={format!("height: {}px", start as f64 * ROW_HEIGHT)}>
-                                <td colspan="13"></td>
-                            </tr>
-                        </tbody>
+                        { spacer(start, ROW_HEIGHT, 13) }
                     }
                     <tbody>
                         { for props.files[start..end].iter().enumerate().map(|(k, file)| {
@@ -153,11 +142,7 @@ pub fn runs_table(props: &RunsProps) -> Html {
                         }) }
                     </tbody>
                     if windowed {
-                        <tbody class="spacer" aria-hidden="true">
-                            <tr class="spacer" style={format!("height: {}px", (total - end) as f64 * ROW_HEIGHT)}>
-                                <td colspan="13"></td>
-                            </tr>
-                        </tbody>
+                        { spacer(total - end, ROW_HEIGHT, 13) }
                     }
                 </table>
             </div>

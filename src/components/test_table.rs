@@ -14,6 +14,7 @@ use crate::chart::{scroll_into_view, virtual_window};
 use crate::components::filter_bar::FilterBar;
 use crate::components::flag_chips::FlagChips;
 use crate::components::outcome_strip::OutcomeStrip;
+use crate::components::windowed::{measure_viewport, spacer};
 use crate::display::route::{Query, Sort, SortKey};
 use crate::display::{category_name, confidence_label, interval, SharedAnalysis};
 
@@ -183,10 +184,7 @@ pub fn test_table(props: &TestTableProps) -> Html {
         Callback::from(move |e: Event| {
             let el = e.target_unchecked_into::<Element>();
             scroll_top.set(f64::from(el.scroll_top()));
-            let height = f64::from(el.client_height());
-            if height > 0.0 && (height - *viewport).abs() > 1.0 {
-                viewport.set(height);
-            }
+            measure_viewport(&el, &viewport);
         })
     };
 
@@ -244,15 +242,8 @@ pub fn test_table(props: &TestTableProps) -> Html {
                     <thead>
                         <tr aria-rowindex="1">{ for COLUMNS.into_iter().map(header) }</tr>
                     </thead>
-                    // The spacers (and the empty note) sit in tbody elements of their own,
-                    // always there: Yew matches the keyed rows by key only when every sibling
-                    // has a key, else by place from the end, which rebuilt every row the
-                    // window moved past.
-                    <tbody class="spacer" aria-hidden="true">
-                        <tr class="spacer" style={format!("height: {}px", start as f64 * ROW_HEIGHT)}>
-                            <td colspan="11"></td>
-                        </tr>
-                    </tbody>
+                    // The empty note, too, sits in a tbody of its own (see `spacer`).
+                    { spacer(start, ROW_HEIGHT, 11) }
                     <tbody>
                         { for props.shown[start..end].iter().enumerate().map(|(k, &i)| {
                             let test = &analysis.tests[i];
@@ -261,11 +252,7 @@ pub fn test_table(props: &TestTableProps) -> Html {
                             row(analysis, test, &files, start + k, open, cursor, &props.on_select)
                         }) }
                     </tbody>
-                    <tbody class="spacer" aria-hidden="true">
-                        <tr class="spacer" style={format!("height: {}px", (total - end) as f64 * ROW_HEIGHT)}>
-                            <td colspan="11"></td>
-                        </tr>
-                    </tbody>
+                    { spacer(total - end, ROW_HEIGHT, 11) }
                     <tbody>
                         if total == 0 {
                             <tr class="empty"><td colspan="11" class="muted">{"No test matches."}</td></tr>
