@@ -435,10 +435,9 @@ fn cancelled_note(name: &str, more: usize) -> Diagnostic {
 /// files of more than 2 MiB).
 #[derive(Default)]
 struct InFlight {
-    /// Name, answer to come and size in bytes of each file sent.
+    /// Name, answer to come and size in bytes of each file sent (at most
+    /// [`InFlight::AHEAD_FILES`]).
     files: std::collections::VecDeque<(String, engine::Pending, usize)>,
-    /// Their sizes added up.
-    bytes: usize,
 }
 
 impl InFlight {
@@ -449,21 +448,20 @@ impl InFlight {
 
     /// True when a file of `size` bytes must wait for the oldest answer before it is sent.
     fn full_for(&self, size: usize) -> bool {
+        let bytes: usize = self.files.iter().map(|&(_, _, size)| size).sum();
         !self.files.is_empty()
             && (self.files.len() >= Self::AHEAD_FILES
-                || self.bytes.saturating_add(size) > Self::AHEAD_BYTES)
+                || bytes.saturating_add(size) > Self::AHEAD_BYTES)
     }
 
     fn push(&mut self, name: String, pending: engine::Pending, size: usize) {
-        self.bytes += size;
         self.files.push_back((name, pending, size));
     }
 }
 
 /// Waits for the answer about the oldest file sent, if any, and collects it.
 async fn settle_oldest(in_flight: &mut InFlight, collector: &mut Collector, state: &mut Progress) {
-    if let Some((name, pending, size)) = in_flight.files.pop_front() {
-        in_flight.bytes -= size;
+    if let Some((name, pending, _)) = in_flight.files.pop_front() {
         collector.add(&name, pending.answer().await);
         state.files_done += 1;
     }
