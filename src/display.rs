@@ -454,22 +454,25 @@ pub fn outcome_stretches(outcomes: &[Option<Outcome>]) -> Vec<(usize, usize, &'s
 /// a failure is never hidden by the passes around it.
 const SHOWN_FIRST: [&str; 5] = ["failed", "errored", "skipped", "absent", "passed"];
 
-/// One cell of an outcome strip with many runs: runs `first..first + runs`, how many of them
-/// had each outcome (in [`SHOWN_FIRST`] order, none with 0), and the outcome it shows, the
-/// first of [`SHOWN_FIRST`] among them.
+/// One cell of an outcome strip with many runs: runs `first..first + runs` and how many of
+/// them had each outcome (in [`SHOWN_FIRST`] order, none with 0). It shows the first of them
+/// ([`StripCell::shown`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StripCell {
     /// The first run (0-based).
     pub first: usize,
     /// How many runs it stands for.
     pub runs: usize,
-    /// The outcome it is coloured by.
-    pub shown: &'static str,
-    /// Runs per outcome name, in [`SHOWN_FIRST`] order, only those with runs.
+    /// Runs per outcome name, in [`SHOWN_FIRST`] order, only those with runs (at least one).
     pub counts: Vec<(&'static str, usize)>,
 }
 
 impl StripCell {
+    /// The outcome it is coloured by: the first of [`SHOWN_FIRST`] among its runs.
+    pub fn shown(&self) -> &'static str {
+        self.counts.first().map_or("absent", |&(name, _)| name)
+    }
+
     /// More than one outcome among its runs.
     pub fn is_mixed(&self) -> bool {
         self.counts.len() > 1
@@ -488,11 +491,7 @@ impl StripCell {
 
     /// The share of its runs with the outcome it shows, in [0, 1].
     pub fn shown_share(&self) -> f64 {
-        let shown = self
-            .counts
-            .iter()
-            .find(|(name, _)| *name == self.shown)
-            .map_or(0, |&(_, n)| n);
+        let shown = self.counts.first().map_or(0, |&(_, n)| n);
         shown as f64 / self.runs.max(1) as f64
     }
 }
@@ -512,7 +511,6 @@ pub fn strip_cells(outcomes: &[Option<Outcome>], max_cells: usize) -> Vec<StripC
             .map(|(first, runs, name)| StripCell {
                 first,
                 runs,
-                shown: name,
                 counts: vec![(name, runs)],
             })
             .collect();
@@ -536,11 +534,10 @@ pub fn strip_cells(outcomes: &[Option<Outcome>], max_cells: usize) -> Vec<StripC
         let cell = StripCell {
             first: g * group,
             runs: runs.len(),
-            shown: counts.first().map_or("absent", |&(name, _)| name),
             counts,
         };
         match cells.last_mut() {
-            Some(last) if !last.is_mixed() && !cell.is_mixed() && last.shown == cell.shown => {
+            Some(last) if !last.is_mixed() && !cell.is_mixed() && last.shown() == cell.shown() => {
                 last.runs += cell.runs;
                 last.counts[0].1 += cell.runs;
             }
@@ -666,7 +663,6 @@ mod tests {
         let cell = |first, runs, shown| StripCell {
             first,
             runs,
-            shown,
             counts: vec![(shown, runs)],
         };
         assert_eq!(
@@ -704,22 +700,23 @@ mod tests {
                 StripCell {
                     first: 0,
                     runs: 8,
-                    shown: "failed",
                     counts: vec![("failed", 1), ("passed", 7)]
                 },
                 StripCell {
                     first: 8,
                     runs: 8,
-                    shown: "passed",
                     counts: vec![("passed", 8)]
                 },
                 StripCell {
                     first: 16,
                     runs: 7,
-                    shown: "errored",
                     counts: vec![("errored", 1), ("skipped", 1), ("absent", 1), ("passed", 4)]
                 },
             ]
+        );
+        assert_eq!(
+            cells.iter().map(StripCell::shown).collect::<Vec<_>>(),
+            ["failed", "passed", "errored"]
         );
         assert!(cells[0].is_mixed() && !cells[1].is_mixed());
         assert_eq!(
@@ -729,14 +726,14 @@ mod tests {
         // No pass in a group: the rest is the next outcome.
         let cell = &strip_cells(&[f, s, f, s, s, f], 1)[0];
         assert_eq!(cell.counts, vec![("failed", 3), ("skipped", 3)]);
-        assert_eq!((cell.shown, cell.rest()), ("failed", Some("skipped")));
+        assert_eq!((cell.shown(), cell.rest()), ("failed", Some("skipped")));
         assert!((cells[0].shown_share() - 1.0 / 8.0).abs() < 1e-12);
         // 500 runs failing in every fifth run: at most 60 cells, each of 9 runs (the last 5)
         // showing its failures, their runs adding up to 500.
         let outcomes: Vec<_> = (0..500).map(|r| if r % 5 == 0 { f } else { p }).collect();
         let cells = strip_cells(&outcomes, 60);
         assert_eq!(cells.len(), 56);
-        assert!(cells.iter().all(|c| c.shown == "failed" && c.is_mixed()));
+        assert!(cells.iter().all(|c| c.shown() == "failed" && c.is_mixed()));
         assert_eq!(cells.iter().map(|c| c.runs).sum::<usize>(), 500);
         assert_eq!(cells.last().map(|c| (c.first, c.runs)), Some((495, 5)));
         // One failure in 500 runs: in one cell, the whole strip; in two of 250 runs, the
@@ -746,7 +743,7 @@ mod tests {
         let cells = |max| -> Vec<_> {
             strip_cells(&outcomes, max)
                 .iter()
-                .map(|c| (c.first, c.runs, c.shown))
+                .map(|c| (c.first, c.runs, c.shown()))
                 .collect()
         };
         assert_eq!(cells(1), vec![(0, 500, "failed")]);
@@ -765,13 +762,12 @@ mod tests {
         assert_eq!(cells.len(), 45);
         assert!(cells[..44]
             .iter()
-            .all(|c| c.shown == "failed" && c.runs == 9));
+            .all(|c| c.shown() == "failed" && c.runs == 9));
         assert_eq!(
             cells[44],
             StripCell {
                 first: 396,
                 runs: 104,
-                shown: "passed",
                 counts: vec![("passed", 104)]
             }
         );

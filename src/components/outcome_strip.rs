@@ -63,7 +63,7 @@ pub fn outcome_strip(props: &OutcomeStripProps) -> Html {
                         (None, None, format!("flex-grow: {}", cell.runs))
                     };
                     html! {
-                        <span class={classes!("cell", cell.shown, mixed, rest)} data-outcome={cell.shown}
+                        <span class={classes!("cell", cell.shown(), mixed, rest)} data-outcome={cell.shown()}
                             data-runs={cell.runs.to_string()} data-counts={counts}
                             style={style} title={format!("{text} ({files})")}></span>
                     }
@@ -99,6 +99,6 @@ fn describe(cell: &StripCell) -> String {
             .collect();
         format!("{runs}: {}", counts.join(", "))
     } else {
-        format!("{runs}: {}", cell.shown)
+        format!("{runs}: {}", cell.shown())
     }
 }
