@@ -500,9 +500,9 @@ impl StripCell {
 /// one per stretch of equal outcomes while there are at most `max_cells` stretches; else the
 /// runs in groups of ⌈runs / `max_cells`⌉ (so at most `max_cells` groups, the last one
 /// shorter), each showing the first outcome of [`SHOWN_FIRST`] among its runs, and
-/// neighbouring groups of one and the same outcome merged. A strip of 500 runs of a test that fails one run in five had about 160
-/// stretches, one element each; the groups keep the elements a row has to a bound whatever
-/// the runs, and keep every failure visible.
+/// neighbouring groups of one and the same outcome merged. A strip of 500 runs of a test
+/// that fails one run in five had about 160 stretches, one element each; the groups keep the
+/// elements a row has to a bound whatever the runs, and keep every failure visible.
 pub fn strip_cells(outcomes: &[Option<Outcome>], max_cells: usize) -> Vec<StripCell> {
     let stretches = outcome_stretches(outcomes);
     if stretches.len() <= max_cells {

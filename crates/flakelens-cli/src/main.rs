@@ -117,9 +117,10 @@ enum Command {
     },
     /// Write deterministic, realistic JUnit runs for benchmarks and scale tests.
     ///
-    /// Nested suites (or flat ones, `--flat`), 40–80-character names, about 3% failures with stack traces, 2% skipped,
-    /// 5% with 1–4 KB of system-out, properties, and some tests flaky across runs. 50 runs of
-    /// 20,000 tests are about 330 MB. Same arguments, same bytes.
+    /// Nested suites (or flat ones, `--flat`), 40–80-character names, about 3% failures with
+    /// stack traces, 2% skipped, 5% with 1–4 KB of system-out, properties, and some tests
+    /// flaky across runs. 50 runs of 20,000 tests are about 330 MB. Same arguments, same
+    /// bytes.
     Gen {
         /// Tests per run.
         #[arg(long, default_value_t = 20_000)]
