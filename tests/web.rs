@@ -109,6 +109,12 @@ fn all(root: &Element, selector: &str) -> Vec<Element> {
         .collect()
 }
 
+/// The first element under `root` that `selector` matches; panics with `what` when there is
+/// none.
+fn one(root: &Element, selector: &str, what: &str) -> Element {
+    root.query_selector(selector).ok().flatten().expect(what)
+}
+
 fn attr(el: &Element, name: &str) -> String {
     el.get_attribute(name).unwrap_or_default()
 }
@@ -193,11 +199,11 @@ async fn the_filter_bar_counts_its_chips_and_emits_queries() {
         on_query: Callback::from(move |q| sink.borrow_mut().push(q)),
     })
     .await;
-    let flaky = root
-        .query_selector("[data-testid=filter-chip][data-value=flaky]")
-        .ok()
-        .flatten()
-        .expect("a flaky chip");
+    let flaky = one(
+        &root,
+        "[data-testid=filter-chip][data-value=flaky]",
+        "a flaky chip",
+    );
     let want = analysis
         .tests
         .iter()
@@ -214,11 +220,7 @@ async fn the_filter_bar_counts_its_chips_and_emits_queries() {
         emitted.borrow().last().map(|q| q.filters.clone()),
         Some(vec![Filter::Flaky])
     );
-    let count = root
-        .query_selector("[data-testid=shown-count]")
-        .ok()
-        .flatten()
-        .expect("a count");
+    let count = one(&root, "[data-testid=shown-count]", "a count");
     assert_eq!(attr(&count, "data-count"), "30");
 }
 
@@ -279,11 +281,7 @@ async fn the_test_table_renders_only_the_rows_in_view() {
         "{} rows in the DOM",
         rows.len()
     );
-    let table = root
-        .query_selector(".test-table")
-        .ok()
-        .flatten()
-        .expect("a table");
+    let table = one(&root, ".test-table", "a table");
     assert_eq!(attr(&table, "aria-rowcount"), "5001");
     // A spacer above (0 px at the top) and one below the rendered rows, for the rest.
     let spacers: Vec<String> = all(&root, "tr.spacer")
@@ -309,11 +307,7 @@ async fn the_test_table_renders_only_the_rows_in_view() {
     root.append_child(&style).expect("appended");
     let kept = rows[15].clone();
     let id = attr(&kept, "data-test-id");
-    let scroller = root
-        .query_selector(".table-scroll")
-        .ok()
-        .flatten()
-        .expect("a scroller");
+    let scroller = one(&root, ".table-scroll", "a scroller");
     scroller.set_scroll_top(20 * 64);
     scroller
         .dispatch_event(&web_sys::Event::new("scroll").expect("an event"))
@@ -346,11 +340,7 @@ async fn the_histogram_bins_failure_rates() {
     assert_eq!(counts, bins.to_vec());
     // Flaky tests fail in 2 of 4 runs (50%: 40–50%), broken ones in all (100%).
     assert!(bins[4] > 0 && bins[10] > 0);
-    let figure = root
-        .query_selector("[data-testid=rate-histogram]")
-        .ok()
-        .flatten()
-        .expect("a figure");
+    let figure = one(&root, "[data-testid=rate-histogram]", "a figure");
     assert_eq!(attr(&figure, "data-zero"), zero.to_string());
 }
 
@@ -386,11 +376,7 @@ async fn long_text_is_rendered_only_when_opened() {
     })
     .await;
     assert!(all(&root, "pre").is_empty());
-    let details = root
-        .query_selector("details")
-        .ok()
-        .flatten()
-        .expect("a details");
+    let details = one(&root, "details", "a details");
     details.set_attribute("open", "").expect("opened");
     details
         .dispatch_event(&web_sys::Event::new("toggle").expect("an event"))
@@ -441,11 +427,7 @@ async fn a_large_heat_map_is_drawn_on_a_canvas() {
         on_select: Callback::noop(),
     })
     .await;
-    let grid = root
-        .query_selector("[data-testid=test-heatmap]")
-        .ok()
-        .flatten()
-        .expect("a grid");
+    let grid = one(&root, "[data-testid=test-heatmap]", "a grid");
     assert_eq!(attr(&grid, "data-mode"), "html");
     assert_eq!(all(&root, "td[data-outcome]").len(), 30);
 
@@ -457,11 +439,7 @@ async fn a_large_heat_map_is_drawn_on_a_canvas() {
         on_select: Callback::noop(),
     })
     .await;
-    let canvas = root
-        .query_selector("canvas[data-testid=test-heatmap]")
-        .ok()
-        .flatten()
-        .expect("a canvas");
+    let canvas = one(&root, "canvas[data-testid=test-heatmap]", "a canvas");
     assert_eq!(attr(&canvas, "data-mode"), "canvas");
     assert_eq!(attr(&canvas, "data-tests-per-row"), "2");
     assert!(all(&root, "td").is_empty());
@@ -592,11 +570,7 @@ async fn many_runs_agreement_is_a_canvas_and_the_least_agreeing_runs_are_listed(
     })
     .await;
     assert!(all(&root, "td.heat").is_empty());
-    let canvas = root
-        .query_selector("canvas[data-testid=agreement]")
-        .ok()
-        .flatten()
-        .expect("a canvas");
+    let canvas = one(&root, "canvas[data-testid=agreement]", "a canvas");
     assert_eq!(attr(&canvas, "data-mode"), "canvas");
     assert_eq!(attr(&canvas, "data-runs"), "61");
     // 720 / 61 = 11 pixels per pair of runs.
@@ -624,11 +598,7 @@ async fn many_runs_agreement_is_a_canvas_and_the_least_agreeing_runs_are_listed(
         web_sys::MouseEvent::new_with_mouse_event_init_dict("mousemove", &init).expect("an event");
     canvas.dispatch_event(&moved).expect("dispatched");
     settle().await;
-    let readout = root
-        .query_selector("[data-testid=agreement-readout]")
-        .ok()
-        .flatten()
-        .expect("a readout");
+    let readout = one(&root, "[data-testid=agreement-readout]", "a readout");
     assert_eq!(attr(&readout, "data-pair"), "2 5");
     assert_eq!(attr(&readout, "data-agreement"), "0.8571");
     assert_eq!(
@@ -714,11 +684,11 @@ async fn a_long_comparison_shows_its_group_sensitive_rows_first_and_the_rest_on_
     assert!(rows[6..]
         .iter()
         .all(|r| attr(r, "data-testid") != "sensitive"));
-    let more = root
-        .query_selector("[data-testid=comparison-more]")
-        .ok()
-        .flatten()
-        .expect("a note on the rows left out");
+    let more = one(
+        &root,
+        "[data-testid=comparison-more]",
+        "a note on the rows left out",
+    );
     assert!(more
         .text_content()
         .unwrap_or_default()
