@@ -1,9 +1,21 @@
 // Shared by the end-to-end tests (files starting with `_` are not tests themselves): the
-// Chromium flags, the pass/fail report, and a static server for a folder on 127.0.0.1.
+// Chromium flags, the pass/fail report, a static server for a folder on 127.0.0.1, and runs
+// written by `flakelens gen`.
 
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
+
+/**
+ * `flakelens gen --tests TESTS --runs RUNS -o DIR` with the CLI at `cli`: `{ files, error }`,
+ * the report files written (sorted paths), or `error` (gen's stderr) and no files.
+ */
+export function generateRuns(cli, dir, tests, runs, timeout) {
+  const gen = spawnSync(cli, ['gen', '--tests', String(tests), '--runs', String(runs), '-o', dir], { encoding: 'utf8', timeout });
+  if (gen.status !== 0) return { files: [], error: gen.stderr || `exit status ${gen.status}` };
+  return { files: fs.readdirSync(dir).filter((f) => f.endsWith('.xml')).sort().map((f) => path.join(dir, f)), error: null };
+}
 
 /** Headless Chromium with no background traffic: this machine's network is closed. */
 export const CHROMIUM_FLAGS = [

@@ -158,9 +158,9 @@ async function download(page, selector, file) {
 
 /** `flakelens gen`'s runs of `tests` tests in `dir`, their paths in order. */
 function generateRuns(dir, tests, runs, timeout = 60_000) {
-  const gen = spawnSync(CLI, ['gen', '--tests', String(tests), '--runs', String(runs), '-o', dir], { encoding: 'utf8', timeout });
-  if (gen.status !== 0) throw new Abort(`flakelens gen failed: ${gen.stderr}`);
-  return fs.readdirSync(dir).filter((f) => f.endsWith('.xml')).sort().map((f) => path.join(dir, f));
+  const { files, error } = harness.generateRuns(CLI, dir, tests, runs, timeout);
+  if (error !== null) throw new Abort(`flakelens gen failed: ${error}`);
+  return files;
 }
 
 /** Raw DEFLATE + base64url, as `flakelens_core::share::fragment_of` expects it. */

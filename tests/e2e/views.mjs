@@ -703,9 +703,8 @@ async function scenarioBudget(page, base, analysis, scratch) {
 async function scenarioVirtual(page, base, scratch) {
   const label = 'virtualized table (2,000 tests)';
   const dir = path.join(scratch, 'gen2k');
-  const gen = spawnSync(CLI, ['gen', '--tests', '2000', '--runs', '4', '-o', dir], { encoding: 'utf8', timeout: 60_000 });
-  if (!check(`${label}: flakelens gen writes the runs`, gen.status === 0, gen.stderr)) return;
-  const files = fs.readdirSync(dir).sort().map((f) => path.join(dir, f));
+  const { files, error } = harness.generateRuns(CLI, dir, 2000, 4, 60_000);
+  if (!check(`${label}: flakelens gen writes the runs`, error === null, error)) return;
   const analysis = analyzeWithCli(files);
   await page.goto(`${base}/#/tests`, { waitUntil: 'load' });
   await page.setInputFiles('#file-input', files);
@@ -770,9 +769,8 @@ function runAgreements(agreement) {
 async function scenarioManyRuns(page, base, scratch) {
   const label = 'many runs (200 tests × 500 runs)';
   const dir = path.join(scratch, 'gen200x500');
-  const gen = spawnSync(CLI, ['gen', '--tests', '200', '--runs', '500', '-o', dir], { encoding: 'utf8', timeout: 120_000 });
-  if (!check(`${label}: flakelens gen writes the runs`, gen.status === 0, gen.stderr)) return;
-  const files = fs.readdirSync(dir).sort().map((f) => path.join(dir, f));
+  const { files, error } = harness.generateRuns(CLI, dir, 200, 500, 120_000);
+  if (!check(`${label}: flakelens gen writes the runs`, error === null, error)) return;
   const analysis = analyzeWithCli(files);
   await recordLongTasksAndHeap(page.context());
   await page.goto(`${base}/`, { waitUntil: 'load' });
@@ -936,8 +934,8 @@ async function scenarioScale(browser, base, scratch, track) {
   const dir = env.FLAKELENS_E2E_SCALE_DIR || path.join(scratch, 'gen100k');
   let started = Date.now();
   if (!env.FLAKELENS_E2E_SCALE_DIR) {
-    const gen = spawnSync(CLI, ['gen', '--tests', '100000', '--runs', '20', '-o', dir], { encoding: 'utf8', timeout: 600_000 });
-    if (!check(`${label}: flakelens gen writes the runs`, gen.status === 0, gen.stderr)) return;
+    const { error } = harness.generateRuns(CLI, dir, 100000, 20, 600_000);
+    if (!check(`${label}: flakelens gen writes the runs`, error === null, error)) return;
   }
   const files = fs.readdirSync(dir).sort().map((f) => path.join(dir, f));
   const bytes = files.reduce((n, f) => n + fs.statSync(f).size, 0);
