@@ -109,49 +109,48 @@ fn read_zip(
     outputs: &mut Vec<ReadOutput>,
     interner: &mut Interner,
 ) {
-    let mut archive = match zip::ZipArchive::new(std::io::Cursor::new(bytes)) {
+    let archive = match rawzip::ZipArchive::from_slice(bytes) {
         Ok(archive) => archive,
         Err(e) => return outputs.push(failed(name, &format!("not a readable zip file: {e}"))),
     };
     let mut skipped = 0usize;
     let before = outputs.len();
-    for index in 0..archive.len() {
-        let mut entry = match archive.by_index(index) {
-            Ok(entry) => entry,
+    let mut entries = archive.entries();
+    for index in 0.. {
+        let header = match entries.next_entry() {
+            Ok(Some(header)) => header,
+            Ok(None) => break,
+            // The central directory is read in order: past a damaged record, no later
+            // entry can be found.
             Err(e) => {
                 outputs.push(failed(
                     name,
-                    &format!("zip entry {index} cannot be read: {e}"),
+                    &format!(
+                        "zip entry {index} cannot be read: {e}; it and any after it were not read"
+                    ),
                 ));
-                continue;
+                break;
             }
         };
-        if entry.is_dir() {
+        if header.is_dir() {
             continue;
         }
-        let inner = entry
-            .name()
-            .map(|n| n.into_owned())
-            .unwrap_or_else(|_| format!("entry-{index}"));
+        let inner = String::from_utf8_lossy(header.file_path().as_bytes());
         let entry_name = format!("{name}/{inner}");
-        if entry.size() > MAX_INFLATED_BYTES {
+        if header.uncompressed_size_hint() > MAX_INFLATED_BYTES {
             outputs.push(failed(
                 &entry_name,
                 "zip entry is larger than 1 GiB when inflated; not read",
             ));
             continue;
         }
-        let mut content = Vec::new();
-        let read = (&mut entry)
-            .take(MAX_INFLATED_BYTES + 1)
-            .read_to_end(&mut content);
-        if let Err(e) = read {
-            outputs.push(failed(
-                &entry_name,
-                &format!("zip entry cannot be inflated: {e}"),
-            ));
-            continue;
-        }
+        let content = match inflate_entry(&archive, &header) {
+            Ok(content) => content,
+            Err(message) => {
+                outputs.push(failed(&entry_name, &message));
+                continue;
+            }
+        };
         if looks_like_report(&content) {
             read_at_depth(&entry_name, &content, depth + 1, outputs, interner);
         } else {
@@ -173,6 +172,42 @@ fn read_zip(
             run: None,
             diagnostics: vec![Diagnostic::whole_file(name, severity, message)],
         });
+    }
+}
+
+/// The inflated bytes of a stored or deflated zip entry, checked against the sizes and the
+/// CRC-32 its headers give (APPNOTE.TXT 4.4.7), or why it cannot be read. At most
+/// [`MAX_INFLATED_BYTES`] are inflated.
+fn inflate_entry(
+    archive: &rawzip::ZipSliceArchive<&[u8]>,
+    header: &rawzip::ZipFileHeaderRecord<'_>,
+) -> Result<Vec<u8>, String> {
+    let entry = archive
+        .get_entry(header.wayfinder())
+        .map_err(|e| format!("zip entry cannot be read: {e}"))?;
+    let mut content = Vec::new();
+    let method = header.compression_method();
+    let read = if method == rawzip::CompressionMethod::STORE {
+        entry
+            .verifying_reader(entry.data())
+            .take(MAX_INFLATED_BYTES + 1)
+            .read_to_end(&mut content)
+    } else if method == rawzip::CompressionMethod::DEFLATE {
+        entry
+            .verifying_reader(flate2::bufread::DeflateDecoder::new(entry.data()))
+            .take(MAX_INFLATED_BYTES + 1)
+            .read_to_end(&mut content)
+    } else {
+        return Err(format!(
+            "zip entry is compressed with method {method}; only stored and deflated entries are read; not read"
+        ));
+    };
+    match read {
+        Ok(_) if content.len() as u64 > MAX_INFLATED_BYTES => {
+            Err("zip entry is larger than 1 GiB when inflated; not read".to_owned())
+        }
+        Ok(_) => Ok(content),
+        Err(e) => Err(format!("zip entry cannot be inflated: {e}")),
     }
 }
 
@@ -505,6 +540,104 @@ mod tests {
         let out = read_input("empty.zip", &zip(&[("readme.txt", b"hello")]));
         assert!(out.iter().all(|o| o.run.is_none()));
         assert_eq!(out[0].diagnostics[0].severity, Severity::Error);
+    }
+
+    /// A zip of `entries` written stored (not compressed), so a test can find and change
+    /// their bytes.
+    fn stored_zip(entries: &[(&str, &[u8])]) -> Vec<u8> {
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Stored);
+        let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        for (name, content) in entries {
+            writer.start_file(*name, options).expect("zip entry");
+            writer.write_all(content).expect("in-memory write");
+        }
+        writer.finish().expect("in-memory zip").into_inner()
+    }
+
+    /// Where `needle` first occurs in `haystack`.
+    fn find(haystack: &[u8], needle: &[u8]) -> usize {
+        haystack
+            .windows(needle.len())
+            .position(|w| w == needle)
+            .expect("the bytes are there")
+    }
+
+    fn run_files(out: &[ReadOutput]) -> Vec<&str> {
+        out.iter()
+            .filter_map(|o| o.run.as_ref().map(|r| r.file.as_str()))
+            .collect()
+    }
+
+    fn messages(out: &[ReadOutput]) -> Vec<String> {
+        out.iter()
+            .flat_map(|o| &o.diagnostics)
+            .map(|d| format!("{}: {}", d.file, d.message))
+            .collect()
+    }
+
+    #[test]
+    fn stored_entries_are_read() {
+        let out = read_input("stored.zip", &stored_zip(&[("r.xml", REPORT)]));
+        assert_eq!(run_files(&out), ["stored.zip/r.xml"]);
+        assert_eq!(messages(&out), Vec::<String>::new());
+    }
+
+    #[test]
+    fn an_entry_whose_bytes_changed_is_left_out_and_named() {
+        // The second report's classname `c` becomes `x` in its stored bytes: its CRC-32 no
+        // longer matches (APPNOTE.TXT 4.4.7), so it is not read; the first still is.
+        let second = b"<testsuite name='s'><testcase classname='c2' name='t'/></testsuite>";
+        let mut archive = stored_zip(&[("one.xml", REPORT), ("two.xml", second)]);
+        let at = find(&archive, b"classname='c2'");
+        archive[at + "classname='".len()] = b'x';
+        let out = read_input("changed.zip", &archive);
+        assert_eq!(run_files(&out), ["changed.zip/one.xml"]);
+        let notes = messages(&out);
+        assert_eq!(notes.len(), 1, "{notes:?}");
+        assert!(
+            notes[0].starts_with("changed.zip/two.xml: zip entry cannot be inflated"),
+            "{notes:?}"
+        );
+    }
+
+    #[test]
+    fn an_entry_compressed_another_way_is_named_with_its_method() {
+        // The compression method (APPNOTE.TXT 4.4.5) of the entry is set to 12 (bzip2) in
+        // its local header (offset 8) and its central directory record (offset 10).
+        let mut archive = stored_zip(&[("b.xml", REPORT), ("r.xml", REPORT)]);
+        let local = find(&archive, b"PK\x03\x04");
+        archive[local + 8] = 12;
+        let central = find(&archive, b"PK\x01\x02");
+        archive[central + 10] = 12;
+        let out = read_input("bz.zip", &archive);
+        assert_eq!(run_files(&out), ["bz.zip/r.xml"]);
+        let notes = messages(&out);
+        assert_eq!(notes.len(), 1, "{notes:?}");
+        assert!(
+            notes[0].starts_with("bz.zip/b.xml: zip entry is compressed with method 12"),
+            "{notes:?}"
+        );
+    }
+
+    #[test]
+    fn a_damaged_central_directory_stops_at_the_damage_and_says_so() {
+        // The second record's signature is broken: the first entry is read, and a
+        // diagnostic says entry 1 and any after it were not.
+        let mut archive = stored_zip(&[("a.xml", REPORT), ("b.xml", REPORT)]);
+        let first = find(&archive, b"PK\x01\x02");
+        let second = first + 1 + find(&archive[first + 1..], b"PK\x01\x02");
+        archive[second + 2] = 0;
+        let out = read_input("cd.zip", &archive);
+        assert_eq!(run_files(&out), ["cd.zip/a.xml"]);
+        let notes = messages(&out);
+        assert!(
+            notes
+                .iter()
+                .any(|n| n.starts_with("cd.zip: zip entry 1 cannot be read")
+                    && n.ends_with("it and any after it were not read")),
+            "{notes:?}"
+        );
     }
 
     #[test]
