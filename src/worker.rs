@@ -28,7 +28,7 @@
 use flakelens_core::audit::{
     gzipped_audit, looks_like_audit, runs_of, Audit, Criteria, Privacy, MAX_AUDIT_BYTES,
 };
-use flakelens_core::input::read_input_interned;
+use flakelens_core::input::read_input_with;
 use flakelens_core::junit::ReadOutput;
 use flakelens_core::report::{embeddable_json, report_title};
 use flakelens_core::share::{decode_fragment, ShareError, ShareFitting, SHARE_LINK_BUDGET};
@@ -353,7 +353,12 @@ impl Engine {
         // The picked file itself costs no copy (at 686 MB, copying the bytes into Blobs took
         // 5% of the load, and as much browser memory as the files).
         let blob = file.or_else(|| blob_of(&bytes));
-        let reads = read_input_interned(name, &bytes, &mut self.interner);
+        let reads = read_input_with(
+            name,
+            &bytes,
+            &mut self.interner,
+            flakelens_fast_reader::read_report_interned,
+        );
         let mut diagnostics: Vec<Diagnostic> = Vec::new();
         let mut files = Vec::new();
         let mut runs = 0;
@@ -542,7 +547,12 @@ fn reread(stored: &Stored, interner: &mut Interner) -> (Vec<ReadOutput>, Vec<u8>
             return (reads, Vec::new());
         }
     };
-    let mut reads = read_input_interned(&stored.name, &bytes, interner);
+    let mut reads = read_input_with(
+        &stored.name,
+        &bytes,
+        interner,
+        flakelens_fast_reader::read_report_interned,
+    );
     // The same file gives the same runs. Other runs (a file rewritten without the browser
     // noticing: same size and time) would not match the run names the page holds.
     let files = reads

@@ -1,5 +1,7 @@
 //! flakelens' whole job, the same calls on both sides of the wasm/native comparison: every
-//! file through `flakelens_core::input::read_input` (sniffing, gzip/zip, JUnit or CTRF),
+//! file through `flakelens_core::input::read_input_with` (sniffing, gzip/zip, JUnit or CTRF)
+//! with the worker's JUnit reader, `flakelens_fast_reader` (built at opt-level 3 here as in
+//! the worker, the rest at the page's `"z"`),
 //! then `Analysis::from_reads_expecting` (the number of files as the expected runs, as the CLI
 //! passes it) with default options: the job of the core's criterion bench
 //! (`crates/flakelens-core/benches/throughput.rs`, `whole_job`).
@@ -7,8 +9,8 @@
 //! Each file's bytes are dropped as soon as it is read, as the page and the CLI do, so the
 //! memory peak is the analysis plus the largest file, not the whole input.
 
-use flakelens_core::input::read_input;
-use flakelens_core::{Analysis, AnalysisOptions};
+use flakelens_core::input::read_input_with;
+use flakelens_core::{Analysis, AnalysisOptions, Interner};
 
 /// What one job found, to check that both sides did the same work.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,7 +45,12 @@ where
     let expected_runs = files.size_hint().0;
     let reads = files.flat_map(|(name, bytes)| {
         let bytes = bytes();
-        read_input(&name, &bytes)
+        read_input_with(
+            &name,
+            &bytes,
+            &mut Interner::default(),
+            flakelens_fast_reader::read_report_interned,
+        )
     });
     let analysis =
         Analysis::from_reads_expecting(reads, expected_runs, &AnalysisOptions::default());

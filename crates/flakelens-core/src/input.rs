@@ -49,8 +49,24 @@ pub fn read_input(name: &str, bytes: &[u8]) -> Vec<ReadOutput> {
 /// with one interner and each distinct suite, classname and name is allocated once, however
 /// many runs hold it.
 pub fn read_input_interned(name: &str, bytes: &[u8], interner: &mut Interner) -> Vec<ReadOutput> {
+    read_input_with(name, bytes, interner, junit::read_report_interned)
+}
+
+/// A JUnit XML reader: `(file name, bytes, interner) -> ReadOutput`. Either
+/// [`junit::read_report_interned`] or the same code compiled in another crate (the worker's
+/// `flakelens-fast-reader`, built for speed where the rest of the worker is built for size).
+pub type ReportReader = fn(&str, &[u8], &mut Interner) -> ReadOutput;
+
+/// [`read_input_interned`] with each JUnit XML report, plain or found in a gzip or zip
+/// archive, read by `read_report`. Same outputs, in the same order.
+pub fn read_input_with(
+    name: &str,
+    bytes: &[u8],
+    interner: &mut Interner,
+    read_report: ReportReader,
+) -> Vec<ReadOutput> {
     let mut outputs = Vec::new();
-    read_at_depth(name, bytes, 0, &mut outputs, interner);
+    read_at_depth(name, bytes, 0, &mut outputs, interner, read_report);
     outputs
 }
 
@@ -60,6 +76,7 @@ fn read_at_depth(
     depth: u32,
     outputs: &mut Vec<ReadOutput>,
     interner: &mut Interner,
+    read_report: ReportReader,
 ) {
     if bytes.starts_with(&[0x1F, 0x8B]) {
         if depth >= MAX_ARCHIVE_DEPTH {
@@ -72,7 +89,7 @@ fn read_at_depth(
                 name,
                 "gzip content is larger than 1 GiB when inflated; not read",
             )),
-            Ok(_) => read_at_depth(name, &inflated, depth + 1, outputs, interner),
+            Ok(_) => read_at_depth(name, &inflated, depth + 1, outputs, interner, read_report),
             Err(e) => outputs.push(failed(name, &format!("not a readable gzip file: {e}"))),
         }
         return;
@@ -81,12 +98,12 @@ fn read_at_depth(
         if depth >= MAX_ARCHIVE_DEPTH {
             return outputs.push(failed(name, "archives nested too deeply; not read"));
         }
-        return read_zip(name, bytes, depth, outputs, interner);
+        return read_zip(name, bytes, depth, outputs, interner, read_report);
     }
     if first_meaningful_byte(bytes) == Some(b'{') {
         return outputs.push(read_ctrf(name, bytes, interner));
     }
-    outputs.push(junit::read_report_interned(name, bytes, interner))
+    outputs.push(read_report(name, bytes, interner))
 }
 
 /// The first byte after a UTF-8 byte-order mark and white space.
@@ -108,6 +125,7 @@ fn read_zip(
     depth: u32,
     outputs: &mut Vec<ReadOutput>,
     interner: &mut Interner,
+    read_report: ReportReader,
 ) {
     let archive = match rawzip::ZipArchive::from_slice(bytes) {
         Ok(archive) => archive,
@@ -152,7 +170,14 @@ fn read_zip(
             }
         };
         if looks_like_report(&content) {
-            read_at_depth(&entry_name, &content, depth + 1, outputs, interner);
+            read_at_depth(
+                &entry_name,
+                &content,
+                depth + 1,
+                outputs,
+                interner,
+                read_report,
+            );
         } else {
             skipped += 1;
         }

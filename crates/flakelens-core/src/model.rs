@@ -151,6 +151,7 @@ impl From<TestKey> for KeyTexts {
 
 impl TestKey {
     /// The key of `suite`, `classname` and `name`, its hash computed once.
+    #[inline]
     pub fn new(suite: Arc<str>, classname: Arc<str>, name: Arc<str>) -> TestKey {
         use std::hash::{BuildHasher, Hash, Hasher};
         let mut hasher = rustc_hash::FxBuildHasher.build_hasher();
@@ -204,6 +205,7 @@ impl std::fmt::Debug for TestKey {
 }
 
 impl PartialEq for TestKey {
+    #[inline]
     fn eq(&self, other: &TestKey) -> bool {
         // Interned texts are the same allocation, which settles it without reading the
         // text: `Arc`'s own equality does not look at the pointers when the content is
@@ -223,6 +225,7 @@ impl PartialEq for TestKey {
 impl Eq for TestKey {}
 
 impl std::hash::Hash for TestKey {
+    #[inline]
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
         state.write_u64(self.hash);
     }
@@ -267,6 +270,7 @@ pub struct Interner {
 
 impl Interner {
     /// The shared copy of `text`, allocated on its first use.
+    #[inline]
     pub fn intern(&mut self, text: &str) -> Arc<str> {
         let next = self.last.map_or(0, |last| last as usize + 1);
         if let Some(expected) = self.order.get(next) {
@@ -308,6 +312,7 @@ impl Interner {
 /// `==` on texts calls a `memcmp` that compares one byte at a time, it took the comparisons
 /// behind the interner's guesses (names of 40-80 bytes) from 95 to 58 ms, and the reader's
 /// check of the last classname from 37 to 12 ms (the worker's profile at 686 MB).
+#[inline]
 pub(crate) fn same_text(a: &str, b: &str) -> bool {
     let (a, b) = (a.as_bytes(), b.as_bytes());
     if a.len() != b.len() {

@@ -1,4 +1,10 @@
 //! The streaming JUnit XML reader.
+//!
+//! The functions on a load's hot path are `#[inline]`: that makes each one compiled in the
+//! crate that calls it, so the worker's `flakelens-fast-reader` crate, built at opt-level 3
+//! while the rest of the worker is built at `"z"` for size, gets the whole reader at 3
+//! (BENCHMARKS.md, "The reader at opt-level 3 in the worker"). The cold ones (diagnostics,
+//! pytest's repeats, the summary at the end) are not, and stay in the core at `"z"`.
 
 use std::borrow::Cow;
 use std::collections::HashSet;
@@ -76,6 +82,7 @@ pub fn read_report(file: &str, bytes: &[u8]) -> ReadOutput {
 
 /// [`read_report`] with test identities (suite, classname, name) taken from `interner`, so
 /// runs read with one interner share the text of the identities they have in common.
+#[inline]
 pub fn read_report_interned(file: &str, bytes: &[u8], interner: &mut Interner) -> ReadOutput {
     let decoded = decode(bytes);
     let mut reader = JunitReader::new(file, &decoded.text, interner);
@@ -87,6 +94,7 @@ pub fn read_report_interned(file: &str, bytes: &[u8], interner: &mut Interner) -
 }
 
 /// The byte offset of the `<` of a start tag whose event ended at `end`.
+#[inline]
 fn tag_start(e: &BytesStart<'_>, end: u64, empty: bool) -> u64 {
     // `<` + content + `>`, and a `/` before the `>` for an empty element.
     let len = e.len() as u64 + 2 + u64::from(empty);
@@ -181,6 +189,7 @@ struct TestCaseBuilder {
 }
 
 /// Appends to shared text (a rare path: pytest's call and teardown output joined).
+#[inline]
 fn append_shared(target: &mut Option<Arc<str>>, text: &str) {
     *target = Some(match target.take() {
         Some(existing) => Arc::from(format!("{existing}{text}")),
@@ -188,6 +197,7 @@ fn append_shared(target: &mut Option<Arc<str>>, text: &str) {
     });
 }
 
+#[inline]
 fn append(target: &mut Option<String>, text: String) {
     match target {
         Some(existing) => existing.push_str(&text),
@@ -197,6 +207,7 @@ fn append(target: &mut Option<String>, text: String) {
 
 impl TestCaseBuilder {
     /// The attempts this one element records, oldest first.
+    #[inline]
     fn attempts(self) -> (TestCaseBuilderRest, Vec<Attempt>) {
         let has = |kind| self.failures.iter().any(|f| f.kind == kind);
         let outcome = if has(FailureKind::Error) {
@@ -277,6 +288,7 @@ struct TestCaseBuilderRest {
 
 /// The outcome of a test in a run from its attempts: a pass after a failure is a pass on
 /// retry; otherwise the last failing attempt decides; otherwise a pass; otherwise skipped.
+#[inline]
 fn settle(attempts: &[Attempt]) -> (Outcome, bool) {
     let passed = attempts.iter().any(|a| a.outcome == Outcome::Passed);
     let last_failure = attempts.iter().rev().find(|a| a.outcome.is_failure());
@@ -350,6 +362,7 @@ enum Stop {
 }
 
 impl<'a> JunitReader<'a> {
+    #[inline]
     fn new(file: &'a str, input: &'a str, interner: &'a mut Interner) -> Self {
         let mut reader = Reader::from_str(input);
         let config = reader.config_mut();
@@ -387,6 +400,7 @@ impl<'a> JunitReader<'a> {
         }
     }
 
+    #[inline]
     fn read(mut self) -> ReadOutput {
         let stop = loop {
             let event = match self.reader.read_event() {
@@ -489,6 +503,7 @@ impl<'a> JunitReader<'a> {
     }
 
     /// Handles a start tag whose `<` is at byte `at`.
+    #[inline]
     fn start(&mut self, e: &BytesStart<'_>, at: u64, empty: bool) -> Result<(), Stop> {
         let name = e.name();
         let name = name.as_ref();
@@ -622,6 +637,7 @@ impl<'a> JunitReader<'a> {
         Ok(())
     }
 
+    #[inline]
     fn suite(&mut self, e: &Attrs<'_>, at: u64) -> Frame {
         let mut name = e.owned("name").unwrap_or_default();
         let hostname = e.get("hostname");
@@ -691,6 +707,7 @@ impl<'a> JunitReader<'a> {
         let _ = self.index.try_reserve(tests);
     }
 
+    #[inline]
     fn testcase(&mut self, e: &Attrs<'_>, at: u64) -> TestCaseBuilder {
         self.testcase_elements += 1;
         let (suite, suite_instance, suite_path) = self
@@ -778,6 +795,7 @@ impl<'a> JunitReader<'a> {
         }
     }
 
+    #[inline]
     fn failure(&mut self, e: &Attrs<'_>, name: &str) -> Failure {
         let kind = if name.ends_with("rror") {
             FailureKind::Error
@@ -792,11 +810,13 @@ impl<'a> JunitReader<'a> {
         }
     }
 
+    #[inline]
     fn seconds(&mut self, e: &Attrs<'_>, at: u64) -> Option<f64> {
         let raw = e.get("time")?;
         self.seconds_value(raw, at)
     }
 
+    #[inline]
     fn seconds_value(&mut self, raw: &str, at: u64) -> Option<f64> {
         match parse_seconds(raw) {
             SecondsValue::Exact(v) => Some(v),
@@ -827,6 +847,7 @@ impl<'a> JunitReader<'a> {
         }
     }
 
+    #[inline]
     fn end(&mut self) {
         if let Some(frame) = self.stack.pop() {
             self.close(frame);
@@ -834,6 +855,7 @@ impl<'a> JunitReader<'a> {
     }
 
     /// Finishes a popped frame, handing its data to its parent.
+    #[inline]
     fn close(&mut self, frame: Frame) {
         match frame {
             Frame::TestCase(tc) => self.finish_testcase(tc),
@@ -899,6 +921,7 @@ impl<'a> JunitReader<'a> {
         }
     }
 
+    #[inline]
     fn deliver_text(&mut self, kind: TextKind, text: String) {
         match (kind, self.stack.last_mut()) {
             (TextKind::SystemOut, Some(Frame::TestCase(tc))) => append(&mut tc.system_out, text),
@@ -912,6 +935,7 @@ impl<'a> JunitReader<'a> {
         }
     }
 
+    #[inline]
     fn finish_testcase(&mut self, mut tc: TestCaseBuilder) {
         if tc.time_seconds.is_none() {
             if let Some(raw) = tc.child_time.take() {
@@ -947,6 +971,7 @@ impl<'a> JunitReader<'a> {
 
     /// Adds a testcase element's attempts to its test (a rerun in the same suite element), or
     /// starts the test. `hash` is the identity's [`key_hash`], `found` its [`Self::lookup`].
+    #[inline]
     fn finish_testcase_rest(
         &mut self,
         rest: TestCaseBuilderRest,
@@ -993,6 +1018,7 @@ impl<'a> JunitReader<'a> {
 
     /// The slot and first suite instance of a test identity already read; `hash` is its
     /// [`key_hash`].
+    #[inline]
     fn lookup(&self, key: &TestKey, hash: u64) -> Option<(usize, usize)> {
         let &(slot, instance) = self.index.get(&hash)?;
         if self.testcases[slot].key == *key {
@@ -1003,6 +1029,7 @@ impl<'a> JunitReader<'a> {
 
     /// True when [`Self::text`] keeps or checks text at this point: inside a result, a text
     /// child or a property, or outside the document element.
+    #[inline]
     fn collects_text(&self) -> bool {
         matches!(
             self.stack.last(),
@@ -1012,6 +1039,7 @@ impl<'a> JunitReader<'a> {
         )
     }
 
+    #[inline]
     fn text(&mut self, content: &str, at: u64) -> Result<(), Stop> {
         match self.stack.last_mut() {
             Some(Frame::Result(failure)) => failure.body.push_str(content),
@@ -1261,6 +1289,7 @@ impl<'a> JunitReader<'a> {
 
     /// Parses a start tag's attributes once, unescaped and normalized. A malformed
     /// attribute is reported (once) and the rest of the tag's attributes are skipped.
+    #[inline]
     fn attributes<'e>(&mut self, e: &'e BytesStart<'_>, at: u64) -> Attrs<'e> {
         let mut list = recycle(std::mem::take(&mut self.spare_attrs));
         let mut problem = None;
@@ -1346,6 +1375,7 @@ impl<'a> JunitReader<'a> {
 /// True when an attribute value holds something that XML attribute-value normalization
 /// changes: a reference (`&`) or a tab, line feed or carriage return (XML 1.0 §3.3.3). Most
 /// values hold neither, and a vectorized search for them is much cheaper than normalizing.
+#[inline]
 fn needs_normalizing(raw: &str) -> bool {
     let bytes = raw.as_bytes();
     memchr::memchr(b'&', bytes).is_some() || memchr::memchr3(b'\t', b'\n', b'\r', bytes).is_some()
@@ -1354,6 +1384,7 @@ fn needs_normalizing(raw: &str) -> bool {
 /// Adds an attribute to `list`, its value normalized (XML 1.0 §3.3.3) when it holds a
 /// reference or a tab or line end. A value that cannot be normalized is kept raw, and
 /// `problem` says why. `may_hold_char_references` is set when the value holds `&#`.
+#[inline]
 fn push_normalized_attribute<'e>(
     list: &mut Vec<(&'e str, Cow<'e, str>)>,
     problem: &mut Option<String>,
@@ -1388,6 +1419,7 @@ fn push_normalized_attribute<'e>(
 /// quick-xml, which reports what is wrong. A value is read eight bytes at a time
 /// ([`closing_quote`]), where quick-xml visits each byte: values (test names, classnames)
 /// are most of a tag. Whitespace is quick-xml's own (`quick_xml::utils::is_whitespace`).
+#[inline]
 fn split_attributes<'e>(raw: &'e str, mut found: impl FnMut(&'e str, &'e str, bool)) -> bool {
     let bytes = raw.as_bytes();
     let mut at = 0;
@@ -1435,6 +1467,7 @@ fn split_attributes<'e>(raw: &'e str, mut found: impl FnMut(&'e str, &'e str, bo
 /// and no byte below 0x20 (so attribute-value normalization has nothing to change). Eight
 /// bytes at a time: one pass instead of a search for the quote and two for what
 /// normalization changes. `None` when there is no `quote`.
+#[inline]
 fn closing_quote(bytes: &[u8], quote: u8) -> Option<(usize, bool)> {
     let (words, _) = bytes.as_chunks::<8>();
     for (i, &word) in words.iter().enumerate() {
@@ -1462,6 +1495,7 @@ fn closing_quote(bytes: &[u8], quote: u8) -> Option<(usize, bool)> {
 
 /// The first position at or after `at` that is not XML whitespace (XML 1.0 §2.3, `S`: space,
 /// tab, line feed, carriage return); `bytes.len()` when only whitespace is left.
+#[inline]
 fn skip_whitespace(bytes: &[u8], mut at: usize) -> usize {
     while bytes.get(at).is_some_and(|&b| is_whitespace(b)) {
         at += 1;
@@ -1471,12 +1505,14 @@ fn skip_whitespace(bytes: &[u8], mut at: usize) -> usize {
 
 /// An empty vector that keeps `v`'s allocation for another element type of the same size and
 /// alignment (the standard library collects in place), so one allocation serves every tag.
+#[inline]
 fn recycle<A, B>(mut v: Vec<A>) -> Vec<B> {
     v.clear();
     v.into_iter().filter_map(|_| None).collect()
 }
 
 /// The 64-bit FxHash of a test identity (the reader's index; equal keys are still compared).
+#[inline]
 fn key_hash(key: &TestKey) -> u64 {
     use std::hash::BuildHasher;
     rustc_hash::FxBuildHasher.hash_one(key)
@@ -1577,6 +1613,7 @@ fn forbidden_control(code: u32) -> bool {
 /// Eight bytes at a time: a word with no byte below 0x20 (most of them) is skipped whole.
 /// (`as_chunks`, not `chunks_exact` with a conversion of each chunk: at the worker's
 /// opt-level `"z"` that took 25 ms for a 34 MB report in wasm, this 7 ms.)
+#[inline]
 fn has_raw_control(bytes: &[u8]) -> bool {
     let (words, rest) = bytes.as_chunks::<8>();
     for &word in words {
@@ -1595,6 +1632,7 @@ fn has_raw_control(bytes: &[u8]) -> bool {
 }
 
 /// The bytes of `word` that are [`forbidden_control`]s, as the high bit of each such byte.
+#[inline]
 fn forbidden_bytes(word: u64) -> u64 {
     let below_0x20 = zero_bytes(word & splat(0xE0));
     let allowed = zero_bytes(word ^ splat(b'\t'))
@@ -1636,6 +1674,7 @@ struct TestcaseAttrs<'a> {
 }
 
 impl<'a> TestcaseAttrs<'a> {
+    #[inline]
     fn of(attrs: &'a Attrs<'_>) -> TestcaseAttrs<'a> {
         let mut found = TestcaseAttrs::default();
         for (key, value) in &attrs.list {
@@ -1670,6 +1709,7 @@ struct Attrs<'e> {
 
 impl Attrs<'_> {
     /// The value of `key`, if present.
+    #[inline]
     fn get(&self, key: &str) -> Option<&str> {
         self.list
             .iter()
@@ -1678,11 +1718,13 @@ impl Attrs<'_> {
     }
 
     /// The value of `key` as an owned string, if present.
+    #[inline]
     fn owned(&self, key: &str) -> Option<String> {
         self.get(key).map(str::to_owned)
     }
 
     /// True when `key` is present.
+    #[inline]
     fn has(&self, key: &str) -> bool {
         self.list.iter().any(|(k, _)| *k == key)
     }

@@ -23,6 +23,7 @@ pub enum SecondsValue {
 /// as written and reported as reinterpreted so the caller flags it. An empty value, or one
 /// that is none of these, is [`SecondsValue::Unreadable`]; the result is never NaN or
 /// infinite.
+#[inline]
 pub fn parse_seconds(raw: &str) -> SecondsValue {
     let text = raw.trim();
     if text.is_empty() {
@@ -68,6 +69,7 @@ pub fn parse_seconds(raw: &str) -> SecondsValue {
 }
 
 /// A finite `f64` written with ASCII digits, an optional sign, point and exponent.
+#[inline]
 fn plain_number(text: &str) -> Option<f64> {
     if let Some(v) = short_decimal(text) {
         return Some(v);
@@ -88,6 +90,7 @@ fn plain_number(text: &str) -> Option<f64> {
 /// below 10^22, both exact in an `f64`, so one division gives the correctly rounded value
 /// (Clinger's fast path: W. D. Clinger, "How to Read Floating Point Numbers Accurately",
 /// PLDI 1990). `None` for anything else. Most `time` attributes look like `0.123`.
+#[inline]
 fn short_decimal(text: &str) -> Option<f64> {
     const POWERS_OF_TEN: [f64; 16] = [
         1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
@@ -112,6 +115,7 @@ fn short_decimal(text: &str) -> Option<f64> {
 }
 
 /// `^\d{1,3}(,\d{3})+(\.\d+)?$`: digits grouped by commas in threes, then an optional fraction.
+#[inline]
 fn is_thousands_grouped(text: &str) -> bool {
     let (whole, fraction) = match text.split_once('.') {
         Some((w, f)) => (w, Some(f)),
