@@ -964,6 +964,80 @@ async function scenarioEncodings(page, base, scratch) {
     JSON.stringify(shown.diagnostics));
 }
 
+/**
+ * A zip archive of `entries` ({ name, bytes, method: 0 stored | 8 deflated, crc? }) as
+ * APPNOTE.TXT describes it: local headers and data, the central directory, its end record.
+ * `crc` overrides the entry's CRC-32 (to make one that does not match its bytes).
+ */
+function zipArchive(entries) {
+  const locals = [];
+  const centrals = [];
+  let offset = 0;
+  for (const entry of entries) {
+    const name = Buffer.from(entry.name, 'utf8');
+    const data = entry.method === 8 ? zlib.deflateRawSync(entry.bytes) : entry.bytes;
+    const crc = entry.crc ?? zlib.crc32(entry.bytes);
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(20, 4); // version needed: 2.0
+    local.writeUInt16LE(0x0800, 6); // the name is UTF-8
+    local.writeUInt16LE(entry.method, 8);
+    local.writeUInt16LE(0x21, 12); // 1980-01-01
+    local.writeUInt32LE(crc, 14);
+    local.writeUInt32LE(data.length, 18);
+    local.writeUInt32LE(entry.bytes.length, 22);
+    local.writeUInt16LE(name.length, 26);
+    const central = Buffer.alloc(46);
+    central.writeUInt32LE(0x02014b50, 0);
+    central.writeUInt16LE(20, 4);
+    central.writeUInt16LE(20, 6);
+    central.writeUInt16LE(0x0800, 8);
+    central.writeUInt16LE(entry.method, 10);
+    central.writeUInt16LE(0x21, 14);
+    central.writeUInt32LE(crc, 16);
+    central.writeUInt32LE(data.length, 20);
+    central.writeUInt32LE(entry.bytes.length, 24);
+    central.writeUInt16LE(name.length, 28);
+    central.writeUInt32LE(offset, 42);
+    locals.push(local, name, data);
+    centrals.push(central, name);
+    offset += local.length + name.length + data.length;
+  }
+  const directory = Buffer.concat(centrals);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(entries.length, 8);
+  end.writeUInt16LE(entries.length, 10);
+  end.writeUInt32LE(directory.length, 12);
+  end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...locals, directory, end]);
+}
+
+// Reports in a zip (a CI artifact as downloaded): deflated and stored entries in folders, a
+// gzipped report inside it, a log that is not a report, and an entry whose bytes do not match
+// its CRC-32. The worker reads the archive as the CLI does.
+async function scenarioArchives(page, base, reportFiles, scratch) {
+  const label = 'a zip of reports';
+  const [one, two, three] = reportFiles.map((f) => fs.readFileSync(f));
+  const archive = path.join(scratch, 'artifact.zip');
+  fs.writeFileSync(archive, zipArchive([
+    { name: 'linux/run-1.xml', bytes: one, method: 8 },
+    { name: 'linux/run-2.xml', bytes: two, method: 0 },
+    { name: 'mac/run-3.xml.gz', bytes: zlib.gzipSync(three), method: 0 },
+    { name: 'logs/build.log', bytes: Buffer.from('compiling...\n'), method: 8 },
+    { name: 'mac/run-4.xml', bytes: one, method: 8, crc: (zlib.crc32(one) ^ 1) >>> 0 },
+  ]));
+  const { analysis, shown } = await dropFiles(page, base, label, [archive]);
+  checkSummary(label, shown, analysis);
+  checkTable(label, shown, analysis);
+  checkDiagnostics(label, shown, analysis);
+  check(`${label}: three runs read from it, the damaged entry left out`, shown.summary.runs === '3', `runs: ${shown.summary.runs}`);
+  check(`${label}: the damaged entry is named, and the log noted as skipped`,
+    shown.diagnostics.some((d) => d.includes('artifact.zip/mac/run-4.xml') && d.includes('zip entry cannot be inflated'))
+      && shown.diagnostics.some((d) => d.includes('1 file(s) in this zip are not reports and were skipped')),
+    JSON.stringify(shown.diagnostics));
+}
+
 async function scenarioMalformed(page, base, reportFiles, scratch) {
   const label = 'malformed files';
   const broken = path.join(scratch, 'broken.xml');
@@ -1054,6 +1128,7 @@ async function main() {
     await withPage((page) => scenarioLoadExample(page, base, analysis));
     await withPage((page) => scenarioMalformed(page, base, reportFiles, scratch));
     await withPage((page) => scenarioEncodings(page, base, scratch));
+    await withPage((page) => scenarioArchives(page, base, reportFiles, scratch));
     await withPage((page) => scenarioRules(page, base, analysis, scratch));
     await withPage((page) => scenarioRunLabels(page, base, analysis));
     await scenarioRoundTrip(withPage, base, analysis, scratch);
