@@ -53,6 +53,8 @@ fn steps(root: &Path) -> Vec<Step> {
                 "-p",
                 "flakelens-core",
                 "-p",
+                "flakelens-fast-reader",
+                "-p",
                 "flakelens-web",
                 "--target",
                 "wasm32-unknown-unknown",
