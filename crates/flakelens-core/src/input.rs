@@ -601,6 +601,14 @@ mod tests {
             .collect()
     }
 
+    /// Checks that `out` holds the runs of `files`, in order, and one diagnostic, which
+    /// starts with `note` (`file: message`).
+    fn assert_runs_and_one_note(out: &[ReadOutput], files: &[&str], note: &str) {
+        assert_eq!(run_files(out), files);
+        let notes = messages(out);
+        assert!(notes.len() == 1 && notes[0].starts_with(note), "{notes:?}");
+    }
+
     #[test]
     fn stored_entries_are_read() {
         let out = read_input("stored.zip", &stored_zip(&[("r.xml", REPORT)]));
@@ -616,13 +624,10 @@ mod tests {
         let mut archive = stored_zip(&[("one.xml", REPORT), ("two.xml", second)]);
         let at = find(&archive, b"classname='c2'");
         archive[at + "classname='".len()] = b'x';
-        let out = read_input("changed.zip", &archive);
-        assert_eq!(run_files(&out), ["changed.zip/one.xml"]);
-        let notes = messages(&out);
-        assert_eq!(notes.len(), 1, "{notes:?}");
-        assert!(
-            notes[0].starts_with("changed.zip/two.xml: zip entry cannot be inflated"),
-            "{notes:?}"
+        assert_runs_and_one_note(
+            &read_input("changed.zip", &archive),
+            &["changed.zip/one.xml"],
+            "changed.zip/two.xml: zip entry cannot be inflated",
         );
     }
 
@@ -635,13 +640,10 @@ mod tests {
         archive[local + 8] = 12;
         let central = find(&archive, b"PK\x01\x02");
         archive[central + 10] = 12;
-        let out = read_input("bz.zip", &archive);
-        assert_eq!(run_files(&out), ["bz.zip/r.xml"]);
-        let notes = messages(&out);
-        assert_eq!(notes.len(), 1, "{notes:?}");
-        assert!(
-            notes[0].starts_with("bz.zip/b.xml: zip entry is compressed with method 12"),
-            "{notes:?}"
+        assert_runs_and_one_note(
+            &read_input("bz.zip", &archive),
+            &["bz.zip/r.xml"],
+            "bz.zip/b.xml: zip entry is compressed with method 12",
         );
     }
 
