@@ -12,6 +12,7 @@
 //!
 //! Like the reader, this never fails and never panics: problems become diagnostics.
 
+use std::borrow::Cow;
 use std::io::Read;
 use std::sync::Arc;
 
@@ -153,7 +154,10 @@ fn read_zip(
         if header.is_dir() {
             continue;
         }
+        // Names are UTF-8 in the archives CI tools write; an older archive's code-page name
+        // is shown with U+FFFD where it is not, and the entry's first output says so.
         let inner = String::from_utf8_lossy(header.file_path().as_bytes());
+        let renamed = matches!(inner, Cow::Owned(_));
         let entry_name = format!("{name}/{inner}");
         if header.uncompressed_size_hint() > MAX_INFLATED_BYTES {
             outputs.push(failed(
@@ -170,6 +174,7 @@ fn read_zip(
             }
         };
         if looks_like_report(&content) {
+            let first = outputs.len();
             read_at_depth(
                 &entry_name,
                 &content,
@@ -178,6 +183,16 @@ fn read_zip(
                 interner,
                 read_report,
             );
+            if let Some(output) = outputs.get_mut(first).filter(|_| renamed) {
+                output.diagnostics.insert(
+                    0,
+                    Diagnostic::whole_file(
+                        &entry_name,
+                        Severity::Info,
+                        "this zip entry's name is not valid UTF-8 (older archivers wrote names in a code page); its invalid bytes are shown as U+FFFD",
+                    ),
+                );
+            }
         } else {
             skipped += 1;
         }
@@ -645,6 +660,24 @@ mod tests {
             &["bz.zip/r.xml"],
             "bz.zip/b.xml: zip entry is compressed with method 12",
         );
+    }
+
+    #[test]
+    fn a_name_that_is_not_utf8_is_shown_with_a_replacement_and_a_note() {
+        // "café.xml" as CP437 writes it (é = 0x82, APPNOTE.TXT appendix D), in the local
+        // header and the central directory record alike.
+        let mut archive = stored_zip(&[("caf_.xml", REPORT)]);
+        for _ in 0..2 {
+            let at = find(&archive, b"caf_.xml");
+            archive[at + 3] = 0x82;
+        }
+        let out = read_input("old.zip", &archive);
+        assert_runs_and_one_note(
+            &out,
+            &["old.zip/caf\u{FFFD}.xml"],
+            "old.zip/caf\u{FFFD}.xml: this zip entry's name is not valid UTF-8",
+        );
+        assert_eq!(out[0].diagnostics[0].severity, Severity::Info);
     }
 
     #[test]
