@@ -145,7 +145,8 @@ fn read_zip(
                 outputs.push(failed(
                     name,
                     &format!(
-                        "zip entry {index} cannot be read: {e}; it and any after it were not read"
+                        "the zip's directory cannot be read at its entry {} (counting from 1): {e}; it and any after it were not read",
+                        index + 1
                     ),
                 ));
                 break;
@@ -247,7 +248,9 @@ fn inflate_entry(
             Err("zip entry is larger than 1 GiB when inflated; not read".to_owned())
         }
         Ok(_) => Ok(content),
-        Err(e) => Err(format!("zip entry cannot be inflated: {e}")),
+        Err(e) => Err(format!(
+            "zip entry is damaged (its data, size or CRC-32): {e}"
+        )),
     }
 }
 
@@ -642,7 +645,7 @@ mod tests {
         assert_runs_and_one_note(
             &read_input("changed.zip", &archive),
             &["changed.zip/one.xml"],
-            "changed.zip/two.xml: zip entry cannot be inflated",
+            "changed.zip/two.xml: zip entry is damaged (its data, size or CRC-32): Invalid checksum",
         );
     }
 
@@ -683,7 +686,7 @@ mod tests {
     #[test]
     fn a_damaged_central_directory_stops_at_the_damage_and_says_so() {
         // The second record's signature is broken: the first entry is read, and a
-        // diagnostic says entry 1 and any after it were not.
+        // diagnostic says the second entry and any after it were not.
         let mut archive = stored_zip(&[("a.xml", REPORT), ("b.xml", REPORT)]);
         let first = find(&archive, b"PK\x01\x02");
         let second = first + 1 + find(&archive[first + 1..], b"PK\x01\x02");
@@ -692,10 +695,9 @@ mod tests {
         assert_eq!(run_files(&out), ["cd.zip/a.xml"]);
         let notes = messages(&out);
         assert!(
-            notes
-                .iter()
-                .any(|n| n.starts_with("cd.zip: zip entry 1 cannot be read")
-                    && n.ends_with("it and any after it were not read")),
+            notes.iter().any(|n| n.starts_with(
+                "cd.zip: the zip's directory cannot be read at its entry 2 (counting from 1)"
+            ) && n.ends_with("it and any after it were not read")),
             "{notes:?}"
         );
     }

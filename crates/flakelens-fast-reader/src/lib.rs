@@ -30,8 +30,17 @@ mod tests {
     #[test]
     fn reads_as_the_core_reads() {
         let xml = br#"<testsuite name="s"><testcase classname="C" name="a" time="1.5"/><testcase classname="C" name="b"><failure message="boom"/></testcase></testsuite>"#;
-        let mut interner = Interner::default();
-        let out = read_input_with("r.xml", xml, &mut interner, super::read_report_interned);
+        let out = read_input_with(
+            "r.xml",
+            xml,
+            &mut Interner::default(),
+            super::read_report_interned,
+        );
+        // The same output as the core's own reader gives, diagnostics included ...
+        let core =
+            flakelens_core::input::read_input_interned("r.xml", xml, &mut Interner::default());
+        assert_eq!(out, core);
+        // ... and what the report says, by hand.
         let run = out[0].run.as_ref().expect("a run");
         let cases: Vec<(&str, Outcome, Option<f64>)> = run
             .testcases
