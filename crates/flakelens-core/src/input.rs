@@ -226,23 +226,21 @@ fn inflate_entry(
     let entry = archive
         .get_entry(header.wayfinder())
         .map_err(|e| format!("zip entry cannot be read: {e}"))?;
-    let mut content = Vec::new();
     let method = header.compression_method();
-    let read = if method == rawzip::CompressionMethod::STORE {
-        entry
-            .verifying_reader(entry.data())
-            .take(MAX_INFLATED_BYTES + 1)
-            .read_to_end(&mut content)
+    let data: Box<dyn Read + '_> = if method == rawzip::CompressionMethod::STORE {
+        Box::new(entry.data())
     } else if method == rawzip::CompressionMethod::DEFLATE {
-        entry
-            .verifying_reader(flate2::bufread::DeflateDecoder::new(entry.data()))
-            .take(MAX_INFLATED_BYTES + 1)
-            .read_to_end(&mut content)
+        Box::new(flate2::bufread::DeflateDecoder::new(entry.data()))
     } else {
         return Err(format!(
             "zip entry is compressed with method {method}; only stored and deflated entries are read; not read"
         ));
     };
+    let mut content = Vec::new();
+    let read = entry
+        .verifying_reader(data)
+        .take(MAX_INFLATED_BYTES + 1)
+        .read_to_end(&mut content);
     match read {
         Ok(_) if content.len() as u64 > MAX_INFLATED_BYTES => {
             Err("zip entry is larger than 1 GiB when inflated; not read".to_owned())
