@@ -3,8 +3,8 @@
 //! link, and audits or runs hosted elsewhere (after the user confirms the origin).
 //!
 //! The page never parses reports itself: each file's bytes go to the engine (`engine.rs`: the
-//! worker, `worker.rs`), read by it one file at a time in order (small files sent ahead of
-//! their answers), and are dropped; the engine keeps the runs, the page only their
+//! worker, `worker.rs`), read by it one file at a time in order (the next file, and small
+//! files, sent ahead of their answers), and are dropped; the engine keeps the runs, the page only their
 //! diagnostics. [`commit`] then adds the runs read to the ones held. Progress (files and
 //! bytes) is published to [`subscribe_progress`] listeners; [`cancel_loading`] stops a load
 //! after the files the worker already has and keeps what was read.
@@ -23,6 +23,7 @@ use yew::Callback;
 use crate::dropped::{self, Dropped};
 use crate::engine;
 use crate::protocol::{AuditMeta, Base, Held, Reply};
+use crate::send_ahead;
 
 /// Where Trunk copies `examples/reports` (see `index.html`), relative to the page.
 const EXAMPLE_BASE: &str = "reports/";
@@ -275,7 +276,8 @@ async fn read_items(
     let mut used: usize = 0;
     // The files sent to the worker whose answers are still to come, oldest first: the page
     // reads the next file meanwhile, so the worker does not wait for it (at 686 MB it waited
-    // 1.9 s of 9.3), and small files go ahead of their answers ([`InFlight`]).
+    // 1.9 s of 9.3), and the next file and small files go ahead of their answers
+    // ([`send_ahead`]).
     let mut in_flight = InFlight::default();
     let mut items = items.into_iter().enumerate();
     while let Some((index, item)) = items.next() {
@@ -426,32 +428,18 @@ fn cancelled_note(name: &str, more: usize) -> Diagnostic {
     )
 }
 
-/// The files sent to the worker whose answers are still to come, oldest first. One file is
-/// always let go ahead of its answer, while the page reads the next; more only while those
-/// sent add up to at most [`InFlight::AHEAD_BYTES`]. At 500 files of 1.6 MB the worker
-/// waited 0.7 s of 5.0 for the next file when each was sent only once the previous one's
-/// answer had come; a few MB more held by the worker cost nothing, and a file of more bytes
-/// still waits for the answers before it (so Cancel still stops one file after the click for
-/// files of more than 2 MiB).
+/// The files sent to the worker whose answers are still to come, oldest first; when the next
+/// may be sent is [`send_ahead::must_wait`]'s rule.
 #[derive(Default)]
 struct InFlight {
-    /// Name, answer to come and size in bytes of each file sent (at most
-    /// [`InFlight::AHEAD_FILES`]).
+    /// Name, answer to come and size in bytes of each file sent.
     files: std::collections::VecDeque<(String, engine::Pending, usize)>,
 }
 
 impl InFlight {
-    /// Bytes of files that may wait for the worker together.
-    const AHEAD_BYTES: usize = 4 << 20;
-    /// Files that may wait for the worker together.
-    const AHEAD_FILES: usize = 8;
-
     /// True when a file of `size` bytes must wait for the oldest answer before it is sent.
     fn full_for(&self, size: usize) -> bool {
-        let bytes: usize = self.files.iter().map(|&(_, _, size)| size).sum();
-        !self.files.is_empty()
-            && (self.files.len() >= Self::AHEAD_FILES
-                || bytes.saturating_add(size) > Self::AHEAD_BYTES)
+        send_ahead::must_wait(self.files.iter().map(|&(_, _, size)| size), size)
     }
 
     fn push(&mut self, name: String, pending: engine::Pending, size: usize) {
@@ -491,8 +479,8 @@ async fn read_file(file: web_sys::File) -> Result<js_sys::ArrayBuffer, String> {
 /// A zip or gzip file may hold several reports, so one file may give several outputs. A file
 /// whose content is a flakelens audit (`"schema": "flakelens-audit/…"`) is read as one; an
 /// audit that cannot be read becomes a diagnostic naming the JSON path of the fault.
-/// [`cancel_loading`] stops after the files the worker already has (the current one, and
-/// up to 4 MiB of small files sent ahead) and keeps what was read.
+/// [`cancel_loading`] stops after the files the worker already has (the current one and the
+/// next, or up to 4 MiB or 8 small files sent ahead) and keeps what was read.
 pub async fn read_dropped(dropped: Dropped, progress: impl Fn(String)) -> Loaded {
     let (files, unreadable_entries) = dropped::files(dropped).await;
     let collector = Collector {

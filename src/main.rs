@@ -26,6 +26,9 @@ mod protocol;
 // run here, natively.
 #[cfg(test)]
 mod rules;
+// When the next file goes to the worker; tested here, natively.
+#[cfg(any(target_arch = "wasm32", test))]
+mod send_ahead;
 #[cfg(target_arch = "wasm32")]
 mod share;
 #[cfg(target_arch = "wasm32")]
