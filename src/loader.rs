@@ -4,10 +4,10 @@
 //!
 //! The page never parses reports itself: each file's bytes go to the engine (`engine.rs`: the
 //! worker, `worker.rs`), read by it one file at a time in order (the next file, and small
-//! files, sent ahead of their answers), and are dropped; the engine keeps the runs, the page only their
-//! diagnostics. [`commit`] then adds the runs read to the ones held. Progress (files and
-//! bytes) is published to [`subscribe_progress`] listeners; [`cancel_loading`] stops a load
-//! after the files the worker already has and keeps what was read.
+//! files, sent ahead of their answers), and are dropped; the engine keeps the runs, the page
+//! only their diagnostics. [`commit`] then adds the runs read to the ones held. Progress
+//! (files and bytes) is published to [`subscribe_progress`] listeners; [`cancel_loading`]
+//! stops a load after the files the worker already has and keeps what was read.
 
 use std::cell::RefCell;
 

@@ -7,20 +7,21 @@
 //! 1.6 MB the worker waited 0.7 s of 5.0 for the next file when each was sent only once the
 //! previous one's answer had come. With one large file let go at a time it still waited, for
 //! that file's answer to reach the page and the next file to come back: at 50 files of 6.6 MB,
-//! 13–37% of its time during the load; with two, none, and the load took 10–16% less
-//! (BENCHMARKS.md, "The next file waits in the worker's queue"). A file waiting in the
+//! 13–37% of its time during the load; with two, 0–3%, and the load took about 8% less (the
+//! median of eleven alternated pairs; BENCHMARKS.md, "The next file waits in the worker's
+//! queue"). A file waiting in the
 //! worker's queue is a transferred `ArrayBuffer`, JavaScript's memory, not the worker's wasm
 //! memory. Cancel stops after the files the worker has: for files of more than 2 MiB, the one
 //! it reads and the next.
 
 /// Bytes of files that may wait for the worker together, beyond [`ALWAYS_AHEAD`] files.
-pub const AHEAD_BYTES: usize = 4 << 20;
+const AHEAD_BYTES: usize = 4 << 20;
 
 /// Files that may wait for the worker together, however small.
-pub const AHEAD_FILES: usize = 8;
+const AHEAD_FILES: usize = 8;
 
 /// Files sent whatever their size: the one the worker reads and the next, in its queue.
-pub const ALWAYS_AHEAD: usize = 2;
+const ALWAYS_AHEAD: usize = 2;
 
 /// True when a file of `size` bytes must wait for the oldest answer before it is sent, after
 /// files of `sent` sizes (bytes) whose answers are still to come.
