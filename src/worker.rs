@@ -320,7 +320,7 @@ impl Engine {
     }
 
     /// Reads one file's `bytes` like the page always has: a flakelens audit by its content,
-    /// anything else with [`read_input_interned`] (JUnit XML, CTRF, zip, gzip). Keeps `file`
+    /// anything else with [`read_input_with`] (JUnit XML, CTRF, zip, gzip). Keeps `file`
     /// (or, without it, a copy of the bytes as a `Blob`) to read it again.
     fn parse(
         &mut self,
