@@ -14,7 +14,9 @@
 //!
 //! Requests are answered one at a time, in the order they came. Most are answered at once;
 //! a share link waits for the browser's `CompressionStream` (the worker carries no
-//! deflater), and the requests that come meanwhile wait in a queue behind it.
+//! deflater), and the requests that come meanwhile wait in a queue behind it. When no request
+//! waits, the worker writes the chunk of tests the page asks for next, so that it is ready
+//! when asked (`Engine::write_ahead`).
 
 #[cfg(target_arch = "wasm32")]
 #[path = "../protocol.rs"]
@@ -77,11 +79,17 @@ struct Worker {
 
 #[cfg(target_arch = "wasm32")]
 impl Worker {
-    /// Answers the waiting messages in order, until none is left.
+    /// Answers the waiting messages in order, until none is left; then writes the chunk of
+    /// tests the page asks for next, if one is due ([`worker::Engine::write_ahead`]).
     async fn answer_waiting(self: std::rc::Rc<Self>) {
         loop {
             let next = self.waiting.borrow_mut().pop_front();
-            let Some(message) = next else { break };
+            let Some(message) = next else {
+                // No message can arrive during this (it runs to its end in this task), so
+                // none is left waiting unanswered when the loop ends.
+                self.engine.borrow_mut().write_ahead();
+                break;
+            };
             let answer = handle_message(&mut self.engine.borrow_mut(), message);
             let reply = match answer {
                 worker::Answer::Reply(reply) => reply,
