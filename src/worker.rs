@@ -715,9 +715,9 @@ fn shared_audit(fragment: &str) -> Reply {
 mod tests {
     use super::*;
     use crate::wire::decode_tests;
-    use crate::wire::tests::{analysis, shown as shown_test};
     use crate::wire::ShownTest;
     use flakelens_core::generate::{read_generated, GenSpec};
+    use flakelens_wire::testing::{analysis, shown as shown_test};
     use wasm_bindgen_test::wasm_bindgen_test;
 
     #[wasm_bindgen_test]

@@ -55,6 +55,8 @@ fn steps(root: &Path) -> Vec<Step> {
                 "-p",
                 "flakelens-fast-reader",
                 "-p",
+                "flakelens-wire",
+                "-p",
                 "flakelens-web",
                 "--target",
                 "wasm32-unknown-unknown",
