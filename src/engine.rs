@@ -462,7 +462,8 @@ pub async fn analyze(options: &AnalysisOptions) -> Result<Option<Analyzed>, Stri
     drop(head);
     record_decode(now_ms() - started);
     // The worker says where each chunk ends; the next one is asked for before this one is
-    // decoded, so the worker writes it meanwhile.
+    // decoded. The worker has usually written it already: it writes the next chunk as soon
+    // as no request waits (`Engine::write_ahead`).
     analysis.tests.reserve_exact(tests);
     let mut search_index = Vec::with_capacity(tests);
     // The tests' suites and classnames, one allocation each for the whole analysis.
