@@ -7,7 +7,7 @@
 //! Messages cross the worker boundary as bincode. The core's types skip empty fields when
 //! serialized, which bincode cannot read back, so they travel as JSON text inside the
 //! bincode message; except the tests of an analysis, the bulk of what the page receives,
-//! which travel as bincode of their own (`wire.rs`).
+//! which travel as bincode of their own (`flakelens-wire`).
 
 use flakelens_core::audit::{Criteria, CriterionResult, Generator, Privacy, SummaryTables};
 use flakelens_core::share::Fit;

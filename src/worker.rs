@@ -42,7 +42,7 @@ use crate::wire::encode_test;
 
 /// How many tests one [`Reply::Tests`] carries at most: small enough that the page decodes a
 /// chunk in well under 100 ms even on a busy machine (set when chunks were JSON: 1,500 tests
-/// took up to 190 ms on a loaded 2-core machine; as bincode (`wire.rs`), 750 tests of 20 runs
+/// took up to 190 ms on a loaded 2-core machine; as bincode (`flakelens-wire`), 750 tests of 20 runs
 /// take at most 15–28 ms).
 pub const TESTS_PER_CHUNK: usize = 750;
 
@@ -200,9 +200,12 @@ pub enum Answer {
 impl Engine {
     /// Answers one request. Never fails; faults are diagnostics or messages.
     pub fn handle(&mut self, request: Request) -> Answer {
-        // Only the chunk it was written for may use it; any other request may change the
-        // tests, or shows the page went elsewhere.
-        let ahead = self.ahead.take();
+        if !matches!(request, Request::Tests { .. }) {
+            // A chunk written ahead serves only the request for it; any other request may
+            // change the tests, or shows the page went elsewhere. Let go of it first, so it
+            // is never held beside another request's work.
+            self.ahead = None;
+        }
         let reply = match request {
             Request::Ping => Reply::Ready,
             Request::Parse {
@@ -251,14 +254,16 @@ impl Engine {
             }
             Request::Analyze(options) => self.analyze(&options),
             Request::Tests { start } => {
-                let (tests, end) = match ahead {
+                let written = match self.ahead.take() {
                     Some(TestsAhead::Written {
                         start: written,
                         bytes,
                         end,
-                    }) if written == start => (bytes, end),
-                    _ => self.tests_chunk(start),
+                    }) if written == start => Some((bytes, end)),
+                    // Written for another start (or only due): let go of it before writing.
+                    _ => None,
                 };
+                let (tests, end) = written.unwrap_or_else(|| self.tests_chunk(start));
                 if end > start && end < self.tests_len() {
                     self.ahead = Some(TestsAhead::Due(end));
                 }
@@ -495,8 +500,9 @@ impl Engine {
     /// tests × 50 runs the worker sat idle for about half of the tests' transfer, and the
     /// page a quarter, each waiting for the other's message; written ahead, the transfer
     /// (the analysis's reply to the last test decoded) took a median 189 ms instead of
-    /// 228 ms (six loads of each, alternated). One chunk is written at a time, so wasm
-    /// memory holds at most one, as before.
+    /// 228 ms (six loads of each, alternated). Wasm memory holds at most one chunk, as
+    /// before: a chunk written ahead is let go of before any other request is handled, and
+    /// before another chunk is written.
     pub fn write_ahead(&mut self) {
         if let Some(TestsAhead::Due(start)) = self.ahead {
             let (bytes, end) = self.tests_chunk(start);
@@ -772,7 +778,7 @@ mod tests {
 
     #[wasm_bindgen_test]
     fn chunks_written_ahead_are_the_chunks_asked_for() {
-        // Three chunks or more: more tests than two chunks hold.
+        // Three chunks or more: more tests than two chunks hold (checked below).
         let spec = GenSpec {
             tests: 2 * TESTS_PER_CHUNK + 100,
             runs: 3,
@@ -780,6 +786,7 @@ mod tests {
         };
         let analysis = Analysis::from_reads(read_generated(&spec, |run| format!("{run}.xml")));
         let tests = analysis.tests.clone();
+        assert!(tests.len() > 2 * TESTS_PER_CHUNK, "{} tests", tests.len());
         let mut engine = Engine {
             analysis: Some(analysis),
             ..Engine::default()
@@ -795,8 +802,13 @@ mod tests {
         assert!(matches!(engine.ahead, Some(TestsAhead::Due(s)) if s == end));
         engine.write_ahead();
         assert!(matches!(engine.ahead, Some(TestsAhead::Written { start, .. }) if start == end));
+        // The chunk served is the one written, not one written again on request: the tests
+        // changed after it was written (no request can do that; this test can) are not in it.
+        let analysis = engine.analysis.as_mut().expect("set");
+        analysis.tests.reverse();
         let (second, after) = chunk(&mut engine, end);
         assert_eq!((second, after), expected(end));
+        engine.analysis.as_mut().expect("set").tests.reverse();
         // Another request drops a chunk written ahead: the chunk asked for next is still right.
         engine.write_ahead();
         assert!(matches!(

@@ -4,7 +4,7 @@
 //! close button closes it; the test table then puts focus back on the test's row.
 //!
 //! The page's tests hold neither their runs in detail (messages, traces, outputs) nor their
-//! durations per run (see `wire.rs`): the panel asks the engine for them when it opens, says
+//! durations per run (see `flakelens-wire`): the panel asks the engine for them when it opens, says
 //! it is waiting until they arrive (or why none came), and then shows them. An audit read on
 //! the page holds them itself.
 

@@ -414,7 +414,6 @@ pub fn encode_test(test: &TestSummary, out: &mut Vec<u8>) -> Result<(), String> 
 /// one allocation for all the tests `names` sees (pass the same interner for every chunk of an
 /// analysis): at 100,000 tests they were two of each test's five allocations for its names.
 /// Errors (a message) when the bytes are not that many tests, or hold more.
-#[allow(dead_code)]
 pub fn decode_tests(
     bytes: &[u8],
     count: usize,
