@@ -278,7 +278,7 @@ pub fn test_runs_json(test: &flakelens_core::TestSummary) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::wire::tests::analysis;
+    use flakelens_wire::testing::analysis;
     use wasm_bindgen_test::wasm_bindgen_test;
 
     #[wasm_bindgen_test]

@@ -985,8 +985,8 @@ mod tests {
         /// of ids.
         #[test]
         fn the_search_finds_in_what_travels_what_it_finds_in_the_whole_tests() {
-            use crate::wire::tests::analysis;
             use crate::wire::{decode_tests, encode_test};
+            use flakelens_wire::testing::analysis;
             let analysis = analysis();
             let tests = &analysis.tests;
             let mut bytes = Vec::new();

@@ -5,9 +5,3 @@
 //! ([`decode_tests`]).
 
 pub use flakelens_wire::*;
-
-/// The wire format's oracles, for the tests of the worker and the page.
-#[cfg(test)]
-pub(crate) mod tests {
-    pub(crate) use flakelens_wire::testing::analysis;
-}

@@ -264,7 +264,7 @@ impl Engine {
                     _ => None,
                 };
                 let (tests, end) = written.unwrap_or_else(|| self.tests_chunk(start));
-                if end > start && end < self.tests_len() {
+                if end > start && end < self.tests().len() {
                     self.ahead = Some(TestsAhead::Due(end));
                 }
                 Reply::Tests { tests, end }
@@ -510,9 +510,9 @@ impl Engine {
         }
     }
 
-    /// The number of tests of the last analysis (0 without one).
-    fn tests_len(&self) -> usize {
-        self.analysis.as_ref().map_or(0, |a| a.tests.len())
+    /// The tests of the last analysis (none without one).
+    fn tests(&self) -> &[TestSummary] {
+        self.analysis.as_ref().map_or(&[][..], |a| &a.tests[..])
     }
 
     /// The held runs joined, in order: parsed runs by reference, and each file kept as a
@@ -552,8 +552,7 @@ impl Engine {
     /// The tests from `start` on as the page shows them (see [`Request::Tests`]), and the
     /// index after the last one sent.
     fn tests_chunk(&self, start: usize) -> (Vec<u8>, usize) {
-        let tests = self.analysis.as_ref().map_or(&[][..], |a| &a.tests[..]);
-        shown_tests(tests, start, TESTS_PER_CHUNK, CHUNK_BYTES)
+        shown_tests(self.tests(), start, TESTS_PER_CHUNK, CHUNK_BYTES)
     }
 }
 
