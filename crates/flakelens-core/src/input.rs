@@ -20,7 +20,9 @@ use serde::Deserialize;
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::junit::{self, Dialect, ReadOutput, Timestamp};
-use crate::model::{Attempt, Failure, FailureKind, Interner, Outcome, Run, TestCase, TestKey};
+use crate::model::{
+    Attempt, Attempts, Failure, FailureKind, Interner, Outcome, Run, TestCase, TestKey,
+};
 
 /// Largest inflated size of one gzip file or zip entry, in bytes (1 GiB): a bound against
 /// decompression bombs.
@@ -442,7 +444,7 @@ fn read_ctrf(name: &str, bytes: &[u8], interner: &mut Interner) -> ReadOutput {
             ));
             Outcome::Skipped
         });
-        let mut attempts: Vec<Attempt> = test
+        let mut attempts: Attempts = test
             .retry_attempts
             .into_iter()
             .map(|a| {

@@ -71,6 +71,10 @@ pub struct Failure {
     pub body: String,
 }
 
+/// A testcase's attempts, oldest first: held inline while there is one, as for almost every
+/// testcase (no allocation of its own), on the heap when a run retried it. Serialized as a list.
+pub type Attempts = smallvec::SmallVec<[Attempt; 1]>;
+
 /// One attempt of a test within one run.
 ///
 /// Reruns inside a run are written in four ways, all read into attempts: `<flakyFailure>` /
@@ -376,7 +380,7 @@ pub struct TestCase {
     /// True when it passed after at least one failed attempt in this run.
     pub flaky_in_run: bool,
     /// Every attempt, oldest first where the report says so (at least one).
-    pub attempts: Vec<Attempt>,
+    pub attempts: Attempts,
     /// The sum of the `time` attributes of its `<testcase>` elements, in seconds; `None` when
     /// none was readable.
     pub time_seconds: Option<f64>,

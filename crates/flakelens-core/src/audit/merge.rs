@@ -87,7 +87,7 @@ pub fn runs_of(audit: &Audit) -> Vec<Run> {
                             .collect()
                     })
                     .unwrap_or_else(|| {
-                        vec![Attempt {
+                        smallvec::smallvec![Attempt {
                             outcome: *outcome,
                             time_seconds: None,
                             failures: Vec::new(),

@@ -22,7 +22,7 @@ use super::values::{parse_seconds, parse_timestamp, SecondsValue, TimestampValue
 use super::{Dialect, Timestamp};
 use crate::diagnostic::{line_column, Diagnostic, Severity};
 use crate::model::{
-    Attempt, Failure, FailureKind, Interner, Outcome, Property, Run, TestCase, TestKey,
+    Attempt, Attempts, Failure, FailureKind, Interner, Outcome, Property, Run, TestCase, TestKey,
 };
 use crate::words::{splat, zero_bytes, HIGH_BITS};
 
@@ -208,7 +208,7 @@ fn append(target: &mut Option<String>, text: String) {
 impl TestCaseBuilder {
     /// The attempts this one element records, oldest first.
     #[inline]
-    fn attempts(self) -> (TestCaseBuilderRest, Vec<Attempt>) {
+    fn attempts(self) -> (TestCaseBuilderRest, Attempts) {
         let has = |kind| self.failures.iter().any(|f| f.kind == kind);
         let outcome = if has(FailureKind::Error) {
             Outcome::Errored
@@ -230,11 +230,9 @@ impl TestCaseBuilder {
             system_out: r.system_out.map(Arc::from),
             system_err: r.system_err.map(Arc::from),
         };
-        // Exactly as many as there are: a held run keeps every test's attempts, and a vector
-        // grown by pushes starts at room for four (416 bytes where one attempt takes 104).
-        // Made before the attempt's own allocations, as the worker's heap is laid out best
-        // that way (its peak at 332 MB is 0.6 MB higher when the vector comes last).
-        let mut attempts: Vec<Attempt> = Vec::with_capacity(self.retries.len() + 1);
+        // One attempt is held inline; with retries, exactly as many as there are (a held run
+        // keeps every test's attempts, and a vector grown by pushes starts at room for four).
+        let mut attempts = Attempts::with_capacity(self.retries.len() + 1);
         let mut failures = self.failures;
         failures.shrink_to_fit();
         let this = Attempt {
@@ -975,7 +973,7 @@ impl<'a> JunitReader<'a> {
     fn finish_testcase_rest(
         &mut self,
         rest: TestCaseBuilderRest,
-        attempts: Vec<Attempt>,
+        attempts: Attempts,
         hash: u64,
         found: Option<(usize, usize)>,
     ) {
@@ -1141,7 +1139,7 @@ impl<'a> JunitReader<'a> {
             if case.elements < 2 {
                 continue;
             }
-            let mut attempts: Vec<Attempt> = Vec::with_capacity(case.attempts.len());
+            let mut attempts = Attempts::with_capacity(case.attempts.len());
             let mut teardown_merged = false;
             for attempt in std::mem::take(&mut case.attempts) {
                 match attempts.last_mut() {
