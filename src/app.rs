@@ -595,7 +595,8 @@ pub fn app() -> Html {
                     diagnostics={analysis.diagnostics.len()} />
             }
             <DropZone {on_files} {on_example} {on_clear} busy={state.busy} {has_data}
-                example={!crate::engine::is_single_file_report()} />
+                example={!crate::engine::is_single_file_report()}
+                on_intent={Callback::from(|()| crate::engine::warm_up())} />
             <LoadProgress {progress} on_cancel={Callback::from(|()| loader::cancel_loading())} />
             <ConfirmFetch on_loaded={on_hosted} />
             if state.over_budget(budget) {

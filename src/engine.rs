@@ -65,6 +65,8 @@ thread_local! {
     static ANALYSES_ASKED: Cell<u64> = const { Cell::new(0) };
     /// Held by the analysis being made and sent, so that the next waits for it.
     static ANALYZING: Rc<futures::lock::Mutex<()>> = Rc::new(futures::lock::Mutex::new(()));
+    /// The worker [`warm_up`] was last sent to (a new worker gets its own).
+    static WARMED: RefCell<Option<Rc<Remote>>> = const { RefCell::new(None) };
 }
 
 /// Where the worker's code comes from.
@@ -393,6 +395,30 @@ pub async fn start_call_with(
 ) -> Result<Pending, String> {
     let remote = conn().await?;
     Ok(Pending(send_with(&remote, request, payload, file)))
+}
+
+/// The user has started to pick or drag files: starts the worker, if it is not running, and
+/// asks it to warm up (`Request::WarmUp`), once per worker, without waiting for the answer.
+/// The files come seconds later, by then to code the browser has optimized; a file that
+/// comes sooner waits behind the warm-up (tens of milliseconds). A page that never asks
+/// the worker for anything does not start it: opening the page fetches only its own wasm.
+pub fn warm_up() {
+    wasm_bindgen_futures::spawn_local(async {
+        let Ok(remote) = conn().await else {
+            // Said to the user by the request that needs the worker.
+            return;
+        };
+        let first = WARMED.with(|w| {
+            let mut warmed = w.borrow_mut();
+            let first = !warmed.as_ref().is_some_and(|r| Rc::ptr_eq(r, &remote));
+            *warmed = Some(Rc::clone(&remote));
+            first
+        });
+        if first {
+            // The answer (`Ready`) tells nothing: the receiver is dropped unread.
+            drop(send(&remote, Request::WarmUp));
+        }
+    });
 }
 
 fn held_of(reply: Answer) -> Result<Held, String> {

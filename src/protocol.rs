@@ -34,6 +34,11 @@ pub fn bytes_of(part: &wasm_bindgen::JsValue) -> Vec<u8> {
 pub enum Request {
     /// Answered with [`Reply::Ready`]: the worker has started.
     Ping,
+    /// Answered with [`Reply::Ready`] once the worker has read, joined and analyzed a few
+    /// small reports it makes itself, and let go of them: sent when the user starts to pick
+    /// or drag files, so that the browser has compiled the hot code with its optimizing
+    /// compiler before the files come. Changes nothing the engine holds.
+    WarmUp,
     /// Read one file; its runs are staged until [`Request::Commit`].
     Parse {
         /// The name to show for the file (its path inside a dropped folder).

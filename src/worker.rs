@@ -208,6 +208,10 @@ impl Engine {
         }
         let reply = match request {
             Request::Ping => Reply::Ready,
+            Request::WarmUp => {
+                warm_up();
+                Reply::Ready
+            }
             Request::Parse {
                 name,
                 load_files,
@@ -578,6 +582,98 @@ fn shown_tests(
     (bytes, end)
 }
 
+/// How many runs [`warm_up`] reads, and the testcases in each.
+const WARM_UP_RUNS: usize = 3;
+const WARM_UP_TESTS: usize = 2_000;
+
+/// Reads, joins and analyzes [`WARM_UP_RUNS`] small reports of its own ([`warm_up_report`])
+/// as a load does (the same reader, a join that packs its texts, the analysis, the tests
+/// written for the page), and drops them: [`Request::WarmUp`]. Nothing of the engine's is
+/// touched.
+///
+/// Why: V8 runs a wasm function with its baseline compiler (Liftoff) until the function has
+/// run enough to be compiled again by its optimizing one (TurboFan), on background threads,
+/// and a call that is running keeps the code it started with. Loading 332 MB cold, the first
+/// three files took 215, 80 and 78 ms in the worker against about 40 ms for each later one,
+/// and about 0.9 s of TurboFan compiling shared the machine's cores with the load
+/// (BENCHMARKS.md, "Warming the worker up while the user picks files"). Done while the user
+/// is still choosing files, that happens before they come.
+fn warm_up() {
+    let mut interner = Interner::default();
+    let mut join =
+        IncrementalAnalysis::new(AnalysisOptions::default(), WARM_UP_RUNS).packing_texts();
+    for run in 0..WARM_UP_RUNS {
+        let xml = warm_up_report(run);
+        let name = format!("warm-up-{run}.xml");
+        for read in read_input_with(
+            &name,
+            xml.as_bytes(),
+            &mut interner,
+            flakelens_fast_reader::read_report_interned,
+        ) {
+            join.push(read);
+        }
+    }
+    let mut joined = join.finish_joined();
+    if let Some(analysis) = joined.analysis() {
+        let _ = serde_json::to_string(&analysis.totals);
+        let mut start = 0;
+        while start < analysis.tests.len() {
+            let (_, end) = shown_tests(&analysis.tests, start, TESTS_PER_CHUNK, CHUNK_BYTES);
+            if end == start {
+                break;
+            }
+            start = end;
+        }
+    }
+}
+
+/// Run `run` of the warm-up's suite as JUnit XML: [`WARM_UP_TESTS`] testcases in suites of
+/// 100, of which about 3% fail (with a message and a stack trace, different tests in each
+/// run, so some are flaky), 2% are skipped and 5% print a few hundred bytes to `system-out`:
+/// the shapes `flakelens gen` writes, much smaller.
+fn warm_up_report(run: usize) -> String {
+    use std::fmt::Write as _;
+    let mut xml = String::with_capacity(WARM_UP_TESTS * 320);
+    xml.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"warm-up\">\n");
+    for suite in 0..WARM_UP_TESTS / 100 {
+        let _ = writeln!(
+            xml,
+            "  <testsuite name=\"warm.up.Suite{suite}\" tests=\"100\" timestamp=\"2026-01-01T00:00:0{run}\">"
+        );
+        for case in 0..100 {
+            let i = suite * 100 + case;
+            let _ = write!(
+                xml,
+                "    <testcase classname=\"warm.up.Suite{suite}\" name=\"test_{i}_checks_what_a_test_of_an_ordinary_suite_checks\" time=\"0.{:03}\"",
+                (i * 37 + run * 11) % 1000
+            );
+            if (i + run).is_multiple_of(33) {
+                let _ = write!(
+                    xml,
+                    ">\n      <failure message=\"expected &lt;{i}&gt; but was &lt;{}&gt;\" type=\"AssertionError\">AssertionError: expected {i}\n\tat warm.up.Suite{suite}.test_{i}(Suite{suite}.java:{case})\n\tat org.junit.runners.ParentRunner.run(ParentRunner.java:413)\n\tat org.junit.runner.JUnitCore.run(JUnitCore.java:137)</failure>\n    </testcase>\n",
+                    i + run + 1
+                );
+            } else if i % 50 == 1 {
+                xml.push_str(
+                    ">\n      <skipped message=\"not on this platform\"/>\n    </testcase>\n",
+                );
+            } else if i % 20 == 2 {
+                let _ = write!(xml, ">\n      <system-out>");
+                for line in 0..8 {
+                    let _ = writeln!(xml, "[run {run}] step {line} of test {i}: connecting to 127.0.0.1:{} &amp; waiting", 5000 + line);
+                }
+                xml.push_str("</system-out>\n    </testcase>\n");
+            } else {
+                xml.push_str("/>\n");
+            }
+        }
+        xml.push_str("  </testsuite>\n");
+    }
+    xml.push_str("</testsuites>\n");
+    xml
+}
+
 /// A `Blob` holding a copy of `bytes`, or `None` when the browser refuses to make one.
 fn blob_of(bytes: &[u8]) -> Option<web_sys::Blob> {
     let array = js_sys::Uint8Array::from(bytes);
@@ -722,6 +818,7 @@ mod tests {
     use crate::wire::decode_tests;
     use crate::wire::ShownTest;
     use flakelens_core::generate::{read_generated, GenSpec};
+    use flakelens_core::Outcome;
     use flakelens_wire::testing::{analysis, shown as shown_test};
     use wasm_bindgen_test::wasm_bindgen_test;
 
@@ -828,6 +925,105 @@ mod tests {
             start = end;
         }
         assert!(engine.ahead.is_none());
+    }
+
+    #[wasm_bindgen_test]
+    fn the_warm_up_reports_read_as_their_shapes_say() {
+        // Run 0 by hand: testcase i fails when i is a multiple of 33 (0, 33, …, 1980: 61
+        // of them); is skipped when i is 1 more than a multiple of 50 (40 of them) unless it
+        // fails (1551 is both: 39); prints to system-out when i is 2 more than a multiple of
+        // 20 (100 of them) unless it fails (462, 1122 and 1782 do: 97). The rest pass:
+        // 2,000 − 61 − 39 = 1,900.
+        let xml = warm_up_report(0);
+        let reads = read_input_with(
+            "warm-up-0.xml",
+            xml.as_bytes(),
+            &mut Interner::default(),
+            flakelens_fast_reader::read_report_interned,
+        );
+        assert_eq!(reads.len(), 1);
+        assert!(
+            reads[0].diagnostics.is_empty(),
+            "{:?}",
+            reads[0].diagnostics
+        );
+        let run = reads[0].run.as_ref().expect("a run");
+        assert_eq!(run.testcases.len(), WARM_UP_TESTS);
+        let count = |o: Outcome| run.testcases.iter().filter(|t| t.outcome == o).count();
+        assert_eq!(count(Outcome::Failed), 61);
+        assert_eq!(count(Outcome::Skipped), 39);
+        assert_eq!(count(Outcome::Passed), 1_900);
+        let outputs = run
+            .testcases
+            .iter()
+            .filter(|t| t.attempts[0].system_out.is_some())
+            .count();
+        assert_eq!(outputs, 97);
+        // The failures move from run to run, so the warm-up's join has flaky tests to analyze.
+        assert_ne!(warm_up_report(0), warm_up_report(1));
+    }
+
+    #[wasm_bindgen_test]
+    fn a_warm_up_changes_nothing_the_engine_holds() {
+        let spec = GenSpec {
+            tests: 300,
+            runs: 3,
+            seed: 9,
+        };
+        let files: Vec<Vec<u8>> = (0..spec.runs)
+            .map(|run| flakelens_core::generate::generate_run(&spec, run).into_bytes())
+            .collect();
+        // Loads the files, then analyzes with default options: the head and every test.
+        let load = |engine: &mut Engine| {
+            for (run, bytes) in files.iter().enumerate() {
+                let reply = engine.handle(Request::Parse {
+                    name: format!("{run}.xml"),
+                    load_files: files.len(),
+                    bytes: bytes.clone(),
+                    file: None,
+                });
+                assert!(matches!(reply, Answer::Reply(Reply::Reads { runs: 1, .. })));
+            }
+            engine.handle(Request::Commit(Base::Keep));
+            let head = match engine.handle(Request::Analyze("{}".to_owned())) {
+                Answer::Reply(Reply::Analyzed { head, tests, .. }) => (head, tests),
+                _ => panic!("not an analysis"),
+            };
+            (head, chunk(engine, 0))
+        };
+        let cold = load(&mut Engine::default());
+        let mut warmed = Engine::default();
+        assert!(matches!(
+            warmed.handle(Request::WarmUp),
+            Answer::Reply(Reply::Ready)
+        ));
+        assert_eq!(warmed.runs.len(), 0);
+        assert!(warmed.analysis.is_none() && warmed.joined.is_none());
+        assert_eq!(load(&mut warmed), cold);
+        // And in the middle of a load, between two files.
+        let mut between = Engine::default();
+        let reply = between.handle(Request::Parse {
+            name: "0.xml".to_owned(),
+            load_files: files.len(),
+            bytes: files[0].clone(),
+            file: None,
+        });
+        assert!(matches!(reply, Answer::Reply(Reply::Reads { runs: 1, .. })));
+        between.handle(Request::WarmUp);
+        for (run, bytes) in files.iter().enumerate().skip(1) {
+            between.handle(Request::Parse {
+                name: format!("{run}.xml"),
+                load_files: files.len(),
+                bytes: bytes.clone(),
+                file: None,
+            });
+        }
+        between.handle(Request::Commit(Base::Keep));
+        let head = match between.handle(Request::Analyze("{}".to_owned())) {
+            Answer::Reply(Reply::Analyzed { head, tests, .. }) => (head, tests),
+            _ => panic!("not an analysis"),
+        };
+        assert_eq!((head, chunk(&mut between, 0)), cold);
     }
 
     #[wasm_bindgen_test]

@@ -11,6 +11,10 @@
 //                   which the worker then reads without their outputs (what the page's own
 //                   advice says: drop before loading more)
 //   --timeout S     give up after S seconds of loading (default 1800)
+//   --pick MS       pick the files as a user does: click "choose files" (which opens the file
+//                   chooser), wait MS milliseconds (the user choosing), then choose them; the
+//                   load is timed from the choice. Without it the files are set on the input
+//                   directly, with no click before (as a script, not a user, can)
 //
 // Environment: FLAKELENS_DIST (default <repo>/dist), CHROMIUM (default /usr/bin/chromium).
 // Prints readable lines on stderr and one JSON line on stdout. See README.md for the fields.
@@ -43,8 +47,10 @@ const DROP_OUTPUTS = args.includes('--drop-outputs');
 const DROP_FIRST = args.includes('--drop-first');
 const ti = args.indexOf('--timeout');
 const TIMEOUT_MS = (ti >= 0 ? Number(args[ti + 1]) : 1800) * 1000;
+const pi = args.indexOf('--pick');
+const PICK_MS = pi >= 0 ? Number(args[pi + 1]) : null;
 if (!dir || (DROP_OUTPUTS && DROP_FIRST)) {
-  console.error('usage: node bench/browser/load.mjs DIR [--drop-outputs | --drop-first] [--timeout S]');
+  console.error('usage: node bench/browser/load.mjs DIR [--drop-outputs | --drop-first] [--timeout S] [--pick MS]');
   process.exit(2);
 }
 for (const [what, p] of [['built page (trunk build --release)', path.join(DIST, 'index.html')], ['worker glue', path.join(DIST, WORKER_GLUE)], ['Chromium', CHROMIUM]]) {
@@ -222,8 +228,15 @@ try {
     result.chromium_pss_before_bytes = pss;
     result.renderer_rss_before_bytes = renderer;
   }
+  // With --pick: the file chooser opened by a click on "choose files", as a user opens it.
+  let chooser = null;
+  if (PICK_MS !== null) {
+    [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.click('label.file-label:has(#file-input)')]);
+    await page.waitForTimeout(PICK_MS);
+  }
   const started = Date.now();
   result.files_picked_at_seconds = (started - t0) / 1000;
+  result.pick_ms = PICK_MS;
   const deadline = started + TIMEOUT_MS;
   let outcome;
   if (DROP_FIRST) {
@@ -243,7 +256,8 @@ try {
       }
     }
   } else {
-    await page.setInputFiles('#file-input', files);
+    if (chooser) await chooser.setFiles(files);
+    else await page.setInputFiles('#file-input', files);
     outcome = await waitLoaded(files.length, deadline);
   }
   result.load_seconds = (Date.now() - started) / 1000;

@@ -23,6 +23,12 @@ pub struct DropZoneProps {
     /// `reports/` folder beside it): no "Load example" button then.
     #[prop_or(true)]
     pub example: bool,
+    /// Called when the user starts to bring files: a pointer pressed on the line that holds
+    /// the file pickers, Enter or Space on one of them, files dragged over the zone (not the
+    /// example's button: the example is small, and would wait behind what this starts).
+    /// Called again on each; the callee decides what once means.
+    #[prop_or_default]
+    pub on_intent: Callback<()>,
 }
 
 fn files_of(list: Option<FileList>) -> Vec<web_sys::File> {
@@ -37,9 +43,22 @@ pub fn drop_zone(props: &DropZoneProps) -> Html {
 
     let ondragover = {
         let dragging = dragging.clone();
+        let on_intent = props.on_intent.clone();
         Callback::from(move |e: DragEvent| {
             e.prevent_default();
+            if !*dragging {
+                on_intent.emit(());
+            }
             dragging.set(true);
+        })
+    };
+    let onpointerdown = props.on_intent.reform(|_: PointerEvent| ());
+    let onkeydown = {
+        let on_intent = props.on_intent.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            if matches!(e.key().as_str(), "Enter" | " ") {
+                on_intent.emit(());
+            }
         })
     };
     let ondragleave = {
@@ -80,7 +99,7 @@ pub fn drop_zone(props: &DropZoneProps) -> Html {
     html! {
         <section class={classes!("drop-zone", dragging.then_some("dragging"), props.has_data.then_some("compact"))}
             {ondragover} {ondragleave} {ondrop} aria-label="Add JUnit reports">
-            <p class="drop-hint">
+            <p class="drop-hint" {onpointerdown} {onkeydown}>
                 {"Drop JUnit XML reports here (one file per run; folders, .zip, .gz and CTRF JSON too) or a flakelens audit JSON, or "}
                 <label class="file-label">
                     {"choose files"}

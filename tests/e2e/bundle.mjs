@@ -62,6 +62,22 @@ try {
   await page.click('#load-example');
   await page.waitForSelector('[data-testid=summary-runs]', { timeout: 60000 }).catch(() => {});
   check('loading the example fetches the worker\'s wasm', workerWasm(requests), JSON.stringify(requests));
+
+  // The user starting to pick files starts the worker, which warms up before they come: the
+  // worker's wasm is fetched when "choose files" is pressed, and not before.
+  const picking = await browser.newPage();
+  const picked = [];
+  picking.on('request', (r) => picked.push(new URL(r.url()).pathname));
+  await picking.goto(`${base}/`);
+  await picking.waitForSelector('#load-example', { timeout: 30000 });
+  await picking.click('h1, header', { timeout: 5000 }).catch(() => {});
+  await picking.waitForTimeout(500);
+  check('a click elsewhere on the page does not fetch the worker\'s wasm', !workerWasm(picked), JSON.stringify(picked));
+  const [chooser] = await Promise.all([picking.waitForEvent('filechooser'), picking.click('label.file-label:has(#file-input)')]);
+  await picking.waitForFunction(() => performance.getEntriesByType('resource').some((e) => /\/worker\/.*\.wasm$/.test(new URL(e.name).pathname)), null, { timeout: 30000 }).catch(() => {});
+  check('pressing "choose files" fetches the worker\'s wasm before any file is chosen', workerWasm(picked), JSON.stringify(picked));
+  await chooser.setFiles([]);
+  await picking.close();
 } finally {
   await browser.close().catch(() => {});
   server.close();
