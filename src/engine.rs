@@ -400,7 +400,8 @@ pub async fn start_call_with(
 /// The user has started to pick or drag files: starts the worker, if it is not running, and
 /// asks it to warm up (`Request::WarmUp`), once per worker, without waiting for the answer.
 /// The files come seconds later, by then to code the browser has optimized; a file that
-/// comes sooner waits behind the warm-up (tens of milliseconds). A page that never asks
+/// comes sooner waits behind the warm-up (0.1–0.25 s on a cold worker at 2 cores, measured
+/// in BENCHMARKS.md). A page that never asks
 /// the worker for anything does not start it: opening the page fetches only its own wasm.
 pub fn warm_up() {
     wasm_bindgen_futures::spawn_local(async {
