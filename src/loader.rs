@@ -262,6 +262,7 @@ async fn read_items(
     items: Vec<Item>,
     mut collector: Collector,
     budget: Option<usize>,
+    keeps_held: bool,
     progress: &dyn Fn(String),
 ) -> Loaded {
     HUB.with(|hub| hub.borrow_mut().cancel = false);
@@ -345,6 +346,7 @@ async fn read_items(
                 let request = crate::protocol::Request::Parse {
                     name: item.name.clone(),
                     load_files: total,
+                    keeps_held,
                     bytes: Vec::new(),
                     file: None,
                 };
@@ -497,7 +499,7 @@ pub async fn read_dropped(dropped: Dropped, progress: impl Fn(String)) -> Loaded
             source: Source::File(named.file),
         })
         .collect();
-    read_items(items, collector, None, &progress).await
+    read_items(items, collector, None, true, &progress).await
 }
 
 #[derive(Deserialize)]
@@ -527,7 +529,8 @@ pub async fn read_example(progress: impl Fn(String)) -> Result<Loaded, String> {
             name,
         })
         .collect();
-    Ok(read_items(items, Collector::default(), None, &progress).await)
+    // The example replaces the runs held (`commit` with `replace`).
+    Ok(read_items(items, Collector::default(), None, false, &progress).await)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -839,7 +842,14 @@ pub async fn read_hosted(hosted: &Hosted, progress: impl Fn(String)) -> Result<L
                     )),
                 }
             }
-            Ok(read_items(items, collector, Some(MAX_HOSTED_RUNS_BYTES), &progress).await)
+            Ok(read_items(
+                items,
+                collector,
+                Some(MAX_HOSTED_RUNS_BYTES),
+                true,
+                &progress,
+            )
+            .await)
         }
     }
 }

@@ -46,6 +46,10 @@ pub enum Request {
         /// How many files the load it is part of has: the expected number of runs, which
         /// sizes the first analysis's per-run vectors once.
         load_files: usize,
+        /// False when the load will replace the runs held (the example): its names need not
+        /// differ from theirs. Runs are told apart by file name (labels, exclusions, the runs
+        /// table), so a file named like one held or staged before it is renamed.
+        keeps_held: bool,
         /// Its bytes (dropped as soon as read). Not encoded: they travel beside the message
         /// as a transferred `ArrayBuffer` (see `engine.rs`), so no one copies them byte by byte.
         #[serde(skip)]

@@ -105,6 +105,17 @@ impl Runs {
             .sum()
     }
 
+    /// The names of the files the runs came from (a kept file's, or a parsed run's own), and
+    /// of every run.
+    fn names(&self) -> std::collections::HashSet<String> {
+        let mut names: std::collections::HashSet<String> = self.files().into_iter().collect();
+        names.extend(self.sources.iter().filter_map(|s| match s {
+            Source::Stored(stored) => Some(stored.name.clone()),
+            Source::Parsed(_) => None,
+        }));
+        names
+    }
+
     /// Every run's file name, in order.
     fn files(&self) -> Vec<String> {
         let mut parsed = self.parsed.iter();
@@ -215,9 +226,27 @@ impl Engine {
             Request::Parse {
                 name,
                 load_files,
+                keeps_held,
                 bytes,
                 file,
-            } => self.parse(&name, load_files, bytes, file),
+            } => {
+                let unique = self.unique_name(&name, keeps_held);
+                let mut reply = self.parse(&unique, load_files, bytes, file);
+                if unique != name {
+                    if let Reply::Reads { diagnostics, .. } = &mut reply {
+                        let mut list: Vec<Diagnostic> =
+                            serde_json::from_str(diagnostics).unwrap_or_default();
+                        list.insert(0, Diagnostic::whole_file(
+                            &unique,
+                            Severity::Info,
+                            format!("another file loaded is also named \"{name}\": this one's runs are named \"{unique}\" (the runs table, labels and exclusions tell runs apart by name)"),
+                        ));
+                        *diagnostics =
+                            serde_json::to_string(&list).unwrap_or_else(|_| "[]".to_owned());
+                    }
+                }
+                reply
+            }
             Request::ParseAudit { bytes, limit } => parse_audit(bytes, limit),
             Request::Commit(base) => {
                 // The first analysis is of the staged runs alone: right when they become all
@@ -356,6 +385,24 @@ impl Engine {
         self.joined = None;
         self.held = Held::default();
         self.interner = Interner::default();
+    }
+
+    /// `name`, or, when a file of that name is staged in this load or held (and the load
+    /// `keeps_held`), `name (2)`, `name (3)`, …: the first not taken. Runs are told apart by
+    /// file name, so two files of one name (`junit.xml` from two CI jobs, `run-01.xml` from
+    /// two folders picked one after the other) would be one run twice in the runs table.
+    fn unique_name(&self, name: &str, keeps_held: bool) -> String {
+        let mut taken: std::collections::HashSet<String> = self.staged.names();
+        if keeps_held {
+            taken.extend(self.runs.names());
+        }
+        if !taken.contains(name) {
+            return name.to_owned();
+        }
+        (2..)
+            .map(|k| format!("{name} ({k})"))
+            .find(|candidate| !taken.contains(candidate))
+            .unwrap_or_else(|| name.to_owned())
     }
 
     /// Reads one file's `bytes` like the page always has: a flakelens audit by its content,
@@ -986,6 +1033,7 @@ mod tests {
                 let reply = engine.handle(Request::Parse {
                     name: format!("{run}.xml"),
                     load_files: files.len(),
+                    keeps_held: true,
                     bytes: bytes.clone(),
                     file: None,
                 });
@@ -1012,6 +1060,7 @@ mod tests {
         let reply = between.handle(Request::Parse {
             name: "0.xml".to_owned(),
             load_files: files.len(),
+            keeps_held: true,
             bytes: files[0].clone(),
             file: None,
         });
@@ -1021,6 +1070,7 @@ mod tests {
             between.handle(Request::Parse {
                 name: format!("{run}.xml"),
                 load_files: files.len(),
+                keeps_held: true,
                 bytes: bytes.clone(),
                 file: None,
             });
@@ -1031,6 +1081,56 @@ mod tests {
             _ => panic!("not an analysis"),
         };
         assert_eq!((head, chunk(&mut between, 0)), cold);
+    }
+
+    #[wasm_bindgen_test]
+    fn files_of_one_name_become_runs_of_different_names() {
+        let spec = GenSpec {
+            tests: 20,
+            runs: 4,
+            seed: 3,
+        };
+        let xml = |run| flakelens_core::generate::generate_run(&spec, run).into_bytes();
+        let parse = |engine: &mut Engine, run: usize, name: &str, keeps_held: bool| match engine
+            .handle(Request::Parse {
+                name: name.to_owned(),
+                load_files: 2,
+                keeps_held,
+                bytes: xml(run),
+                file: None,
+            }) {
+            Answer::Reply(Reply::Reads {
+                diagnostics,
+                runs: 1,
+            }) => serde_json::from_str::<Vec<Diagnostic>>(&diagnostics).expect("JSON"),
+            _ => panic!("not one run read"),
+        };
+        let run_files = |engine: &mut Engine| match engine.handle(Request::Analyze("{}".to_owned()))
+        {
+            Answer::Reply(Reply::Analyzed { run_files, .. }) => run_files,
+            _ => panic!("not an analysis"),
+        };
+        let mut engine = Engine::default();
+        // Two files named alike in one load (two folders' `run-01.xml`, picked together).
+        assert!(parse(&mut engine, 0, "run-01.xml", true).is_empty());
+        let renamed = parse(&mut engine, 1, "run-01.xml", true);
+        assert_eq!(renamed.len(), 1, "{renamed:?}");
+        assert_eq!(renamed[0].severity, Severity::Info);
+        assert_eq!(renamed[0].file, "run-01.xml (2)");
+        assert!(renamed[0].message.contains("also named \"run-01.xml\""));
+        engine.handle(Request::Commit(Base::Keep));
+        assert_eq!(run_files(&mut engine), ["run-01.xml", "run-01.xml (2)"]);
+        // A later load that adds to them: named after both.
+        parse(&mut engine, 2, "run-01.xml", true);
+        engine.handle(Request::Commit(Base::Keep));
+        assert_eq!(
+            run_files(&mut engine),
+            ["run-01.xml", "run-01.xml (2)", "run-01.xml (3)"]
+        );
+        // A load that replaces them (the example) keeps its names.
+        assert!(parse(&mut engine, 3, "run-01.xml", false).is_empty());
+        engine.handle(Request::Commit(Base::Clear));
+        assert_eq!(run_files(&mut engine), ["run-01.xml"]);
     }
 
     #[wasm_bindgen_test]
