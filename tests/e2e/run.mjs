@@ -222,18 +222,32 @@ function checkTable(label, shown, analysis, withFlags = false) {
 
 const squash = (s) => s.replace(/\s+/g, ' ').trim();
 
+/** How many of `files` the page renames: each named like one before it (the page is given
+ * names, not paths; the CLI is given paths, so it renames none). */
+const renamedCount = (files) => files.filter((f, i) => files.slice(0, i).some((g) => path.basename(g) === path.basename(f))).length;
+
 function checkDiagnostics(label, shown, analysis) {
   const want = analysis.diagnostics;
+  // The page's notes of files renamed (`name (2)`), which the CLI has no reason to make.
+  const isRename = (li) => li.includes('another file loaded is also named');
+  const renamed = shown.renamed ?? 0;
+  const renames = shown.diagnostics.filter(isRename);
+  check(
+    `${label}: the diagnostics panel notes the ${renamed} files named like an earlier one, renamed`,
+    renames.length === renamed && renames.every((li) => /\(\d+\)/.test(li)),
+    `page lists ${renames.length}:\n${renames.join('\n')}`,
+  );
+  const own = shown.diagnostics.filter((li) => !isRename(li));
   check(
     `${label}: diagnostics panel lists the CLI's ${want.length} diagnostics`,
-    shown.diagnostics.length === want.length,
-    `page lists ${shown.diagnostics.length}:\n${shown.diagnostics.join('\n')}`,
+    own.length === want.length,
+    `page lists ${own.length}:\n${own.join('\n')}`,
   );
   const missing = want.filter((d) => {
     // The page knows files by name only; the CLI by the path it was given.
     const name = path.basename(d.file);
     const where = d.line > 0 ? `${name}:${d.line}:${d.column}` : name;
-    return !shown.diagnostics.some((li) => li.includes(where) && li.includes(squash(d.message)));
+    return !own.some((li) => li.includes(where) && li.includes(squash(d.message)));
   });
   if (want.length > 0) {
     check(
@@ -258,7 +272,9 @@ async function dropFiles(page, base, label, files) {
   await page.setInputFiles('#file-input', files);
   const late = await waitForSummary(page, analysis.totals.runs);
   check(`${label}: page finished loading ${files.length} files`, late === null, late);
-  return { analysis, shown: await readPage(page) };
+  const shown = await readPage(page);
+  shown.renamed = renamedCount(files);
+  return { analysis, shown };
 }
 
 async function scenarioExampleFiles(page, base, reportFiles) {
