@@ -229,24 +229,7 @@ impl Engine {
                 keeps_held,
                 bytes,
                 file,
-            } => {
-                let unique = self.unique_name(&name, keeps_held);
-                let mut reply = self.parse(&unique, load_files, bytes, file);
-                if unique != name {
-                    if let Reply::Reads { diagnostics, .. } = &mut reply {
-                        let mut list: Vec<Diagnostic> =
-                            serde_json::from_str(diagnostics).unwrap_or_default();
-                        list.insert(0, Diagnostic::whole_file(
-                            &unique,
-                            Severity::Info,
-                            format!("another file loaded is also named \"{name}\": this one's runs are named \"{unique}\" (the runs table, labels and exclusions tell runs apart by name)"),
-                        ));
-                        *diagnostics =
-                            serde_json::to_string(&list).unwrap_or_else(|_| "[]".to_owned());
-                    }
-                }
-                reply
-            }
+            } => self.parse(&name, keeps_held, load_files, bytes, file),
             Request::ParseAudit { bytes, limit } => parse_audit(bytes, limit),
             Request::Commit(base) => {
                 // The first analysis is of the staged runs alone: right when they become all
@@ -406,15 +389,20 @@ impl Engine {
     }
 
     /// Reads one file's `bytes` like the page always has: a flakelens audit by its content,
-    /// anything else with [`read_input_with`] (JUnit XML, CTRF, zip, gzip). Keeps `file`
-    /// (or, without it, a copy of the bytes as a `Blob`) to read it again.
+    /// anything else with [`read_input_with`] (JUnit XML, CTRF, zip, gzip), as the file
+    /// [`Engine::unique_name`] names it (a note among its diagnostics when that is not
+    /// `given_name`). Keeps `file` (or, without it, a copy of the bytes as a `Blob`) to read it
+    /// again.
     fn parse(
         &mut self,
-        name: &str,
+        given_name: &str,
+        keeps_held: bool,
         load_files: usize,
         bytes: Vec<u8>,
         file: Option<web_sys::Blob>,
     ) -> Reply {
+        let name = self.unique_name(given_name, keeps_held);
+        let name = name.as_str();
         if self.staged.len() == 0 {
             // A load starts.
             self.first_analysis = (self.runs.len() == 0).then(|| {
@@ -446,6 +434,13 @@ impl Engine {
             flakelens_fast_reader::read_report_interned,
         );
         let mut diagnostics: Vec<Diagnostic> = Vec::new();
+        if name != given_name {
+            diagnostics.push(Diagnostic::whole_file(
+                name,
+                Severity::Info,
+                format!("another file loaded is also named \"{given_name}\": this one's runs are named \"{name}\" (the runs table, labels and exclusions tell runs apart by name)"),
+            ));
+        }
         let mut files = Vec::new();
         let mut runs = 0;
         for read in reads {
@@ -528,11 +523,8 @@ impl Engine {
                 analysis
             }
         };
-        // The head is the analysis without its tests, which go in chunks.
         let mut analysis = analysis;
-        let tests = std::mem::take(&mut analysis.tests);
-        let head = serde_json::to_string(&analysis).unwrap_or_default();
-        analysis.tests = tests;
+        let head = head_of(&mut analysis);
         let reply = Reply::Analyzed {
             head,
             tests: analysis.tests.len(),
@@ -629,6 +621,15 @@ fn shown_tests(
     (bytes, end)
 }
 
+/// The analysis as JSON without its tests, which go to the page in chunks
+/// ([`Reply::Analyzed`]'s head).
+fn head_of(analysis: &mut Analysis) -> String {
+    let tests = std::mem::take(&mut analysis.tests);
+    let head = serde_json::to_string(&*analysis).unwrap_or_default();
+    analysis.tests = tests;
+    head
+}
+
 /// How many runs [`warm_up`] reads, and the testcases in each.
 const WARM_UP_RUNS: usize = 3;
 const WARM_UP_TESTS: usize = 2_000;
@@ -637,8 +638,8 @@ const WARM_UP_ANALYSES: usize = 3;
 
 /// Reads and joins [`WARM_UP_RUNS`] small reports of its own ([`warm_up_report`]) as a load
 /// does (the same reader, a join that packs its texts), analyzes the join
-/// [`WARM_UP_ANALYSES`] times and writes its tests for the page each time, and drops it all:
-/// [`Request::WarmUp`]. Nothing of the engine's is touched.
+/// [`WARM_UP_ANALYSES`] times and writes its head and tests for the page each time, and drops
+/// it all: [`Request::WarmUp`]. Nothing of the engine's is touched.
 ///
 /// Why: V8 runs a wasm function with its baseline compiler (Liftoff) until the function has
 /// run enough to be compiled again by its optimizing one (TurboFan), on background threads,
@@ -668,8 +669,10 @@ fn warm_up() {
     // The analysis is one long call, which keeps the code it started with: analyzed again,
     // it runs the optimized code its first run had V8 compile.
     for _ in 0..WARM_UP_ANALYSES {
-        let Some(done) = analysis.take() else { break };
-        let _ = serde_json::to_string(&done.totals);
+        let Some(mut done) = analysis.take() else {
+            break;
+        };
+        head_of(&mut done);
         let mut start = 0;
         while start < done.tests.len() {
             let (_, end) = shown_tests(&done.tests, start, TESTS_PER_CHUNK, CHUNK_BYTES);
@@ -1017,6 +1020,42 @@ mod tests {
         assert_ne!(warm_up_report(0), warm_up_report(1));
     }
 
+    /// Reads `bytes` as the file `name` of a load of `load_files` files, which must give one
+    /// run: its diagnostics.
+    fn read_file(
+        engine: &mut Engine,
+        name: &str,
+        load_files: usize,
+        keeps_held: bool,
+        bytes: Vec<u8>,
+    ) -> Vec<Diagnostic> {
+        match engine.handle(Request::Parse {
+            name: name.to_owned(),
+            load_files,
+            keeps_held,
+            bytes,
+            file: None,
+        }) {
+            Answer::Reply(Reply::Reads {
+                diagnostics,
+                runs: 1,
+            }) => serde_json::from_str(&diagnostics).expect("JSON"),
+            _ => panic!("not one run read"),
+        }
+    }
+
+    /// Analyzes with default options: the head, the number of tests and every run's file.
+    fn analyzed(engine: &mut Engine) -> (String, usize, Vec<String>) {
+        match engine.handle(Request::Analyze("{}".to_owned())) {
+            Answer::Reply(Reply::Analyzed {
+                head,
+                tests,
+                run_files,
+            }) => (head, tests, run_files),
+            _ => panic!("not an analysis"),
+        }
+    }
+
     #[wasm_bindgen_test]
     fn a_warm_up_changes_nothing_the_engine_holds() {
         let spec = GenSpec {
@@ -1027,26 +1066,23 @@ mod tests {
         let files: Vec<Vec<u8>> = (0..spec.runs)
             .map(|run| flakelens_core::generate::generate_run(&spec, run).into_bytes())
             .collect();
-        // Loads the files, then analyzes with default options: the head and every test.
-        let load = |engine: &mut Engine| {
-            for (run, bytes) in files.iter().enumerate() {
-                let reply = engine.handle(Request::Parse {
-                    name: format!("{run}.xml"),
-                    load_files: files.len(),
-                    keeps_held: true,
-                    bytes: bytes.clone(),
-                    file: None,
-                });
-                assert!(matches!(reply, Answer::Reply(Reply::Reads { runs: 1, .. })));
-            }
-            engine.handle(Request::Commit(Base::Keep));
-            let head = match engine.handle(Request::Analyze("{}".to_owned())) {
-                Answer::Reply(Reply::Analyzed { head, tests, .. }) => (head, tests),
-                _ => panic!("not an analysis"),
-            };
-            (head, chunk(engine, 0))
+        let read = |engine: &mut Engine, run: usize| {
+            read_file(
+                engine,
+                &format!("{run}.xml"),
+                files.len(),
+                true,
+                files[run].clone(),
+            )
         };
-        let cold = load(&mut Engine::default());
+        // Commits the files read, then analyzes with default options: the head and a chunk.
+        let analyze = |engine: &mut Engine| {
+            engine.handle(Request::Commit(Base::Keep));
+            (analyzed(engine), chunk(engine, 0))
+        };
+        let mut cold = Engine::default();
+        (0..files.len()).for_each(|run| drop(read(&mut cold, run)));
+        let cold = analyze(&mut cold);
         let mut warmed = Engine::default();
         assert!(matches!(
             warmed.handle(Request::WarmUp),
@@ -1054,33 +1090,14 @@ mod tests {
         ));
         assert_eq!(warmed.runs.len(), 0);
         assert!(warmed.analysis.is_none() && warmed.joined.is_none());
-        assert_eq!(load(&mut warmed), cold);
+        (0..files.len()).for_each(|run| drop(read(&mut warmed, run)));
+        assert_eq!(analyze(&mut warmed), cold);
         // And in the middle of a load, between two files.
         let mut between = Engine::default();
-        let reply = between.handle(Request::Parse {
-            name: "0.xml".to_owned(),
-            load_files: files.len(),
-            keeps_held: true,
-            bytes: files[0].clone(),
-            file: None,
-        });
-        assert!(matches!(reply, Answer::Reply(Reply::Reads { runs: 1, .. })));
+        read(&mut between, 0);
         between.handle(Request::WarmUp);
-        for (run, bytes) in files.iter().enumerate().skip(1) {
-            between.handle(Request::Parse {
-                name: format!("{run}.xml"),
-                load_files: files.len(),
-                keeps_held: true,
-                bytes: bytes.clone(),
-                file: None,
-            });
-        }
-        between.handle(Request::Commit(Base::Keep));
-        let head = match between.handle(Request::Analyze("{}".to_owned())) {
-            Answer::Reply(Reply::Analyzed { head, tests, .. }) => (head, tests),
-            _ => panic!("not an analysis"),
-        };
-        assert_eq!((head, chunk(&mut between, 0)), cold);
+        (1..files.len()).for_each(|run| drop(read(&mut between, run)));
+        assert_eq!(analyze(&mut between), cold);
     }
 
     #[wasm_bindgen_test]
@@ -1090,26 +1107,11 @@ mod tests {
             runs: 4,
             seed: 3,
         };
-        let xml = |run| flakelens_core::generate::generate_run(&spec, run).into_bytes();
-        let parse = |engine: &mut Engine, run: usize, name: &str, keeps_held: bool| match engine
-            .handle(Request::Parse {
-                name: name.to_owned(),
-                load_files: 2,
-                keeps_held,
-                bytes: xml(run),
-                file: None,
-            }) {
-            Answer::Reply(Reply::Reads {
-                diagnostics,
-                runs: 1,
-            }) => serde_json::from_str::<Vec<Diagnostic>>(&diagnostics).expect("JSON"),
-            _ => panic!("not one run read"),
+        let parse = |engine: &mut Engine, run: usize, name: &str, keeps_held: bool| {
+            let xml = flakelens_core::generate::generate_run(&spec, run).into_bytes();
+            read_file(engine, name, 2, keeps_held, xml)
         };
-        let run_files = |engine: &mut Engine| match engine.handle(Request::Analyze("{}".to_owned()))
-        {
-            Answer::Reply(Reply::Analyzed { run_files, .. }) => run_files,
-            _ => panic!("not an analysis"),
-        };
+        let run_files = |engine: &mut Engine| analyzed(engine).2;
         let mut engine = Engine::default();
         // Two files named alike in one load (two folders' `run-01.xml`, picked together).
         assert!(parse(&mut engine, 0, "run-01.xml", true).is_empty());
