@@ -52,6 +52,8 @@ struct Remote {
     /// The message of the worker's last `error` event.
     error: RefCell<Option<String>>,
     ready: Cell<bool>,
+    /// True once [`warm_up`] has asked this worker to warm up.
+    warmed: Cell<bool>,
     _on_message: Closure<dyn FnMut(MessageEvent)>,
     _on_error: Closure<dyn FnMut(ErrorEvent)>,
 }
@@ -65,8 +67,6 @@ thread_local! {
     static ANALYSES_ASKED: Cell<u64> = const { Cell::new(0) };
     /// Held by the analysis being made and sent, so that the next waits for it.
     static ANALYZING: Rc<futures::lock::Mutex<()>> = Rc::new(futures::lock::Mutex::new(()));
-    /// The worker [`warm_up`] was last sent to (a new worker gets its own).
-    static WARMED: RefCell<Option<Rc<Remote>>> = const { RefCell::new(None) };
 }
 
 /// Where the worker's code comes from.
@@ -240,6 +240,7 @@ async fn spawn() -> Result<Rc<Remote>, String> {
             dead: RefCell::new(None),
             error: RefCell::new(None),
             ready: Cell::new(false),
+            warmed: Cell::new(false),
             _on_message: on_message,
             _on_error: on_error,
         }
@@ -401,21 +402,15 @@ pub async fn start_call_with(
 /// asks it to warm up (`Request::WarmUp`), once per worker, without waiting for the answer.
 /// The files come seconds later, by then to code the browser has optimized; a file that
 /// comes sooner waits behind the warm-up (0.1–0.25 s on a cold worker at 2 cores, measured
-/// in BENCHMARKS.md). A page that never asks
-/// the worker for anything does not start it: opening the page fetches only its own wasm.
+/// in BENCHMARKS.md). A page that never asks the worker for anything does not start it:
+/// opening the page fetches only its own wasm.
 pub fn warm_up() {
     wasm_bindgen_futures::spawn_local(async {
         let Ok(remote) = conn().await else {
             // Said to the user by the request that needs the worker.
             return;
         };
-        let first = WARMED.with(|w| {
-            let mut warmed = w.borrow_mut();
-            let first = !warmed.as_ref().is_some_and(|r| Rc::ptr_eq(r, &remote));
-            *warmed = Some(Rc::clone(&remote));
-            first
-        });
-        if first {
+        if !remote.warmed.replace(true) {
             // The answer (`Ready`) tells nothing: the receiver is dropped unread.
             drop(send(&remote, Request::WarmUp));
         }
