@@ -432,6 +432,19 @@ impl Write for Pieces {
         Ok(bytes.len())
     }
 
+    /// serde_json writes every token with `write_all`, most of a few bytes. Inlined into
+    /// its calls, a token that fits is copied into the piece with one length check, not
+    /// through the default's loop around [`Pieces::write`] (an `analyze -o` of 2,000 tests
+    /// × 5 runs took 18% fewer instructions: BENCHMARKS.md).
+    #[inline(always)]
+    fn write_all(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        if self.buffer.len() + bytes.len() <= PIECE_BYTES {
+            self.buffer.extend_from_slice(bytes);
+            return Ok(());
+        }
+        self.write_past_piece(bytes)
+    }
+
     /// Sends what is gathered. It is written once the thread gets to it, not on return.
     fn flush(&mut self) -> std::io::Result<()> {
         if self.buffer.is_empty() {
@@ -443,6 +456,14 @@ impl Write for Pieces {
 }
 
 impl Pieces {
+    /// `write_all` of bytes that do not fit in the piece being filled: out of line, as it
+    /// happens about once per [`PIECE_BYTES`].
+    #[cold]
+    #[inline(never)]
+    fn write_past_piece(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        self.write(bytes).map(drop)
+    }
+
     fn send(&mut self, piece: Vec<u8>) -> std::io::Result<()> {
         self.sender
             .send(piece)
